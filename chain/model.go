@@ -1,0 +1,196 @@
+// Package chain holds hopcheck's model of an LLM request path (Chain, Hop,
+// Link) and the loaders that build it from configuration files. Every value
+// a loader reads keeps its source position so reports can point at it.
+package chain
+
+import (
+	"fmt"
+	"time"
+)
+
+// Pos is a position in a configuration file. Line and Col are 1-based; a
+// zero Pos means "no known position".
+type Pos struct {
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
+}
+
+// IsZero reports whether p carries no position.
+func (p Pos) IsZero() bool { return p.File == "" && p.Line == 0 }
+
+func (p Pos) String() string {
+	switch {
+	case p.File == "":
+		return "-"
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// HopType names the kind of service a hop is. The type selects the request
+// paths, the auth header and the error-signature table used for the hop.
+type HopType string
+
+const (
+	TypeOpenRouter       HopType = "openrouter"
+	TypeLiteLLM          HopType = "litellm"
+	TypeOpenClaw         HopType = "openclaw"
+	TypeOpenAI           HopType = "openai"
+	TypeAnthropic        HopType = "anthropic"
+	TypeOpenAICompatible HopType = "openai-compatible"
+	TypeReverseProxy     HopType = "reverse-proxy"
+)
+
+// HopTypes lists every accepted hop type, in documentation order.
+var HopTypes = []HopType{TypeOpenRouter, TypeLiteLLM, TypeOpenClaw, TypeOpenAI,
+	TypeAnthropic, TypeOpenAICompatible, TypeReverseProxy}
+
+// Valid reports whether t is a known hop type.
+func (t HopType) Valid() bool {
+	for _, k := range HopTypes {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Terminates reports whether a hop of this type checks the credential it
+// receives (and, for proxies, attaches its own upstream). A reverse proxy
+// forwards whatever it gets and terminates nothing.
+func (t HopType) Terminates() bool { return t != TypeReverseProxy }
+
+// IsProxy reports whether the hop forwards to a next hop holding its own
+// upstream credential (LiteLLM, OpenClaw).
+func (t HopType) IsProxy() bool { return t == TypeLiteLLM || t == TypeOpenClaw }
+
+// CanaryNone etc. are the canary modes.
+const (
+	CanaryInference = "inference"
+	CanaryAuthOnly  = "auth-only"
+)
+
+// Header is an auth header scheme: the header name and an optional value
+// prefix (e.g. "Bearer ").
+type Header struct {
+	Name   string `json:"name"`
+	Prefix string `json:"prefix,omitempty"`
+}
+
+// DefaultHeader returns the auth header a hop type expects by default.
+func DefaultHeader(t HopType) Header {
+	if t == TypeAnthropic {
+		return Header{Name: "x-api-key"}
+	}
+	return Header{Name: "Authorization", Prefix: "Bearer "}
+}
+
+// Hop is one service on the path.
+type Hop struct {
+	Name string  `json:"name"`
+	Type HopType `json:"type"`
+	// URL is the base URL as configured (e.g. https://openrouter.ai/api/v1).
+	URL string `json:"url"`
+	// KeyEnv is the environment variable holding the credential for this
+	// hop, as readable by the CI job. Empty: CI does not hold it.
+	KeyEnv string `json:"key_env,omitempty"`
+	// KeyHeader is the header carrying the credential.
+	KeyHeader Header `json:"key_header"`
+	// Config is an optional path to the hop's own config (LiteLLM/OpenClaw).
+	Config string `json:"config,omitempty"`
+
+	// Pos is where the hop is defined (its first key); the other Pos fields
+	// point at the individual values.
+	Pos          Pos `json:"-"`
+	URLPos       Pos `json:"-"`
+	KeyEnvPos    Pos `json:"-"`
+	KeyHeaderPos Pos `json:"-"`
+	TypePos      Pos `json:"-"`
+}
+
+// CIHop is the name of the implicit first hop.
+const CIHop = "ci"
+
+// Link is the edge between two consecutive hops; credentials travel on links.
+type Link struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+func (l Link) String() string { return l.From + " → " + l.To }
+
+// Chain is the path of one CI job's LLM request.
+type Chain struct {
+	Name     string        `json:"name"`
+	Model    string        `json:"model"`
+	Hops     []Hop         `json:"hops"` // from the CI job outward, ci excluded
+	Canary   string        `json:"canary"`
+	Timeout  time.Duration `json:"timeout"`
+	Pos      Pos           `json:"-"`
+	ModelPos Pos           `json:"-"`
+}
+
+// Links returns the chain's links in path order, starting with ci → first hop.
+func (c *Chain) Links() []Link {
+	out := make([]Link, 0, len(c.Hops))
+	prev := CIHop
+	for _, h := range c.Hops {
+		out = append(out, Link{From: prev, To: h.Name})
+		prev = h.Name
+	}
+	return out
+}
+
+// Index returns the position of the named hop in Hops, or -1.
+func (c *Chain) Index(name string) int {
+	for i, h := range c.Hops {
+		if h.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// LinkInto returns the link that ends at hop i.
+func (c *Chain) LinkInto(i int) Link {
+	if i <= 0 {
+		return Link{From: CIHop, To: c.Hops[0].Name}
+	}
+	return Link{From: c.Hops[i-1].Name, To: c.Hops[i].Name}
+}
+
+// Holder returns the index of the hop that attaches the credential for hop
+// i: the closest terminating hop before it, or -1 for the CI job itself.
+// Reverse proxies forward what they receive, so they never hold one.
+func (c *Chain) Holder(i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if c.Hops[j].Type.Terminates() {
+			return j
+		}
+	}
+	return -1
+}
+
+// Target returns the index of the first terminating hop at or after i: the
+// hop whose API a request sent to hop i actually speaks. -1 when none.
+func (c *Chain) Target(i int) int {
+	for j := i; j < len(c.Hops); j++ {
+		if c.Hops[j].Type.Terminates() {
+			return j
+		}
+	}
+	return -1
+}
+
+// Config is a loaded hopcheck.yml.
+type Config struct {
+	File    string        `json:"file"`
+	Version int           `json:"version"`
+	Timeout time.Duration `json:"timeout"`
+	Canary  string        `json:"canary"`
+	Chains  []*Chain      `json:"chains"`
+}

@@ -1,0 +1,72 @@
+// Package probe is hopcheck's HTTP engine: one request with httptrace phase
+// timings, a redirect policy that never follows blindly, bounded retries on
+// transient failures only, a body cap, and secret scrubbing of everything it
+// returns.
+package probe
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/hopcheck/hopcheck/finding"
+	"github.com/hopcheck/hopcheck/secret"
+)
+
+// Request is one HTTP request to send. Header carries the credential; it is
+// never copied into a Result.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// NetError describes a request that got no HTTP response.
+type NetError struct {
+	Cause   finding.Cause // Unreachable, Timeout or TLSError
+	Phase   string        // dns, connect, tls, request, ttfb, body
+	Message string        // scrubbed, human readable
+}
+
+// Redirect is a redirect response the client refused to follow.
+type Redirect struct {
+	Status    int
+	Location  string // scrubbed absolute URL
+	FromHost  string
+	ToHost    string
+	CrossHost bool
+}
+
+// Result is what came back. Body is already scrubbed of every secret the
+// Client's Scrubber knows; classification runs on it, reporters may excerpt it.
+type Result struct {
+	Status    int // 0 when no HTTP response was received
+	Header    http.Header
+	Body      []byte // at most BodyLimit bytes, scrubbed
+	Truncated bool
+	Timings   finding.Timings
+	Err       *NetError // set when Status == 0
+	Redirect  *Redirect // set when the response was a 3xx that was not followed
+	Attempts  int
+	// RetryAfter is the last Retry-After the server asked for (uncapped), 0 if none.
+	RetryAfter time.Duration
+}
+
+// Client sends probe requests. The zero value is not usable; use New.
+type Client struct {
+	// Timeout bounds one attempt (connect to end of body).
+	Timeout time.Duration
+	// MaxRetries is the number of extra attempts on 429/5xx/timeouts (never 401/403).
+	MaxRetries int
+	// RetryAfterCap caps how long a Retry-After is honoured; longer asks are
+	// not waited out: the result is returned as is (rate-limited).
+	RetryAfterCap time.Duration
+	// BodyLimit caps how much of a body is read (default 64 KiB).
+	BodyLimit int64
+	Scrubber  *secret.Scrubber
+	// Transport may be replaced in tests; nil means a fresh transport with
+	// keep-alives disabled so every probe measures connect and TLS.
+	Transport http.RoundTripper
+	// UserAgent is sent on every request.
+	UserAgent string
+}

@@ -1,0 +1,71 @@
+package secret
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+const orKey = "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"
+
+func TestFingerprint(t *testing.T) {
+	cases := map[string]string{
+		orKey:      "sk-or-v1-0e…96",
+		"":         "(empty)",
+		"changeme": "…(8 chars)",
+		"sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789": "sk-ant-api0…89",
+	}
+	for in, want := range cases {
+		if got := Fingerprint(in); got != want {
+			t.Errorf("Fingerprint(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFingerprintNeverRevealsTwelveChars(t *testing.T) {
+	for _, k := range []string{orKey, "sk-ant-api03-" + strings.Repeat("x9", 40), strings.Repeat("ab", 50), "sk-proj-" + strings.Repeat("Q", 60)} {
+		fp := Fingerprint(k)
+		for i := 0; i+12 <= len(k); i++ {
+			if strings.Contains(fp, k[i:i+12]) {
+				t.Fatalf("fingerprint %q of %q contains %q", fp, k, k[i:i+12])
+			}
+		}
+	}
+}
+
+func TestScrub(t *testing.T) {
+	var s Scrubber
+	s.Add(orKey + "\n")
+	inputs := []string{
+		"Bearer " + orKey,
+		"key=" + url.QueryEscape(orKey),
+		"basic " + base64.StdEncoding.EncodeToString([]byte("user:"+orKey)),
+		"b64 " + base64.StdEncoding.EncodeToString([]byte(orKey)),
+		"Received API Key = " + orKey[:30] + "…",
+		"partial " + orKey[20:45],
+	}
+	for _, in := range inputs {
+		out := s.Scrub(in)
+		for i := 0; i+12 <= len(orKey); i++ {
+			if strings.Contains(out, orKey[i:i+12]) {
+				t.Errorf("Scrub(%q) = %q still contains %q", in, out, orKey[i:i+12])
+			}
+		}
+		for _, v := range variants(orKey) {
+			if len(v) >= 16 && strings.Contains(out, v) {
+				t.Errorf("Scrub(%q) leaks encoded form %q", in, v)
+			}
+		}
+	}
+	if got := s.Scrub("nothing secret here"); got != "nothing secret here" {
+		t.Errorf("Scrub changed innocent text: %q", got)
+	}
+}
+
+func TestScrubNil(t *testing.T) {
+	var s *Scrubber
+	if s.Scrub("x") != "x" {
+		t.Fatal("nil scrubber must pass text through")
+	}
+}
