@@ -1,0 +1,161 @@
+package ghaction
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// envOf returns a getenv backed by m.
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDetect(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{"GITHUB_ACTIONS": "true"}, true},
+		{map[string]string{"GITHUB_ACTIONS": "false"}, false},
+		{map[string]string{"CI": "true"}, false},
+		{nil, false},
+	} {
+		if got := Detect(envOf(tc.env)); got != tc.want {
+			t.Errorf("Detect(%v) = %v, want %v", tc.env, got, tc.want)
+		}
+	}
+	if Detect(nil) {
+		t.Error("Detect(nil) = true")
+	}
+}
+
+func TestReadInputs(t *testing.T) {
+	t.Parallel()
+	tru, fal := true, false
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		want    Inputs
+		wantErr []string // substrings of the error; nil = no error
+		notErr  []string // must not appear in the error
+	}{
+		{
+			name: "defaults",
+			env:  nil,
+			want: Inputs{FailOn: "error", ForkBehavior: "neutral"},
+		},
+		{
+			name: "all set, hyphenated names as the runner passes them",
+			env: map[string]string{
+				"INPUT_CONFIG":            " ci/hopcheck.yml ",
+				"INPUT_FAIL-ON":           "warning",
+				"INPUT_CANARY":            "auth-only",
+				"INPUT_TIMEOUT":           "20s",
+				"INPUT_GITHUB-TOKEN":      "ghs_faketoken",
+				"INPUT_COMMENT":           "false",
+				"INPUT_CHECK-RUN":         "TRUE",
+				"INPUT_FORK-BEHAVIOR":     "fail",
+				"INPUT_WORKING-DIRECTORY": "services/bot",
+			},
+			want: Inputs{Config: "ci/hopcheck.yml", FailOn: "warning", Canary: "auth-only", Timeout: "20s",
+				GitHubToken: "ghs_faketoken", Comment: &fal, CheckRun: true, ForkBehavior: "fail",
+				WorkingDirectory: "services/bot"},
+		},
+		{
+			name: "underscored names are not the runner's",
+			env:  map[string]string{"INPUT_FAIL_ON": "never", "INPUT_COMMENT": "True"},
+			want: Inputs{FailOn: "error", ForkBehavior: "neutral", Comment: &tru},
+		},
+		{
+			name: "timeout in seconds and case-insensitive enums",
+			env:  map[string]string{"INPUT_TIMEOUT": "45", "INPUT_FAIL-ON": "Never", "INPUT_CANARY": "INFERENCE"},
+			want: Inputs{FailOn: "never", ForkBehavior: "neutral", Canary: "inference", Timeout: "45"},
+		},
+		{
+			name:    "bad fail-on names the input and the choices",
+			env:     map[string]string{"INPUT_FAIL-ON": "critical"},
+			wantErr: []string{`input "fail-on" must be one of error, warning, never (got "critical")`},
+		},
+		{
+			name: "every bad input is reported",
+			env: map[string]string{"INPUT_CANARY": "full", "INPUT_FORK-BEHAVIOR": "skip", "INPUT_TIMEOUT": "soon",
+				"INPUT_COMMENT": "yes", "INPUT_CHECK-RUN": "1"},
+			wantErr: []string{`"canary"`, `"fork-behavior"`, `"timeout"`, `"comment"`, `"check-run"`},
+		},
+		{
+			name:    "zero and negative timeouts are rejected",
+			env:     map[string]string{"INPUT_TIMEOUT": "-5s"},
+			wantErr: []string{`"timeout" must be a positive duration`},
+		},
+		{
+			name:    "a long rejected value (maybe a misplaced key) is not echoed",
+			env:     map[string]string{"INPUT_FAIL-ON": "sk-or-v1-0123456789abcdef0123"},
+			wantErr: []string{"a value of 29 characters"},
+			notErr:  []string{"sk-or-v1", "0123456789"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadInputs(envOf(tc.env))
+			if tc.wantErr == nil {
+				if err != nil {
+					t.Fatalf("ReadInputs: %v", err)
+				}
+				if d := cmp.Diff(tc.want, got); d != "" {
+					t.Errorf("inputs (-want +got):\n%s", d)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ReadInputs: no error, want %q", tc.wantErr)
+			}
+			for _, w := range tc.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			for _, w := range tc.notErr {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("error %q contains %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestMask(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	Mask(&b, []string{"", "  ", "sk-or-v1-aaaa", "line1\nline2", "sk-or-v1-aaaa", " padded\n", "50%,done:x"})
+	want := strings.Join([]string{
+		"::add-mask::sk-or-v1-aaaa",
+		"::add-mask::line1%0Aline2",
+		"::add-mask::line1",
+		"::add-mask::line2",
+		"::add-mask:: padded%0A",
+		"::add-mask:: padded",
+		"::add-mask::padded",
+		"::add-mask::50%25,done:x",
+	}, "\n") + "\n"
+	if d := cmp.Diff(want, b.String()); d != "" {
+		t.Errorf("mask commands (-want +got):\n%s", d)
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errWrite }
+
+var errWrite = &writeError{}
+
+type writeError struct{}
+
+func (*writeError) Error() string { return "disk full" }
+
+func TestMaskDoesNotPanicOnWriteError(t *testing.T) {
+	t.Parallel()
+	Mask(failWriter{}, []string{"secret-value"}) // go-githubactions panics here; Mask must not
+}
