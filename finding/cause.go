@@ -124,3 +124,6 @@ func Causes() []Cause {
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
+
+// Fix returns the generic fix sentence of a cause.
+func Fix(c Cause) string { return catalog[c].Fix }

@@ -1,0 +1,323 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hopcheck/hopcheck/chain"
+	"github.com/hopcheck/hopcheck/checks/classify"
+	"github.com/hopcheck/hopcheck/finding"
+)
+
+// failure is the chain's first broken link.
+type failure struct {
+	link  chain.Link
+	hop   string
+	cause finding.Cause
+}
+
+// attribute walks the canary's answer along the chain, then compares it
+// with the per-hop probes to name the first broken link. It records the
+// root finding and returns the failure (nil when the chain works).
+func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
+	c := r.c
+	if r.canary == nil {
+		return nil
+	}
+	o := assess(r.api(0), r.canaryReq, r.canary)
+	tm := timings(r.canary)
+	if o.ok() {
+		// The canary came back through every hop: they all carried it.
+		for i := range hv {
+			if hv[i].status == finding.Skipped && (c.Canary != chain.CanaryAuthOnly || i <= c.Target(0)) {
+				hv[i].status = finding.Pass
+			}
+		}
+		return nil
+	}
+	// No HTTP answer: the canary stalled or failed somewhere. If a later
+	// hop fails the same way on its own, the fault is on the link into it
+	// (a proxy waiting on a dead upstream); else on the link into the first.
+	if r.canary.Err != nil {
+		for j := 1; j < len(c.Hops); j++ {
+			if p := reach[j]; p != nil && isNetwork(p.cause) {
+				p.msg = fmt.Sprintf("the canary through %s failed (%s) and %s alone fails too: %s", c.Hops[0].Name, o.msg, c.Hops[j].Name, p.msg)
+				return r.root(c.LinkInto(j), j, p.cause, *p, tm, "canary")
+			}
+		}
+		return r.root(c.LinkInto(0), 0, o.cause, o, tm, "canary")
+	}
+	if r.canary.Redirect != nil {
+		return r.root(c.LinkInto(0), 0, o.cause, o, tm, "canary")
+	}
+	// Walk the relayed answers inward, each with the table of the hop it
+	// passes (a reverse proxy relays unless the page is its own).
+	i := 0
+	cur := classify.Response{Status: r.canary.Status, Header: r.canary.Header, Body: r.canary.Body}
+	v := classify.Classify(c.Hops[0].Type, cur)
+	for {
+		if v.Cause == finding.OK {
+			return nil
+		}
+		switch v.Origin {
+		case classify.Relayed:
+			if v.Inner != nil && i+1 < len(c.Hops) {
+				cur = *v.Inner
+				i++
+				v = classify.Classify(c.Hops[i].Type, cur)
+				if v.Cause == finding.OK {
+					// The inner answer looks fine but the hop failed: the
+					// fault is between the two.
+					v = classify.Verdict{Cause: finding.UpstreamError, Origin: classify.Self, Message: o.msg}
+					i--
+				}
+				o = outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}
+				continue
+			}
+			if i+1 < len(c.Hops) {
+				// The hop says its upstream failed without a body to walk
+				// (e.g. it had no key to send): the link out of it.
+				l := chain.Link{From: c.Hops[i].Name, To: c.Hops[i+1].Name}
+				return r.root(l, i+1, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
+			}
+			return r.root(c.LinkInto(i), i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
+		default: // Self or Behind: hop i wrote it.
+			return r.blame(i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, entered, tm)
+		}
+	}
+}
+
+// blame names the link for a failure written by hop j. For credential
+// failures it uses the per-hop probes: the credential for j leaves its
+// holder and crosses reverse proxies; the broken link is just before the
+// innermost hop at which a probe carrying the same key still worked.
+func (r *run) blame(j int, cause finding.Cause, o outcome, entered []*outcome, tm *finding.Timings) *failure {
+	c := r.c
+	if c.Hops[j].Type == chain.TypeReverseProxy {
+		// The proxy's own error page (bad gateway, its own auth).
+		if isNetwork(cause) || cause == finding.UpstreamError {
+			if j+1 < len(c.Hops) {
+				return r.root(chain.Link{From: c.Hops[j].Name, To: c.Hops[j+1].Name}, j+1, cause, o, tm, "proxy")
+			}
+		}
+		return r.root(c.LinkInto(j), j, cause, o, tm, "proxy")
+	}
+	if !isCredential(cause) {
+		return r.root(c.LinkInto(j), j, cause, o, tm, "self")
+	}
+	h := c.Holder(j)
+	if p := entered[j]; p != nil && !p.ok() && isCredential(p.cause) {
+		// The provider rejects the key even when hopcheck sends it directly:
+		// the key itself is bad, wherever it comes from.
+		o.msg = fmt.Sprintf("%s; the same answer comes back when hopcheck sends %s (%s) to %s directly", o.msg, r.creds[j].env, r.creds[j].fingerprint(), c.Hops[j].Name)
+		return r.root(c.LinkInto(h+1), j, p.cause, o, tm, "key")
+	}
+	directOK := entered[j] != nil && entered[j].ok()
+	good := -1
+	if directOK {
+		good = j
+	}
+	for k := j - 1; k > h; k-- {
+		p := entered[k]
+		switch {
+		case p == nil:
+			continue
+		case p.ok():
+			good = k
+		default:
+			into := good
+			if into < 0 {
+				into = k + 1
+			}
+			l := c.LinkInto(into)
+			o.msg = fmt.Sprintf("%s; %s passes the key check when sent to %s but not through %s", o.msg, r.creds[j].env, c.Hops[into].Name, c.Hops[k].Name)
+			return r.root(l, into-1, cause, o, tm, "dropped")
+		}
+	}
+	l := c.LinkInto(h + 1)
+	switch {
+	case directOK && h >= 0:
+		o.msg = fmt.Sprintf("%s; %s accepts %s (%s) from this job, so %s does not send it (or sends another key)", o.msg, c.Hops[j].Name, r.creds[j].env, r.creds[j].fingerprint(), c.Hops[h].Name)
+	case h >= 0 && h+1 < j:
+		o.msg = fmt.Sprintf("%s; hopcheck cannot tell whether %s did not send the key or a hop after it dropped it: declare key_env on hop %q to let it test each hop", o.msg, c.Hops[h].Name, c.Hops[j].Name)
+	}
+	hop := j
+	if h+1 < j && directOK {
+		hop = h + 1
+	}
+	return r.root(l, hop, cause, o, tm, "credential")
+}
+
+// root records the finding that explains the chain's failure.
+func (r *run) root(l chain.Link, hop int, cause finding.Cause, o outcome, tm *finding.Timings, how string) *failure {
+	c := r.c
+	if hop < 0 {
+		hop = 0
+	}
+	if hop >= len(c.Hops) {
+		hop = len(c.Hops) - 1
+	}
+	// A static finding about the same link is more specific (e.g. the env
+	// var is unset): keep it as the root and add the canary as evidence.
+	for k := range r.findings {
+		f := &r.findings[k]
+		if f.Severity == finding.SevError && f.Link != nil && *f.Link == l && strings.HasPrefix(f.Check, "static.") {
+			f.Root = true
+			f.Evidence = o.ev
+			return &failure{link: l, hop: f.Hop, cause: f.Cause}
+		}
+	}
+	hopName := c.Hops[hop].Name
+	msg := fmt.Sprintf("%s: %s", l, describe(cause))
+	if o.msg != "" {
+		msg += " — " + o.msg
+	}
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	r.add(finding.Finding{Check: "live.canary." + how, Hop: hopName, Link: &l, Cause: cause, Severity: finding.SevError,
+		Message: msg, Fix: fixFor(c, cause, c.Index(l.To), o), Timings: tm, Evidence: o.ev, Root: true}, c.Hops[hop].Pos)
+	return &failure{link: l, hop: hopName, cause: cause}
+}
+
+func describe(c finding.Cause) string {
+	switch c {
+	case finding.HeaderMissing:
+		return "the credential did not arrive"
+	case finding.CredentialRejected:
+		return "the credential was rejected"
+	case finding.CredentialMissing:
+		return "no credential to send"
+	case finding.CreditsExhausted:
+		return "no credits left"
+	case finding.KeyLimit:
+		return "the key's spend limit is reached"
+	case finding.RateLimited:
+		return "rate limited"
+	case finding.ModelUnavailable:
+		return "model not available"
+	case finding.WrongEndpoint:
+		return "wrong endpoint"
+	case finding.RedirectDroppedAuth:
+		return "redirected to another host, which drops the credential"
+	case finding.Unreachable:
+		return "unreachable"
+	case finding.Timeout:
+		return "timed out"
+	case finding.TLSError:
+		return "TLS handshake failed"
+	case finding.Forbidden:
+		return "forbidden"
+	case finding.UpstreamError:
+		return "upstream error"
+	}
+	return string(c)
+}
+
+// fixFor is the one-sentence fix for a failure whose link ends at hop i.
+func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
+	if i < 0 || i >= len(c.Hops) {
+		return finding.Fix(cause)
+	}
+	h := c.Hops[i]
+	from := chain.CIHop
+	var fromHop *chain.Hop
+	if i > 0 {
+		fromHop = &c.Hops[i-1]
+		from = fromHop.Name
+	}
+	switch cause {
+	case finding.HeaderMissing, finding.CredentialMissing:
+		switch {
+		case fromHop != nil && fromHop.Type == chain.TypeReverseProxy:
+			return fmt.Sprintf("Make %s forward the %s header to %s (nginx: remove `proxy_set_header %s \"\";`).", from, h.KeyHeader.Name, h.Name, h.KeyHeader.Name)
+		case fromHop != nil && fromHop.Type == chain.TypeLiteLLM:
+			return fmt.Sprintf("Give %s its upstream key: set the variable its config.yaml reads (api_key: os.environ/%s) in the proxy's environment.", from, envOr(h.KeyEnv, "OPENROUTER_API_KEY"))
+		case fromHop != nil && fromHop.Type == chain.TypeOpenClaw:
+			return fmt.Sprintf("Give %s a key for %s: export %s where the gateway runs or run `openclaw models auth paste-api-key --provider %s`.", from, h.Name, envOr(h.KeyEnv, "OPENROUTER_API_KEY"), h.Type)
+		case h.KeyEnv != "":
+			return fmt.Sprintf("Make sure %s holds a %s key and is sent as `%s: %s…`.", h.KeyEnv, h.Type, h.KeyHeader.Name, h.KeyHeader.Prefix)
+		}
+		return fmt.Sprintf("Configure the credential %s sends to %s.", from, h.Name)
+	case finding.CredentialRejected:
+		if fromHop != nil && fromHop.Type.IsProxy() {
+			return fmt.Sprintf("Replace the upstream key %s uses for %s with a live one (create a new key; update %s where the proxy runs).", from, h.Name, envOr(h.KeyEnv, "its api_key"))
+		}
+		if h.KeyEnv != "" {
+			return fmt.Sprintf("Replace the secret %s with a live %s key (the current one is rejected).", h.KeyEnv, h.Name)
+		}
+	case finding.ModelUnavailable:
+		return fmt.Sprintf("Use a model id that %s serves; %q is not one.", h.Name, c.Model)
+	case finding.RedirectDroppedAuth:
+		if o.ev != nil && o.ev.Redirect != "" {
+			return fmt.Sprintf("Set url of hop %q to the redirect's target (%s) so no redirect is needed.", h.Name, o.ev.Redirect)
+		}
+	case finding.Unreachable:
+		return fmt.Sprintf("Start %s before hopcheck runs and check its url (%s).", h.Name, redactURL(h.URL))
+	case finding.Timeout:
+		if o.ev != nil && o.ev.Phase != "" {
+			return fmt.Sprintf("%s did not answer in time (stalled in phase %s): check its health, or raise the timeout if it is only slow.", h.Name, o.ev.Phase)
+		}
+	}
+	return finding.Fix(cause)
+}
+
+func envOr(env, def string) string {
+	if env != "" {
+		return env
+	}
+	return def
+}
+
+// linkResults gives every link a verdict: links before the failing one
+// carried the request, the failing one is broken, later ones are unknown.
+func (r *run) linkResults(cr finding.ChainResult) []finding.LinkResult {
+	c := r.c
+	links := c.Links()
+	out := make([]finding.LinkResult, len(links))
+	failAt := -1
+	if cr.FailingLink != nil {
+		for k, l := range links {
+			if l == *cr.FailingLink {
+				failAt = k
+			}
+		}
+	}
+	reached := -1 // last hop the canary is known to have passed
+	if r.canary != nil {
+		o := assess(r.api(0), r.canaryReq, r.canary)
+		if o.ok() {
+			reached = len(links) - 1
+			if c.Canary == chain.CanaryAuthOnly {
+				reached = c.Target(0)
+			}
+		}
+	}
+	for k, l := range links {
+		lr := finding.LinkResult{From: l.From, To: l.To, Status: finding.Skipped, Cause: finding.OK}
+		switch {
+		case cr.Status == finding.Neutral && failAt < 0:
+			lr.Status = finding.Neutral
+		case failAt >= 0 && k < failAt:
+			lr.Status = finding.Pass
+		case k == failAt:
+			lr.Status, lr.Cause = finding.Fail, cr.Cause
+		case failAt < 0 && k <= reached:
+			lr.Status = finding.Pass
+		}
+		out[k] = lr
+	}
+	return out
+}
+
+// sortFindings puts root causes first, then errors before warnings, keeping
+// path order otherwise.
+func sortFindings(fs []finding.Finding) {
+	sort.SliceStable(fs, func(a, b int) bool {
+		if fs[a].Root != fs[b].Root {
+			return fs[a].Root
+		}
+		return fs[a].Severity.Rank() > fs[b].Severity.Rank()
+	})
+}

@@ -1,0 +1,345 @@
+package checks
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hopcheck/hopcheck/chain"
+	"github.com/hopcheck/hopcheck/finding"
+	"github.com/hopcheck/hopcheck/probe"
+	"github.com/hopcheck/hopcheck/secret"
+	"github.com/hopcheck/hopcheck/sim"
+)
+
+// runConfig parses yml and runs every check with the given job env.
+func runConfig(t *testing.T, yml string, vars map[string]string, mod func(*Options)) *finding.Report {
+	t.Helper()
+	cfg, err := chain.Parse("hopcheck.yml", []byte(yml))
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	sc := &secret.Scrubber{}
+	o := Options{LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, Scrubber: sc, Client: probe.New(sc)}
+	o.Client.MaxRetries = 1
+	if mod != nil {
+		mod(&o)
+	}
+	return Run(context.Background(), cfg, o)
+}
+
+func TestScenarios(t *testing.T) {
+	for _, sc := range sim.Scenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			env, err := sim.Start(sc.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.Close()
+			rep := runConfig(t, string(env.Config), env.Vars, nil)
+			if len(rep.Chains) == 0 {
+				t.Fatal("no chains")
+			}
+			c := rep.Chains[0]
+			if c.Cause != sc.WantCause {
+				t.Errorf("cause = %s, want %s; findings: %+v", c.Cause, sc.WantCause, c.Findings)
+			}
+			switch {
+			case sc.WantLink == nil && c.FailingLink != nil:
+				t.Errorf("failing link = %v, want none", *c.FailingLink)
+			case sc.WantLink != nil && (c.FailingLink == nil || *c.FailingLink != *sc.WantLink):
+				t.Errorf("failing link = %v, want %v", c.FailingLink, *sc.WantLink)
+			}
+			wantStatus := finding.Fail
+			if sc.WantCause == finding.OK {
+				wantStatus = finding.Pass
+			}
+			if c.Status != wantStatus || rep.Status != wantStatus {
+				t.Errorf("status chain=%s report=%s, want %s", c.Status, rep.Status, wantStatus)
+			}
+			if wantStatus == finding.Fail {
+				root := c.Findings[0]
+				if !root.Root || root.Line == 0 || root.Fix == "" || root.Message == "" {
+					t.Errorf("first finding is not a positioned root cause with a fix: %+v", root)
+				}
+			}
+			// No finding may carry a key of the job.
+			for _, f := range c.Findings {
+				for _, v := range env.Vars {
+					if len(v) >= 12 && (strings.Contains(f.Message, v[:12]) || strings.Contains(evidenceText(f.Evidence), v[:12])) {
+						t.Errorf("finding leaks a credential: %+v", f)
+					}
+				}
+			}
+		})
+	}
+}
+
+// edge → openrouter through several reverse proxies: the one that drops the
+// header is named, whichever position it has.
+func TestReverseProxyChainNamesTheDroppingHop(t *testing.T) {
+	key := sim.FakeOpenRouterKey("multi")
+	or := sim.NewOpenRouter(key)
+	up, err := sim.Listen("127.0.0.1", or)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	for _, tc := range []struct {
+		name         string
+		drop1, drop2 bool
+		want         *chain.Link
+	}{
+		{"none", false, false, nil},
+		{"outer", true, false, &chain.Link{From: "edge", To: "ingress"}},
+		{"inner", false, true, &chain.Link{From: "ingress", To: "openrouter"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in, err := sim.Listen("127.0.0.1", sim.ReverseProxy(up.URL, tc.drop2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer in.Close()
+			ed, err := sim.Listen("127.0.0.1", sim.ReverseProxy(in.URL, tc.drop1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ed.Close()
+			yml := `version: 1
+chains:
+  - name: bot
+    model: anthropic/claude-sonnet-4.5
+    hops:
+      - name: edge
+        type: reverse-proxy
+        url: ` + ed.URL + `/api/v1
+      - name: ingress
+        type: reverse-proxy
+        url: ` + in.URL + `/api/v1
+      - name: openrouter
+        type: openrouter
+        url: ` + up.URL + `/api/v1
+        key_env: OPENROUTER_API_KEY
+`
+			rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, nil)
+			c := rep.Chains[0]
+			if tc.want == nil {
+				if c.Status != finding.Pass {
+					t.Fatalf("want pass, got %s %s %+v", c.Status, c.Cause, c.Findings)
+				}
+				return
+			}
+			if c.FailingLink == nil || *c.FailingLink != *tc.want || c.Cause != finding.HeaderMissing {
+				t.Fatalf("failing %v %s, want %v header-missing; %+v", c.FailingLink, c.Cause, *tc.want, c.Findings)
+			}
+			if c.FailingHop != tc.want.From {
+				t.Errorf("failing hop %q, want the dropping proxy %q", c.FailingHop, tc.want.From)
+			}
+		})
+	}
+}
+
+func TestStaticCredentialChecks(t *testing.T) {
+	good := sim.FakeOpenRouterKey("static")
+	cases := []struct {
+		name  string
+		value string
+		set   bool
+		cause finding.Cause
+		sev   finding.Severity
+	}{
+		{"unset", "", false, finding.CredentialMissing, finding.SevError},
+		{"empty", "", true, finding.CredentialMissing, finding.SevError},
+		{"trailing newline", good + "\n", true, finding.CredentialMalformed, finding.SevError},
+		{"crlf", good + "\r\n", true, finding.CredentialMalformed, finding.SevError},
+		{"leading space", " " + good, true, finding.CredentialMalformed, finding.SevError},
+		{"quoted", `"` + good + `"`, true, finding.CredentialMalformed, finding.SevError},
+		{"bearer prefix", "Bearer " + good, true, finding.CredentialMalformed, finding.SevError},
+		{"placeholder", "changeme", true, finding.CredentialMalformed, finding.SevError},
+		{"placeholder sk-...", "sk-...", true, finding.CredentialMalformed, finding.SevError},
+		{"placeholder angle", "<key>", true, finding.CredentialMalformed, finding.SevError},
+		{"lost prefix", strings.TrimPrefix(good, "sk-or-"), true, finding.CredentialMalformed, finding.SevError},
+		{"anthropic key in openrouter slot", "sk-ant-api03-" + strings.Repeat("a", 90), true, finding.CredentialMalformed, finding.SevError},
+		{"truncated", good[:40], true, finding.CredentialMalformed, finding.SevWarning},
+	}
+	yml := `version: 1
+chains:
+  - name: bot
+    model: openai/gpt-4o-mini
+    hops:
+      - name: openrouter
+        type: openrouter
+        url: http://127.0.0.1:9/api/v1
+        key_env: OPENROUTER_API_KEY
+`
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := map[string]string{}
+			if tc.set {
+				vars["OPENROUTER_API_KEY"] = tc.value
+			}
+			rep := runConfig(t, yml, vars, func(o *Options) { o.StaticOnly = true })
+			c := rep.Chains[0]
+			var got *finding.Finding
+			for i := range c.Findings {
+				if c.Findings[i].Check == "static.credential" {
+					got = &c.Findings[i]
+				}
+			}
+			if got == nil {
+				t.Fatalf("no static credential finding: %+v", c.Findings)
+			}
+			if got.Cause != tc.cause || got.Severity != tc.sev {
+				t.Errorf("got %s/%s, want %s/%s: %s", got.Cause, got.Severity, tc.cause, tc.sev, got.Message)
+			}
+			if got.Line != 9 || got.File != "hopcheck.yml" {
+				t.Errorf("position %s:%d, want the key_env line 9", got.File, got.Line)
+			}
+			if want := (chain.Link{From: "ci", To: "openrouter"}); got.Link == nil || *got.Link != want {
+				t.Errorf("link %v, want %v", got.Link, want)
+			}
+			if len(tc.value) >= 12 && strings.Contains(got.Message, strings.TrimSpace(tc.value)) {
+				t.Errorf("message leaks the value: %s", got.Message)
+			}
+		})
+	}
+}
+
+// A hop that fails statically gets no request at all.
+func TestStaticFailureSendsNothing(t *testing.T) {
+	or := sim.NewOpenRouter(sim.FakeOpenRouterKey("x"))
+	srv, err := sim.Listen("127.0.0.1", or)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	yml := `version: 1
+chains:
+  - name: bot
+    model: openai/gpt-4o-mini
+    hops:
+      - name: openrouter
+        type: openrouter
+        url: ` + srv.URL + `/api/v1
+        key_env: OPENROUTER_API_KEY
+`
+	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": sim.FakeOpenRouterKey("x") + "\n"}, nil)
+	if n := len(or.Requests()); n != 0 {
+		t.Fatalf("%d requests reached a statically failed hop", n)
+	}
+	if rep.Chains[0].Cause != finding.CredentialMalformed || rep.Status != finding.Fail {
+		t.Fatalf("cause %s status %s", rep.Chains[0].Cause, rep.Status)
+	}
+}
+
+func TestEndpointProblems(t *testing.T) {
+	for url, want := range map[string]bool{
+		"https://openrouter.ai/api/v1":                  false,
+		"https://openrouter.ai/api/v1/":                 false,
+		"https://openrouter.ai/api/v1/chat/completions": true,
+		"https://openrouter.ai/v1":                      true,
+		"https://openrouter.ai/api/v1/v1":               true,
+		"http://openrouter.example.com/api/v1":          true,
+		"http://litellm:4000/api/v1":                    false,
+		"http://10.1.2.3:4000/api/v1":                   false,
+		"::not a url":                                   true,
+	} {
+		msg, fatal := endpointProblem(chain.Hop{Name: "or", URL: url}, chain.TypeOpenRouter)
+		if fatal != want {
+			t.Errorf("%s: fatal=%v (%q), want %v", url, fatal, msg, want)
+		}
+	}
+}
+
+func TestForkPRIsNeutral(t *testing.T) {
+	env, err := sim.Start("healthy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	rep := runConfig(t, string(env.Config), map[string]string{}, func(o *Options) { o.ForkPR = true })
+	c := rep.Chains[0]
+	if rep.Status != finding.Neutral || c.Cause != finding.SecretsUnavailable || c.FailingLink != nil {
+		t.Fatalf("status %s cause %s link %v", rep.Status, c.Cause, c.FailingLink)
+	}
+	for _, f := range c.Findings {
+		if f.Severity == finding.SevError {
+			t.Errorf("fork run has an error: %+v", f)
+		}
+	}
+	if env.OpenRouter != nil && len(env.OpenRouter.Requests()) != 0 {
+		t.Errorf("fork run sent live requests")
+	}
+}
+
+func TestAuthOnlyCanaryUsesKeyCheck(t *testing.T) {
+	key := sim.FakeOpenRouterKey("authonly")
+	or := sim.NewOpenRouter(key)
+	srv, err := sim.Listen("127.0.0.1", or)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	yml := `version: 1
+defaults: {canary: auth-only}
+chains:
+  - name: bot
+    model: openai/gpt-4o-mini
+    hops:
+      - name: openrouter
+        type: openrouter
+        url: ` + srv.URL + `/api/v1
+        key_env: OPENROUTER_API_KEY
+`
+	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, nil)
+	if rep.Status != finding.Pass {
+		t.Fatalf("status %s: %+v", rep.Status, rep.Chains[0].Findings)
+	}
+	for _, r := range or.Requests() {
+		if r.Method == http.MethodPost {
+			t.Errorf("auth-only canary sent a completion: %+v", r)
+		}
+	}
+}
+
+func TestKeyExpiryWarning(t *testing.T) {
+	key := sim.FakeOpenRouterKey("expiring")
+	or := sim.NewOpenRouter(key)
+	or.Keys[key] = sim.Account{ExpiresAt: time.Now().Add(48 * time.Hour)}
+	srv, err := sim.Listen("127.0.0.1", or)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	yml := `version: 1
+chains:
+  - name: bot
+    model: openai/gpt-4o-mini
+    hops:
+      - name: openrouter
+        type: openrouter
+        url: ` + srv.URL + `/api/v1
+        key_env: OPENROUTER_API_KEY
+`
+	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, nil)
+	c := rep.Chains[0]
+	if c.Status != finding.Pass {
+		t.Fatalf("an expiring key must not fail the chain: %s %+v", c.Status, c.Findings)
+	}
+	var warned bool
+	for _, f := range c.Findings {
+		warned = warned || (f.Cause == finding.KeyExpiring && f.Severity == finding.SevWarning)
+	}
+	if !warned {
+		t.Fatalf("no key-expiring warning: %+v", c.Findings)
+	}
+}
+
+func evidenceText(e *finding.Evidence) string {
+	if e == nil {
+		return ""
+	}
+	return e.URL + " " + e.Excerpt + " " + e.Redirect
+}
