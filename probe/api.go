@@ -5,7 +5,10 @@
 package probe
 
 import (
+	"crypto/x509"
+	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/hopcheck/hopcheck/finding"
@@ -19,6 +22,9 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// Timeout overrides Client.Timeout for this request when > 0 (chains
+	// have their own timeouts but share one client).
+	Timeout time.Duration
 }
 
 // NetError describes a request that got no HTTP response.
@@ -39,10 +45,14 @@ type Redirect struct {
 
 // Result is what came back. Body is already scrubbed of every secret the
 // Client's Scrubber knows; classification runs on it, reporters may excerpt it.
+//
+// Err is set exactly when Status == 0. When the response headers arrived but
+// the body then failed (stalled, reset), Status is 0 and Err names phase
+// "body"; Header and the part of Body read so far are kept as evidence.
 type Result struct {
 	Status    int // 0 when no HTTP response was received
 	Header    http.Header
-	Body      []byte // at most BodyLimit bytes, scrubbed
+	Body      []byte // at most BodyLimit bytes (before scrubbing), scrubbed
 	Truncated bool
 	Timings   finding.Timings
 	Err       *NetError // set when Status == 0
@@ -50,6 +60,11 @@ type Result struct {
 	Attempts  int
 	// RetryAfter is the last Retry-After the server asked for (uncapped), 0 if none.
 	RetryAfter time.Duration
+	// URL is the URL of the final request (after same-host redirects),
+	// password-redacted and scrubbed.
+	URL string
+	// Redirects counts the same-host redirects followed in the final attempt.
+	Redirects int
 }
 
 // Client sends probe requests. The zero value is not usable; use New.
@@ -69,4 +84,15 @@ type Client struct {
 	Transport http.RoundTripper
 	// UserAgent is sent on every request.
 	UserAgent string
+	// RootCAs, when set, replaces the system roots of the default transport
+	// (tests trust an httptest TLS server with it). Read once, on first use;
+	// ignored when Transport is set.
+	RootCAs *x509.CertPool
+	// Resolver, when set, resolves host names for the default transport
+	// (tests inject one that never leaves the machine). Read once, on first
+	// use; ignored when Transport is set.
+	Resolver *net.Resolver
+
+	rtOnce sync.Once
+	rt     http.RoundTripper
 }
