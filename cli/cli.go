@@ -161,9 +161,10 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	}
 	cfg, err := loadConfig(env.Dir, *cfgFlag)
 	if err != nil {
-		printConfigError(env.Stderr, err)
+		printConfigError(env.Stderr, relErr(err, env.Dir))
 		return ExitUsage
 	}
+	relativise(cfg, env.Dir)
 	sc := &secret.Scrubber{}
 	rep := checks.Run(ctx, cfg, checks.Options{
 		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
