@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -175,6 +176,9 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 }
 
 func loadConfig(dir, flagPath string) (*chain.Config, error) {
+	if flagPath != "" && !filepath.IsAbs(flagPath) {
+		flagPath = filepath.Join(dir, flagPath)
+	}
 	path, err := chain.Find(dir, flagPath)
 	if err != nil {
 		return nil, err
