@@ -82,7 +82,16 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 				return r.root(l, i+1, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
 			}
 			return r.root(c.LinkInto(i), i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
-		default: // Self or Behind: hop i wrote it.
+		case classify.Behind:
+			// A provider behind hop i that the chain does not model (e.g.
+			// a BYOK provider behind OpenRouter) failed: the chain's own
+			// credentials are fine, hop i's upstream configuration is not.
+			l := chain.Link{From: c.Hops[i].Name, To: "upstream"}
+			oo := outcome{cause: v.Cause, verdict: v, msg: "the provider behind " + c.Hops[i].Name + " answered: " + v.Message, ev: o.ev}
+			f := r.root(l, i, v.Cause, oo, tm, "behind")
+			r.findings[len(r.findings)-1].Fix = fmt.Sprintf("Fix the provider configured inside %s (for OpenRouter: the BYOK key under Settings → Integrations), or route to another provider.", c.Hops[i].Name)
+			return f
+		default: // Self: hop i wrote it.
 			return r.blame(i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, entered, tm)
 		}
 	}

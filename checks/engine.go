@@ -29,8 +29,9 @@ type Options struct {
 	Scrubber *secret.Scrubber
 	// Concurrency bounds the requests in flight across all chains (default 8).
 	Concurrency int
-	// Deadline bounds the whole live phase (default: 3 × the longest chain
-	// timeout).
+	// Deadline bounds the whole live phase (default: the longest chain
+	// timeout + 1 s, so a hung hop ends the run within timeout + 1 s;
+	// retries happen only while they fit).
 	Deadline time.Duration
 	// Canary overrides every chain's canary mode when set.
 	Canary string
@@ -105,7 +106,7 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 	if len(jobs) > 0 {
 		deadline := o.Deadline
 		if deadline <= 0 {
-			deadline = 3 * longest
+			deadline = longest + time.Second
 		}
 		lctx, cancel := context.WithTimeout(ctx, deadline)
 		g, gctx := errgroup.WithContext(lctx)

@@ -58,7 +58,7 @@ const usage = `hopcheck — can this CI reach its LLM models through the configu
 
 Usage:
   hopcheck check   [--config F] [--format text|json] [--output F] [--fail-on error|warning|never]
-                   [--timeout D] [--canary inference|auth-only] [--static-only] [--concurrency N]
+                   [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--concurrency N]
   hopcheck demo    [--scenario NAME|list] [--format text|json] [--output F]
   hopcheck explain CODE        (hopcheck explain --list for all codes)
   hopcheck version
@@ -99,7 +99,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 // common are the flags shared by check and demo.
 type common struct {
 	format, output, failOn, canary string
-	timeout                        time.Duration
+	timeout, deadline              time.Duration
 	concurrency                    int
 }
 
@@ -110,6 +110,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.canary, "canary", "", "override every chain's canary: inference or auth-only")
 	fs.DurationVar(&c.timeout, "timeout", 0, "override the per-request timeout (e.g. 8s)")
 	fs.IntVar(&c.concurrency, "concurrency", 8, "requests in flight at most")
+	fs.DurationVar(&c.deadline, "deadline", 0, "overall deadline of the live checks (default: the longest timeout + 1s)")
 }
 
 func (c *common) validate() error {
@@ -130,6 +131,9 @@ func (c *common) validate() error {
 	}
 	if c.timeout < 0 || c.timeout > 10*time.Minute {
 		return fmt.Errorf("--timeout %s: use a duration between 1ms and 10m", c.timeout)
+	}
+	if c.deadline < 0 || c.deadline > 30*time.Minute {
+		return fmt.Errorf("--deadline %s: use a duration up to 30m", c.deadline)
 	}
 	if c.concurrency < 1 || c.concurrency > 256 {
 		return fmt.Errorf("--concurrency %d: use 1 to 256", c.concurrency)
@@ -169,7 +173,7 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	sc := &secret.Scrubber{}
 	rep := checks.Run(ctx, cfg, checks.Options{
 		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
-		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, StaticOnly: *staticOnly,
+		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
 	})
 	rep.Version = Version
 	return emit(rep, c, env, sc)
@@ -302,7 +306,7 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 	lookup := func(k string) (string, bool) { v, ok := senv.Vars[k]; return v, ok }
 	scr := &secret.Scrubber{}
 	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
-		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout})
+		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline})
 	rep.Version = Version
 	return emit(rep, c, env, scr)
 }
