@@ -33,6 +33,9 @@ const (
 // Version is set at build time with -ldflags "-X …/cli.Version=v1.2.3".
 var Version = "dev"
 
+// The probe's User-Agent names this build.
+func init() { probe.Version = Version }
+
 // Env is the process environment the CLI sees (injected for tests).
 type Env struct {
 	LookupEnv func(string) (string, bool)
@@ -70,7 +73,6 @@ Run as a GitHub Action (GITHUB_ACTIONS=true, no arguments) it reads its inputs f
 // Main runs hopcheck with args (without the program name) and returns the
 // exit code.
 func Main(ctx context.Context, args []string, env Env) int {
-	probe.Version = Version
 	if len(args) == 0 {
 		if env.getenv("GITHUB_ACTIONS") == "true" {
 			return runAction(ctx, env)
@@ -113,11 +115,22 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.deadline, "deadline", 0, "overall deadline of the live checks (default: the longest timeout + 1s)")
 }
 
+// formats are the report formats --format accepts.
+var formats = []string{"text", "json"}
+
+// SupportsFormat reports whether --format accepts f.
+func SupportsFormat(f string) bool {
+	for _, k := range formats {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *common) validate() error {
-	switch c.format {
-	case "text", "json":
-	default:
-		return fmt.Errorf("--format %q: use text or json", c.format)
+	if !SupportsFormat(c.format) {
+		return fmt.Errorf("--format %q: use %s", c.format, strings.Join(formats, ", "))
 	}
 	switch c.failOn {
 	case "error", "warning", "never":
