@@ -1,0 +1,486 @@
+// Package action tests hopcheck's GitHub Action contract with real runners:
+// the image built by a real Docker daemon from the repository's Dockerfile
+// and run exactly as the Actions runner runs a container action
+// (container_test.go), and a workflow run by nektos/act (act_test.go).
+// action.yml itself is checked against the ghaction package
+// (actionyml_test.go).
+//
+// Docker and act are peers: without them the tests skip, unless
+// HOPCHECK_REQUIRE_PEERS=1 (.ci/run), where they fail.
+package action
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/hopcheck/hopcheck/internal/peer"
+)
+
+// maxImageBytes is the size budget of the image (issue 3: ≤ 10 MiB).
+const maxImageBytes = 10 << 20
+
+// shared holds what the tests build once per package run.
+var shared struct {
+	dir string // temp dir for the binary and the build context
+
+	binOnce sync.Once
+	bin     string
+	binErr  error
+
+	imgOnce  sync.Once
+	image    string
+	imgErr   error
+	imgNote  string
+	imgBuilt bool
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.imgBuilt {
+		_ = exec.Command("docker", "image", "rm", "-f", shared.image).Run()
+	}
+	if shared.dir != "" {
+		_ = os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
+
+// repoRoot is the module root (two levels up from this package).
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the test source")
+	}
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	if shared.dir == "" {
+		d, err := os.MkdirTemp("", "hopcheck-e2e-action-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared.dir = d
+	}
+	return shared.dir
+}
+
+// run runs a command with a deadline and returns its combined output.
+func run(t testing.TB, timeout time.Duration, dir string, env []string, name string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = env
+	}
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		return string(out), fmt.Errorf("%s timed out after %s: %w", name, timeout, ctx.Err())
+	}
+	return string(out), err
+}
+
+// needDocker returns when a Docker daemon answers; otherwise it skips the
+// test, or fails it when peers are required.
+func needDocker(t *testing.T) {
+	t.Helper()
+	peer.Need(t, "docker", "builds and runs the action's image")
+	if out, err := run(t, 30*time.Second, "", nil, "docker", "info", "--format", "{{.ServerVersion}}"); err != nil {
+		msg := fmt.Sprintf("docker is installed but the daemon does not answer (docker info: %v: %s); .ci/run starts dockerd", err, strings.TrimSpace(out))
+		if peer.Required() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+}
+
+// binary builds the static hopcheck binary once, the way the Dockerfile's
+// build stage does (CGO_ENABLED=0, -trimpath, stripped, version stamped).
+func binary(t *testing.T) string {
+	t.Helper()
+	shared.binOnce.Do(func() {
+		dir := filepath.Join(sharedDir(t), "ctx", "dist")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			shared.binErr = err
+			return
+		}
+		bin := filepath.Join(dir, "hopcheck")
+		env := append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
+		out, err := run(t, 5*time.Minute, repoRoot(t), env, "go", "build", "-trimpath",
+			"-ldflags", "-s -w -X github.com/hopcheck/hopcheck/cli.Version=e2e", "-o", bin, "./cmd/hopcheck")
+		if err != nil {
+			shared.binErr = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		shared.bin = bin
+	})
+	if shared.binErr != nil {
+		t.Fatal(shared.binErr)
+	}
+	return shared.bin
+}
+
+// image builds the Dockerfile's `local` stage once from a build context
+// holding only the prebuilt binary (dist/hopcheck) and the repository's
+// .dockerignore, and returns its tag.
+func image(t *testing.T) string {
+	t.Helper()
+	needDocker(t)
+	bin := binary(t)
+	shared.imgOnce.Do(func() {
+		ctx := filepath.Dir(filepath.Dir(bin))
+		for _, f := range []string{"Dockerfile", ".dockerignore"} {
+			b, err := os.ReadFile(filepath.Join(repoRoot(t), f))
+			if err != nil {
+				shared.imgErr = err
+				return
+			}
+			if err := os.WriteFile(filepath.Join(ctx, f), b, 0o644); err != nil {
+				shared.imgErr = err
+				return
+			}
+		}
+		tag := "hopcheck-e2e:" + randHex(t, 6)
+		build := func(buildkit string) (string, error) {
+			env := append(os.Environ(), "DOCKER_BUILDKIT="+buildkit)
+			return run(t, 3*time.Minute, ctx, env, "docker", "build", "--target", "local", "-t", tag, ".")
+		}
+		out, err := build("1")
+		if err != nil && strings.Contains(out, "buildx component is missing") {
+			// A docker CLI ≥ 23 without the buildx plugin refuses
+			// DOCKER_BUILDKIT=1. `local` is the first stage, so the
+			// classic builder, which stops at the target, needs no
+			// registry either.
+			shared.imgNote = "docker CLI has no buildx plugin; built with the classic builder (DOCKER_BUILDKIT=0)"
+			out, err = build("0")
+		}
+		if err != nil {
+			shared.imgErr = fmt.Errorf("docker build --target local: %v\n%s", err, out)
+			return
+		}
+		shared.image, shared.imgBuilt = tag, true
+	})
+	if shared.imgErr != nil {
+		t.Fatal(shared.imgErr)
+	}
+	if shared.imgNote != "" {
+		t.Log(shared.imgNote)
+	}
+	return shared.image
+}
+
+func randHex(t testing.TB, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// actionMeta is the part of action.yml the tests read.
+type actionMeta struct {
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	Branding    struct {
+		Icon  string `yaml:"icon"`
+		Color string `yaml:"color"`
+	} `yaml:"branding"`
+	Inputs map[string]struct {
+		Description string  `yaml:"description"`
+		Required    bool    `yaml:"required"`
+		Default     *string `yaml:"default"`
+	} `yaml:"inputs"`
+	Outputs map[string]struct {
+		Description string `yaml:"description"`
+	} `yaml:"outputs"`
+	Runs struct {
+		Using string `yaml:"using"`
+		Image string `yaml:"image"`
+	} `yaml:"runs"`
+}
+
+func readActionMeta(t testing.TB, path string) actionMeta {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m actionMeta
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return m
+}
+
+// inputEnv returns the INPUT_* variables the runner sets for a step using
+// the action: every declared input, with its default unless the step's
+// `with:` sets it. The name is upper-cased, spaces become _, hyphens stay
+// (actions/runner Handler.AddInputsToEnvironment). Defaults that are
+// expressions are evaluated by the caller through exprs.
+func inputEnv(t testing.TB, meta actionMeta, with, exprs map[string]string) map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	for name, in := range meta.Inputs {
+		v := ""
+		if in.Default != nil {
+			v = *in.Default
+		}
+		if strings.Contains(v, "${{") {
+			e, ok := exprs[v]
+			if !ok {
+				t.Fatalf("input %s: no value for the default expression %q", name, v)
+			}
+			v = e
+		}
+		if w, ok := with[name]; ok {
+			v = w
+		}
+		env["INPUT_"+strings.ToUpper(strings.ReplaceAll(name, " ", "_"))] = v
+	}
+	for name := range with {
+		if _, ok := meta.Inputs[name]; !ok {
+			t.Fatalf("with: %s is not an input of action.yml", name)
+		}
+	}
+	return env
+}
+
+// parseOutputs reads a GITHUB_OUTPUT file: `name=value` lines and
+// `name<<DELIM` … `DELIM` blocks.
+func parseOutputs(t testing.TB, text string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if l == "" {
+			continue
+		}
+		if name, delim, ok := strings.Cut(l, "<<"); ok && !strings.Contains(name, "=") {
+			var val []string
+			closed := false
+			for i++; i < len(lines); i++ {
+				if lines[i] == delim {
+					closed = true
+					break
+				}
+				val = append(val, lines[i])
+			}
+			if !closed {
+				t.Fatalf("GITHUB_OUTPUT: heredoc %q for %s is not closed:\n%s", delim, name, text)
+			}
+			out[name] = strings.Join(val, "\n")
+			continue
+		}
+		name, val, ok := strings.Cut(l, "=")
+		if !ok {
+			t.Fatalf("GITHUB_OUTPUT: malformed line %q", l)
+		}
+		out[name] = val
+	}
+	return out
+}
+
+// command is one workflow command line (`::name props::message`).
+type command struct {
+	Name    string
+	Props   map[string]string
+	Message string
+	Raw     string
+}
+
+// unescapeProp and unescapeData undo the runner's escaping
+// (actions/runner ActionCommand.cs).
+func unescapeData(s string) string {
+	r := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%")
+	return r.Replace(s)
+}
+
+func unescapeProp(s string) string {
+	r := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%3A", ":", "%2C", ",", "%25", "%")
+	return r.Replace(s)
+}
+
+// parseCommands parses the workflow commands in a step's stdout the way
+// the runner does (TryParseV2: leading blanks are trimmed).
+func parseCommands(stdout string) []command {
+	var cmds []command
+	for _, line := range strings.Split(stdout, "\n") {
+		l := strings.TrimSpace(line)
+		if !strings.HasPrefix(l, "::") {
+			continue
+		}
+		rest := l[2:]
+		head, msg, ok := strings.Cut(rest, "::")
+		if !ok {
+			continue
+		}
+		c := command{Message: unescapeData(msg), Props: map[string]string{}, Raw: l}
+		name, props, _ := strings.Cut(head, " ")
+		c.Name = name
+		if props != "" {
+			for _, kv := range strings.Split(props, ",") {
+				k, v, _ := strings.Cut(kv, "=")
+				c.Props[k] = unescapeProp(v)
+			}
+		}
+		cmds = append(cmds, c)
+	}
+	return cmds
+}
+
+func commandsNamed(cmds []command, name string) []command {
+	var out []command
+	for _, c := range cmds {
+		if c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// hopLine returns the 1-based line and column of the `name:` key of the
+// hop named hop in a configuration rendered by package sim.
+func hopLine(t testing.TB, config []byte, hop string) (line, col int) {
+	t.Helper()
+	for i, l := range strings.Split(string(config), "\n") {
+		if strings.TrimSpace(l) == "- name: "+hop {
+			return i + 1, strings.Index(l, "name:") + 1
+		}
+	}
+	t.Fatalf("hop %q not found in the configuration:\n%s", hop, config)
+	return 0, 0
+}
+
+// apiCall is one request the fake GitHub API received.
+type apiCall struct {
+	Method, Path, Auth string
+	Body               []byte
+}
+
+// fakeGitHub is a GitHub REST API on loopback. forbid answers every
+// request 403 like the read-only token of a fork PR; otherwise it serves
+// the sticky-comment calls (list: none yet; create: 201).
+type fakeGitHub struct {
+	*httptest.Server
+	mu    sync.Mutex
+	calls []apiCall
+}
+
+func newFakeGitHub(t *testing.T, forbid bool) *fakeGitHub {
+	t.Helper()
+	f := &fakeGitHub{}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.calls = append(f.calls, apiCall{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Body: body})
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		if forbid {
+			w.Header().Set("X-Accepted-GitHub-Permissions", "issues=write; pull_requests=write")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/comments#create-an-issue-comment","status":"403"}`)
+			return
+		}
+		switch {
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/comments"):
+			_, _ = io.WriteString(w, `[]`)
+		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/comments"):
+			var c struct {
+				Body string `json:"body"`
+			}
+			_ = json.Unmarshal(body, &c)
+			w.WriteHeader(http.StatusCreated)
+			_ = json.NewEncoder(w).Encode(map[string]any{"id": 1001, "body": c.Body})
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"message":"Not Found"}`)
+		}
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeGitHub) Calls() []apiCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]apiCall(nil), f.calls...)
+}
+
+// assertNoLeak fails when a secret value appears anywhere in texts, except
+// in the ::add-mask:: commands that register it with the runner (that is
+// their purpose, and the runner consumes them).
+func assertNoLeak(t *testing.T, secrets []string, texts map[string]string) {
+	t.Helper()
+	for where, text := range texts {
+		for _, s := range secrets {
+			if s == "" {
+				continue
+			}
+			for i, line := range strings.Split(text, "\n") {
+				if !strings.Contains(line, s) {
+					continue
+				}
+				if strings.TrimSpace(line) == "::add-mask::"+s {
+					continue
+				}
+				t.Errorf("a secret (%d characters) appears in %s, line %d", len(s), where, i+1)
+			}
+		}
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// exitCode extracts a process exit code from an exec error.
+func exitCode(err error) (int, bool) {
+	if err == nil {
+		return 0, true
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), true
+	}
+	return -1, false
+}
+
+// mustAtoi is strconv.Atoi for test data.
+func mustAtoi(t testing.TB, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("%q is not a number: %v", s, err)
+	}
+	return n
+}
