@@ -102,6 +102,10 @@ type Hop struct {
 	KeyHeader Header `json:"key_header"`
 	// Config is an optional path to the hop's own config (LiteLLM/OpenClaw).
 	Config string `json:"config,omitempty"`
+	// KeyValue is a credential taken from a config file rather than the
+	// job's environment (a literal gateway token in openclaw.json); it is
+	// used only when KeyEnv is empty. Never serialized, never printed.
+	KeyValue string `json:"-"`
 
 	// Pos is where the hop is defined (its first key); the other Pos fields
 	// point at the individual values.

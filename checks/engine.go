@@ -154,6 +154,12 @@ func newRun(c *chain.Chain, o Options) *run {
 	missing := []string{}
 	for i, h := range c.Hops {
 		if h.KeyEnv == "" {
+			if h.KeyValue != "" {
+				// A credential written in the hop's own config file (e.g.
+				// a literal gateway token): usable, never printed.
+				o.Scrubber.Add(h.KeyValue)
+				r.creds[i] = credState{env: "the key in " + h.Pos.File, value: h.KeyValue, set: true}
+			}
 			continue
 		}
 		v, _ := o.LookupEnv(h.KeyEnv)
@@ -457,8 +463,8 @@ func (r *run) evaluate() finding.ChainResult {
 	for i, h := range c.Hops {
 		hr := finding.HopResult{Name: h.Name, Type: string(h.Type), URL: redactURL(h.URL), Status: hv[i].status, Cause: hv[i].cause,
 			Timings: hv[i].tm, File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col}
-		if h.KeyEnv != "" {
-			hr.Credential = &finding.Credential{Env: h.KeyEnv, Set: r.creds[i].set, Fingerprint: r.creds[i].fingerprint()}
+		if h.KeyEnv != "" || h.KeyValue != "" {
+			hr.Credential = &finding.Credential{Env: r.creds[i].env, Set: r.creds[i].set, Fingerprint: r.creds[i].fingerprint()}
 		}
 		if cr.FailingHop == h.Name && cr.Status == finding.Fail {
 			hr.Status = finding.Fail

@@ -48,7 +48,7 @@ func runAction(ctx context.Context, env Env) int {
 	if cfgPath != "" && !filepath.IsAbs(cfgPath) {
 		cfgPath = filepath.Join(dir, cfgPath)
 	}
-	cfg, err := loadConfig(dir, cfgPath)
+	res, err := prepare(dir, cfgPath, env.LookupEnv)
 	if err != nil {
 		rep := configErrorReport(err, dir)
 		printConfigError(env.Stdout, relErr(err, dir))
@@ -57,7 +57,7 @@ func runAction(ctx context.Context, env Env) int {
 		}
 		return ExitUsage
 	}
-	relativise(cfg, dir)
+	cfg := res.Config
 
 	// Mask every credential before anything else is printed.
 	sc := &secret.Scrubber{}
@@ -69,6 +69,9 @@ func runAction(ctx context.Context, env Env) int {
 					values = append(values, v)
 				}
 			}
+			if h.KeyValue != "" {
+				values = append(values, h.KeyValue)
+			}
 		}
 	}
 	if in.GitHubToken != "" {
@@ -76,6 +79,7 @@ func runAction(ctx context.Context, env Env) int {
 	}
 	ghaction.Mask(env.Stdout, values)
 	sc.Add(values...)
+	res.AddSecrets(sc)
 
 	opts := checks.Options{LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc), Canary: in.Canary, ForkPR: ev.Fork}
 	if in.Timeout != "" {
@@ -84,6 +88,7 @@ func runAction(ctx context.Context, env Env) int {
 		}
 	}
 	rep := checks.Run(ctx, cfg, opts)
+	checks.Merge(rep, res.Findings)
 	rep.Version = Version
 
 	if err := report.Text(env.Stdout, rep, report.Options{}); err != nil {

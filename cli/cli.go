@@ -16,6 +16,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/chain"
 	"github.com/hopcheck/hopcheck/checks"
+	"github.com/hopcheck/hopcheck/discover"
 	"github.com/hopcheck/hopcheck/finding"
 	"github.com/hopcheck/hopcheck/probe"
 	"github.com/hopcheck/hopcheck/report"
@@ -60,9 +61,12 @@ func OSEnv() Env {
 const usage = `hopcheck — can this CI reach its LLM models through the configured chain?
 
 Usage:
-  hopcheck check   [--config F] [--format text|json] [--output F] [--fail-on error|warning|never]
-                   [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--concurrency N]
-  hopcheck demo    [--scenario NAME|list] [--format text|json] [--output F]
+  hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|warning|never]
+                   [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--concurrency N] [--print-chains]
+  hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
+
+With no hopcheck.yml (and no --config), check derives the chains from the repository's
+LiteLLM config.yaml, openclaw.json and .env files and the conventional variables.
   hopcheck explain CODE        (hopcheck explain --list for all codes)
   hopcheck version
 
@@ -106,7 +110,7 @@ type common struct {
 }
 
 func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.format, "format", "text", "report format: text or json")
+	fs.StringVar(&c.format, "format", "text", "report format: text, json, junit or sarif")
 	fs.StringVar(&c.output, "output", "", "write the report to this file (atomically) instead of stdout")
 	fs.StringVar(&c.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning or never")
 	fs.StringVar(&c.canary, "canary", "", "override every chain's canary: inference or auth-only")
@@ -116,7 +120,7 @@ func (c *common) register(fs *flag.FlagSet) {
 }
 
 // formats are the report formats --format accepts.
-var formats = []string{"text", "json"}
+var formats = []string{"text", "json", "junit", "sarif"}
 
 // SupportsFormat reports whether --format accepts f.
 func SupportsFormat(f string) bool {
@@ -166,6 +170,7 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	c.register(fs)
 	cfgFlag := fs.String("config", "", "config file (default .github/hopcheck.yml, then hopcheck.yml)")
 	staticOnly := fs.Bool("static-only", false, "run only the static checks (no network)")
+	printChains := fs.Bool("print-chains", false, "print the chains hopcheck derived and where every value came from, then exit")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -177,19 +182,43 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
 		return ExitUsage
 	}
-	cfg, err := loadConfig(env.Dir, *cfgFlag)
+	res, err := prepare(env.Dir, *cfgFlag, env.LookupEnv)
 	if err != nil {
 		printConfigError(env.Stderr, relErr(err, env.Dir))
 		return ExitUsage
 	}
-	relativise(cfg, env.Dir)
+	if *printChains {
+		if err := discover.PrintChains(env.Stdout, res); err != nil {
+			fmt.Fprintf(env.Stderr, "hopcheck: %v\n", err)
+			return ExitUsage
+		}
+		return ExitOK
+	}
 	sc := &secret.Scrubber{}
-	rep := checks.Run(ctx, cfg, checks.Options{
+	res.AddSecrets(sc)
+	rep := checks.Run(ctx, res.Config, checks.Options{
 		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
 	})
+	checks.Merge(rep, res.Findings)
 	rep.Version = Version
 	return emit(rep, c, env, sc)
+}
+
+// prepare loads hopcheck.yml (expanding hops that point at a proxy's own
+// config) or, when there is none and no --config was given, discovers the
+// chains from the repository's LiteLLM, OpenClaw and .env files and the
+// conventional variables. Positions are relative to dir.
+func prepare(dir, flagPath string, lookup func(string) (string, bool)) (*discover.Result, error) {
+	cfg, err := loadConfig(dir, flagPath)
+	if errors.Is(err, chain.ErrNoConfig) && flagPath == "" {
+		return discover.Discover(dir, lookup)
+	}
+	if err != nil {
+		return nil, err
+	}
+	relativise(cfg, dir)
+	return discover.Expand(cfg, dir, lookup)
 }
 
 func loadConfig(dir, flagPath string) (*chain.Config, error) {
@@ -217,8 +246,13 @@ func printConfigError(w io.Writer, err error) {
 // emit writes the report and returns the exit code.
 func emit(rep *finding.Report, c common, env Env, sc *secret.Scrubber) int {
 	write := func(w io.Writer) error {
-		if c.format == "json" {
+		switch c.format {
+		case "json":
 			return report.JSON(w, rep)
+		case "junit":
+			return report.JUnit(w, rep)
+		case "sarif":
+			return report.SARIF(w, rep)
 		}
 		color := c.output == "" && env.StdoutFile != nil && report.ColorEnabled(env.StdoutFile, env.getenv)
 		return report.Text(w, rep, report.Options{Color: color})
