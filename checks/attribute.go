@@ -308,7 +308,8 @@ func (r *run) linkResults(cr finding.ChainResult) []finding.LinkResult {
 		switch {
 		case cr.Status == finding.Neutral && failAt < 0:
 			lr.Status = finding.Neutral
-		case failAt >= 0 && k < failAt:
+		case failAt >= 0 && k < failAt && r.canary != nil && r.canary.Status != 0:
+			// The canary's answer came back through these links.
 			lr.Status = finding.Pass
 		case k == failAt:
 			lr.Status, lr.Cause = finding.Fail, cr.Cause
