@@ -77,9 +77,21 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 			}
 			if i+1 < len(c.Hops) {
 				// The hop says its upstream failed without a body to walk
-				// (e.g. it had no key to send): the link out of it.
+				// (e.g. it had no key to send): the link out of it. A proxy
+				// words every network failure alike ("Connection error."),
+				// so hopcheck's own request to the next hop names it better.
 				l := chain.Link{From: c.Hops[i].Name, To: c.Hops[i+1].Name}
-				return r.root(l, i+1, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
+				oo := outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}
+				if p := reach[i+1]; isNetwork(v.Cause) && p != nil && isNetwork(p.cause) {
+					oo.cause = p.cause
+					oo.msg = fmt.Sprintf("%s; hopcheck's own request to %s fails too: %s", v.Message, c.Hops[i+1].Name, p.msg)
+					if o.ev != nil && p.ev != nil {
+						ev := *o.ev
+						ev.Phase = p.ev.Phase
+						oo.ev = &ev
+					}
+				}
+				return r.root(l, i+1, oo.cause, oo, tm, "relayed")
 			}
 			return r.root(c.LinkInto(i), i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
 		case classify.Behind:
@@ -92,7 +104,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 			r.findings[len(r.findings)-1].Fix = fmt.Sprintf("Fix the provider configured inside %s (for OpenRouter: the BYOK key under Settings → Integrations), or route to another provider.", c.Hops[i].Name)
 			return f
 		default: // Self: hop i wrote it.
-			return r.blame(i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, entered, tm)
+			return r.blame(i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, entered, reach, tm)
 		}
 	}
 }
@@ -101,12 +113,18 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 // failures it uses the per-hop probes: the credential for j leaves its
 // holder and crosses reverse proxies; the broken link is just before the
 // innermost hop at which a probe carrying the same key still worked.
-func (r *run) blame(j int, cause finding.Cause, o outcome, entered []*outcome, tm *finding.Timings) *failure {
+func (r *run) blame(j int, cause finding.Cause, o outcome, entered, reach []*outcome, tm *finding.Timings) *failure {
 	c := r.c
 	if c.Hops[j].Type == chain.TypeReverseProxy {
 		// The proxy's own error page (bad gateway, its own auth).
 		if isNetwork(cause) || cause == finding.UpstreamError {
 			if j+1 < len(c.Hops) {
+				// "502 Bad Gateway" says little; hopcheck's own request
+				// to the next hop names the network failure.
+				if p := reach[j+1]; p != nil && isNetwork(p.cause) {
+					o.msg = fmt.Sprintf("%s; hopcheck's own request to %s fails too: %s", o.msg, c.Hops[j+1].Name, p.msg)
+					cause = p.cause
+				}
 				return r.root(chain.Link{From: c.Hops[j].Name, To: c.Hops[j+1].Name}, j+1, cause, o, tm, "proxy")
 			}
 		}

@@ -338,6 +338,10 @@ type reader struct {
 	file    string
 	anchors map[string][]ast.Node // anchored nodes by name, in document order
 	depth   int
+	// merged caches each mapping node's resolved pairs: merge keys (<<)
+	// over aliases would otherwise re-expand shared nodes exponentially
+	// (an alias bomb); with the cache every node is read once.
+	merged map[*ast.MappingNode][]pair
 }
 
 // Visit records every anchor before the read starts, so an alias can refer
@@ -410,6 +414,9 @@ func (r *reader) mapping(n ast.Node, where string) ([]pair, error) {
 	case nil, *ast.NullNode:
 		return nil, nil
 	case *ast.MappingNode:
+		if done, ok := r.merged[t]; ok {
+			return done, nil
+		}
 		r.depth++
 		defer func() { r.depth-- }()
 		if r.depth > 32 {
@@ -437,6 +444,10 @@ func (r *reader) mapping(n ast.Node, where string) ([]pair, error) {
 				out = append(out, m)
 			}
 		}
+		if r.merged == nil {
+			r.merged = map[*ast.MappingNode][]pair{}
+		}
+		r.merged[t] = out
 		return out, nil
 	}
 	return nil, &Error{r.pos(n), where + " must be a mapping"}
