@@ -2,9 +2,11 @@ package checks
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -29,9 +31,10 @@ type Options struct {
 	Scrubber *secret.Scrubber
 	// Concurrency bounds the requests in flight across all chains (default 8).
 	Concurrency int
-	// Deadline bounds the whole live phase (default: the longest chain
-	// timeout + 1 s, so a hung hop ends the run within timeout + 1 s;
-	// retries happen only while they fit).
+	// Deadline, when > 0, caps the whole live phase. Without it every
+	// request has its own budget of timeout + 1 s from the moment it
+	// starts (retries happen only while they fit), so a hung hop ends its
+	// checks within timeout + 1 s and queueing never eats into it.
 	Deadline time.Duration
 	// Canary overrides every chain's canary mode when set.
 	Canary string
@@ -86,16 +89,12 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 	}
 	runs := make([]*run, 0, len(cfg.Chains))
 	var jobs []job
-	longest := time.Duration(0)
 	for _, c := range cfg.Chains {
 		if o.Canary != "" {
 			c.Canary = o.Canary
 		}
 		if o.Timeout > 0 {
 			c.Timeout = o.Timeout
-		}
-		if c.Timeout > longest {
-			longest = c.Timeout
 		}
 		r := newRun(c, o)
 		runs = append(runs, r)
@@ -104,24 +103,7 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 		}
 	}
 	if len(jobs) > 0 {
-		deadline := o.Deadline
-		if deadline <= 0 {
-			deadline = longest + time.Second
-		}
-		lctx, cancel := context.WithTimeout(ctx, deadline)
-		g, gctx := errgroup.WithContext(lctx)
-		g.SetLimit(o.Concurrency)
-		for _, j := range jobs {
-			req := j.req
-			req.Timeout = j.r.c.Timeout
-			g.Go(func() error {
-				res := o.Client.Do(gctx, req)
-				*j.into = &res
-				return nil
-			})
-		}
-		_ = g.Wait() // jobs never return errors; failures live in the results
-		cancel()
+		execute(ctx, jobs, o)
 	}
 	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File}
 	for _, r := range runs {
@@ -612,4 +594,75 @@ func (r *run) dropEchoes() {
 		out = append(out, f)
 	}
 	r.findings = out
+}
+
+// execute sends the planned requests. Identical requests (same method, URL,
+// headers and body — e.g. the key check of a provider shared by several
+// chains) are sent once and their result shared. Each request gets its own
+// budget of timeout + 1 s from the moment it starts, so time spent waiting
+// for a free slot never counts against it; --deadline, when set, caps the
+// whole phase, and requests it keeps from starting are reported as such.
+func execute(ctx context.Context, jobs []job, o Options) {
+	type group struct {
+		req   probe.Request
+		intos []**probe.Result
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, j := range jobs {
+		req := j.req
+		req.Timeout = j.r.c.Timeout
+		k := requestKey(req)
+		if g, ok := byKey[k]; ok {
+			g.intos = append(g.intos, j.into)
+			continue
+		}
+		g := &group{req: req, intos: []**probe.Result{j.into}}
+		byKey[k] = g
+		groups = append(groups, g)
+	}
+	if o.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Deadline)
+		defer cancel()
+	}
+	eg, gctx := errgroup.WithContext(ctx)
+	eg.SetLimit(o.Concurrency)
+	for _, g := range groups {
+		eg.Go(func() error {
+			var res probe.Result
+			if err := gctx.Err(); err != nil {
+				res = probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued",
+					Message: "not sent: the overall deadline passed before a slot was free (raise --deadline or --concurrency)"}}
+			} else {
+				rctx, cancel := context.WithTimeout(gctx, g.req.Timeout+time.Second)
+				res = o.Client.Do(rctx, g.req)
+				cancel()
+			}
+			for _, into := range g.intos {
+				r := res
+				*into = &r
+			}
+			return nil
+		})
+	}
+	_ = eg.Wait() // jobs never return errors; failures live in the results
+}
+
+// requestKey identifies a request for de-duplication. The credential is
+// part of the key (two chains with different keys are two requests) but
+// only as a hash, so the key itself is never kept around as a map key.
+func requestKey(r probe.Request) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", r.Method, r.URL, r.Timeout)
+	names := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(h, "%s=%q\x00", k, r.Header[k])
+	}
+	h.Write(r.Body)
+	return string(h.Sum(nil))
 }

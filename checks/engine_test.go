@@ -343,3 +343,77 @@ func evidenceText(e *finding.Evidence) string {
 	}
 	return e.URL + " " + e.Excerpt + " " + e.Redirect
 }
+
+func twoChainsOneProvider(url string) string {
+	return `version: 1
+defaults: {timeout: 500ms}
+chains:
+  - name: a
+    model: openai/gpt-4o-mini
+    canary: auth-only
+    hops:
+      - name: openrouter
+        type: openrouter
+        url: ` + url + `/api/v1
+        key_env: OPENROUTER_API_KEY
+  - name: b
+    model: anthropic/claude-sonnet-4.5
+    canary: auth-only
+    hops:
+      - name: openrouter
+        type: openrouter
+        url: ` + url + `/api/v1
+        key_env: OPENROUTER_API_KEY
+`
+}
+
+// The key check of a provider shared by several chains is sent once.
+func TestSharedRequestsAreSentOnce(t *testing.T) {
+	key := sim.FakeOpenRouterKey("shared")
+	or := sim.NewOpenRouter(key)
+	srv, err := sim.Listen("127.0.0.1", or)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rep := runConfig(t, twoChainsOneProvider(srv.URL), map[string]string{"OPENROUTER_API_KEY": key}, nil)
+	if rep.Status != finding.Pass || len(rep.Chains) != 2 {
+		t.Fatalf("status %s", rep.Status)
+	}
+	if n := len(or.Requests()); n != 1 {
+		t.Fatalf("%d requests for two identical key checks, want 1", n)
+	}
+}
+
+// Waiting for a free slot does not count against a request's timeout: with
+// one slot and requests of 300 ms, a 500 ms timeout still passes them all.
+func TestQueueingDoesNotEatTheTimeout(t *testing.T) {
+	key := sim.FakeOpenRouterKey("queue")
+	or := sim.NewOpenRouter(key)
+	or.Latency = 300 * time.Millisecond
+	srv, err := sim.Listen("127.0.0.1", or)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	yml := strings.ReplaceAll(twoChainsOneProvider(srv.URL), "canary: auth-only", "canary: inference")
+	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, func(o *Options) { o.Concurrency = 1 })
+	if rep.Status != finding.Pass {
+		t.Fatalf("queued requests failed: %+v", rep.Chains)
+	}
+	// An explicit --deadline does cap the phase; what it keeps from
+	// starting is reported as not sent, not as a slow hop.
+	rep = runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, func(o *Options) { o.Concurrency = 1; o.Deadline = 400 * time.Millisecond })
+	if rep.Status != finding.Fail {
+		t.Fatalf("a 400 ms deadline over 900 ms of work must fail")
+	}
+	var queued bool
+	for _, c := range rep.Chains {
+		for _, f := range c.Findings {
+			queued = queued || (f.Evidence != nil && f.Evidence.Phase == "queued")
+		}
+	}
+	if !queued {
+		t.Errorf("no finding says a request was not sent for lack of time: %+v", rep.Chains)
+	}
+}

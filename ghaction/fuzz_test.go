@@ -45,10 +45,12 @@ func FuzzAnnotations(f *testing.F) {
 			if !commandLine.MatchString(line) {
 				t.Fatalf("stdout line is not a well-formed hopcheck command: %q", line)
 			}
-			for _, bad := range []string{"::add-mask::", "::stop-commands::", "##["} {
-				if strings.Contains(line, bad) {
-					t.Fatalf("provider text survived as %q in %q", bad, line)
-				}
+			// The runner only reads a command at the start of a line, and
+			// the regexp above pins that to hopcheck's own; the message
+			// after the property block is data, whatever it says. "##["
+			// (the legacy syntax) is neutralised anywhere.
+			if strings.Contains(line, "##[") {
+				t.Fatalf("provider text survived as ##[ in %q", line)
 			}
 		}
 	})

@@ -68,9 +68,9 @@ const minSecret = 6
 // fingerprints. It is safe for concurrent use. The zero value is usable.
 type Scrubber struct {
 	mu      sync.RWMutex
-	secrets map[string]string // needle → replacement
-	needles []string          // sorted longest first
-	raw     []string          // the plain values, for partial matching
+	secrets map[string]string   // needle → replacement
+	needles []string            // sorted longest first
+	windows map[string]struct{} // every partialWindow-byte substring of every secret
 }
 
 // Add registers credential values. Empty or very short values are ignored.
@@ -86,8 +86,11 @@ func (s *Scrubber) Add(values ...string) {
 				continue
 			}
 			fp := Fingerprint(t)
-			if len(t) >= partialWindow {
-				s.raw = append(s.raw, t)
+			if s.windows == nil {
+				s.windows = map[string]struct{}{}
+			}
+			for i := 0; i+partialWindow <= len(t); i++ {
+				s.windows[t[i:i+partialWindow]] = struct{}{}
 			}
 			for _, n := range variants(t) {
 				if len(n) >= minSecret {
@@ -138,40 +141,49 @@ func (s *Scrubber) Scrub(text string) string {
 			text = strings.ReplaceAll(text, n, s.secrets[n])
 		}
 	}
-	for _, n := range s.raw {
-		text = scrubPartial(text, n)
-	}
-	return text
+	return s.scrubPartial(text)
 }
 
 // partialWindow is the length of a shared substring treated as a leak.
 const partialWindow = 12
 
-// scrubPartial masks every window of partialWindow characters of secret
-// that occurs in text. It is written by hand because no library does
-// substring-of-secret redaction; the cost is len(secret) substring searches.
-func scrubPartial(text, secret string) string {
-	if len(secret) < partialWindow {
+// scrubPartial masks every run of text that shares partialWindow or more
+// consecutive bytes with a registered secret. It is written by hand because
+// no library does substring-of-secret redaction. One pass over text with a
+// set of all the secrets' windows: O(len(text)) map lookups, however many
+// and however long the secrets are.
+func (s *Scrubber) scrubPartial(text string) string {
+	if len(s.windows) == 0 || len(text) < partialWindow {
 		return text
 	}
-	for i := 0; i+partialWindow <= len(secret); i++ {
-		w := secret[i : i+partialWindow]
-		for {
-			k := strings.Index(text, w)
-			if k < 0 {
-				break
+	var cover []bool // bytes of text that belong to some secret's window
+	for i := 0; i+partialWindow <= len(text); i++ {
+		if _, ok := s.windows[text[i:i+partialWindow]]; ok {
+			if cover == nil {
+				cover = make([]bool, len(text))
 			}
-			// Extend the match as far as it agrees with the secret.
-			end := k + partialWindow
-			j := i + partialWindow
-			for end < len(text) && j < len(secret) && text[end] == secret[j] {
-				end++
-				j++
+			for k := i; k < i+partialWindow; k++ {
+				cover[k] = true
 			}
-			text = text[:k] + "[REDACTED]" + text[end:]
 		}
 	}
-	return text
+	if cover == nil {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for i := 0; i < len(text); {
+		if !cover[i] {
+			b.WriteByte(text[i])
+			i++
+			continue
+		}
+		for i < len(text) && cover[i] {
+			i++
+		}
+		b.WriteString("[REDACTED]")
+	}
+	return b.String()
 }
 
 // Values returns the registered raw secrets (for masking commands). The

@@ -69,3 +69,18 @@ func TestScrubNil(t *testing.T) {
 		t.Fatal("nil scrubber must pass text through")
 	}
 }
+
+// BenchmarkScrub64KiB scrubs a full-size body (the probe's cap) against
+// several registered keys: the cost must stay linear in the body.
+func BenchmarkScrub64KiB(b *testing.B) {
+	var s Scrubber
+	for i := 0; i < 8; i++ {
+		s.Add(orKey[:len(orKey)-2] + string(rune('a'+i)) + "x")
+	}
+	body := strings.Repeat(`{"error":{"message":"Provider returned error","code":401}} `, 64<<10/58)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = s.Scrub(body)
+	}
+}
