@@ -17,8 +17,11 @@
 # runner mounts the workspace and file-command files owned by the runner
 # user, and writing GITHUB_OUTPUT / the JSON report must succeed.
 
+# `COPY dist/ /` (not dist/hopcheck): dist/ always exists in the repository
+# (dist/README.md), so a classic builder that walks every stage on the way
+# to `release` does not fail here when no host binary was built.
 FROM scratch AS local
-COPY dist/hopcheck /hopcheck
+COPY dist/ /
 ENTRYPOINT ["/hopcheck"]
 
 # A native build: no `--platform=$BUILDPLATFORM`, because the classic

@@ -110,7 +110,7 @@ func TestDockerfileStages(t *testing.T) {
 		t.Errorf("bases = %v, want scratch, golang:1.26, scratch", bases)
 	}
 	s := string(b)
-	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-s -w -X github.com/hopcheck/hopcheck/cli.Version=`, `ENTRYPOINT ["/hopcheck"]`, "COPY dist/hopcheck /hopcheck"} {
+	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-s -w -X github.com/hopcheck/hopcheck/cli.Version=`, `ENTRYPOINT ["/hopcheck"]`, "COPY dist/ /"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}
