@@ -606,21 +606,28 @@ func execute(ctx context.Context, jobs []job, o Options) {
 	type group struct {
 		req   probe.Request
 		intos []**probe.Result
+		cost  int // expected relative duration: the hops the request crosses
 	}
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, j := range jobs {
 		req := j.req
 		req.Timeout = j.r.c.Timeout
+		cost := j.r.hopsCrossed(j.into)
 		k := requestKey(req)
 		if g, ok := byKey[k]; ok {
 			g.intos = append(g.intos, j.into)
+			g.cost = max(g.cost, cost)
 			continue
 		}
-		g := &group{req: req, intos: []**probe.Result{j.into}}
+		g := &group{req: req, intos: []**probe.Result{j.into}, cost: cost}
 		byKey[k] = g
 		groups = append(groups, g)
 	}
+	// Longest first: canaries through several hops take the longest, so
+	// starting them first keeps the critical path short when the bound
+	// makes requests queue.
+	sort.SliceStable(groups, func(a, b int) bool { return groups[a].cost > groups[b].cost })
 	if o.Deadline > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Deadline)
@@ -665,4 +672,20 @@ func requestKey(r probe.Request) string {
 	}
 	h.Write(r.Body)
 	return string(h.Sum(nil))
+}
+
+// hopsCrossed estimates how many hops a planned request crosses (each adds
+// its latency): the canary crosses the whole chain, a key check sent through
+// a reverse proxy crosses it and the hops up to the provider, a direct check
+// one hop.
+func (r *run) hopsCrossed(into **probe.Result) int {
+	if into == &r.canary {
+		return len(r.c.Hops)
+	}
+	for i := range r.via {
+		if into == &r.via[i] {
+			return r.c.Target(i) - i + 1
+		}
+	}
+	return 1
 }

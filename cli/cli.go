@@ -116,7 +116,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.canary, "canary", "", "override every chain's canary: inference or auth-only")
 	fs.DurationVar(&c.timeout, "timeout", 0, "override the per-request timeout (e.g. 8s)")
 	fs.IntVar(&c.concurrency, "concurrency", 8, "requests in flight at most")
-	fs.DurationVar(&c.deadline, "deadline", 0, "overall deadline of the live checks (default: the longest timeout + 1s)")
+	fs.DurationVar(&c.deadline, "deadline", 0, "hard cap on the whole live phase (default none: each request has its own timeout + 1s budget)")
 }
 
 // formats are the report formats --format accepts.
