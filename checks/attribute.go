@@ -189,7 +189,16 @@ func (r *run) root(l chain.Link, hop int, cause finding.Cause, o outcome, tm *fi
 	// var is unset): keep it as the root and add the canary as evidence.
 	for k := range r.findings {
 		f := &r.findings[k]
-		if f.Severity == finding.SevError && f.Link != nil && *f.Link == l && strings.HasPrefix(f.Check, "static.") {
+		if f.Link == nil || *f.Link != l || !strings.HasPrefix(f.Check, "static.") {
+			continue
+		}
+		// A shape warning (a truncated key, say) that the provider then
+		// rejects is the root cause: promote it.
+		if f.Severity == finding.SevWarning && f.Cause == finding.CredentialMalformed && isCredential(cause) {
+			f.Severity = finding.SevError
+			f.Message += " The provider rejects it: " + o.msg
+		}
+		if f.Severity == finding.SevError {
 			f.Root = true
 			f.Evidence = o.ev
 			return &failure{link: l, hop: f.Hop, cause: f.Cause}

@@ -417,3 +417,33 @@ func TestQueueingDoesNotEatTheTimeout(t *testing.T) {
 		t.Errorf("no finding says a request was not sent for lack of time: %+v", rep.Chains)
 	}
 }
+
+// A truncated key that the provider rejects is reported as malformed (the
+// root cause), not merely as rejected.
+func TestTruncatedKeyRejectedIsMalformed(t *testing.T) {
+	key := sim.FakeOpenRouterKey("trunc")
+	or := sim.NewOpenRouter(key)
+	srv, err := sim.Listen("127.0.0.1", or)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	yml := `version: 1
+chains:
+  - name: bot
+    model: openai/gpt-4o-mini
+    hops:
+      - name: openrouter
+        type: openrouter
+        url: ` + srv.URL + `/api/v1
+        key_env: OPENROUTER_API_KEY
+`
+	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key[:50]}, nil)
+	c := rep.Chains[0]
+	if c.Cause != finding.CredentialMalformed || c.FailingLink == nil || c.FailingLink.String() != "ci → openrouter" {
+		t.Fatalf("got %s on %v: %+v", c.Cause, c.FailingLink, c.Findings)
+	}
+	if f := c.Findings[0]; !f.Root || f.Severity != finding.SevError || f.Line != 9 {
+		t.Errorf("root finding should be the key_env line's malformed error: %+v", f)
+	}
+}
