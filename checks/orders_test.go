@@ -133,6 +133,29 @@ func TestOtherWordingsAndOrders(t *testing.T) {
 			edge := listen(t, sim.ReverseProxy(u, false))
 			return cfg(hop("edge", "reverse-proxy", edge+"/api/v1", ""), hop("openrouter", "openrouter", u+"/api/v1", "OPENROUTER_API_KEY"))
 		}, finding.KeyLimit, chain.Link{From: "edge", To: "openrouter"}},
+		{"openrouter guardrail 403 (forbidden)", func(t *testing.T) string {
+			u := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if r.URL.Path == "/api/v1/key" {
+					fmt.Fprint(w, `{"data":{"label":"sk-or-v1-0e6...c96","limit":null}}`)
+					return
+				}
+				w.WriteHeader(403)
+				fmt.Fprint(w, `{"error":{"message":"Your request was flagged by the prompt-injection guardrail","code":403,"metadata":{"reasons":["prompt-injection"]}},"user_id":"user_2"}`)
+			}))
+			return cfg(hop("openrouter", "openrouter", u+"/api/v1", "OPENROUTER_API_KEY"))
+		}, finding.Forbidden, chain.Link{From: "ci", To: "openrouter"}},
+		{"an answer no table knows (unknown)", func(t *testing.T) string {
+			u := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					fmt.Fprint(w, `{"data":[]}`)
+					return
+				}
+				w.WriteHeader(http.StatusTeapot)
+				fmt.Fprint(w, "I'm a teapot")
+			}))
+			return cfg(hop("llm", "openai-compatible", u+"/v1", "OPENAI_API_KEY"))
+		}, finding.Unknown, chain.Link{From: "ci", To: "llm"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
