@@ -309,11 +309,14 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 	all := sim.Scenarios()
 	if *scenario == "list" {
 		for _, s := range all {
-			want := string(s.WantCause)
+			want := "pass"
 			if s.WantLink != nil {
-				want = s.WantLink.String() + ": " + want
+				want = "fail, " + s.WantLink.String() + ": " + string(s.WantCause)
 			}
-			fmt.Fprintf(env.Stdout, "%-26s %s\n%-26s expect: %s\n", s.Name, s.Description, "", want)
+			path, _, _ := strings.Cut(s.Description, ". ")
+			path, _, _ = strings.Cut(path, " with ")
+			path, _, _ = strings.Cut(path, ", ")
+			fmt.Fprintf(env.Stdout, "%-26s %-36s expect %s\n", s.Name, strings.TrimSuffix(path, "."), want)
 		}
 		return ExitOK
 	}
