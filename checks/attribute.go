@@ -93,7 +93,18 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 				}
 				return r.root(l, i+1, oo.cause, oo, tm, "relayed")
 			}
-			return r.root(c.LinkInto(i), i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
+			if c.Hops[i].Type == chain.TypeReverseProxy {
+				// A reverse proxy at the end of the chain passed on an
+				// answer nobody else is modelled to have written.
+				return r.root(c.LinkInto(i), i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
+			}
+			// The last modelled hop is a proxy that relayed its upstream's
+			// failure: the fault is on its link out, to a provider the
+			// chain does not list.
+			l := chain.Link{From: c.Hops[i].Name, To: "upstream"}
+			f := r.root(l, i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: c.Hops[i].Name + " relayed its upstream's answer: " + v.Message, ev: o.ev}, tm, "relayed")
+			r.findings[len(r.findings)-1].Fix = fmt.Sprintf("Fix %s's upstream configuration (its key or base URL for the provider), or add the provider as the next hop so hopcheck can check it directly.", c.Hops[i].Name)
+			return f
 		case classify.Behind:
 			// A provider behind hop i that the chain does not model (e.g.
 			// a BYOK provider behind OpenRouter) failed: the chain's own

@@ -133,6 +133,10 @@ func TestOtherWordingsAndOrders(t *testing.T) {
 			edge := listen(t, sim.ReverseProxy(u, false))
 			return cfg(hop("edge", "reverse-proxy", edge+"/api/v1", ""), hop("openrouter", "openrouter", u+"/api/v1", "OPENROUTER_API_KEY"))
 		}, finding.KeyLimit, chain.Link{From: "edge", To: "openrouter"}},
+		{"chain ends at the proxy: its upstream failure is on the link out", func(t *testing.T) string {
+			lite := listen(t, canned(401, `{"error":{"message":"litellm.AuthenticationError: AuthenticationError: OpenrouterException - Error code: 401 - {'error': {'message': 'No auth credentials found', 'code': 401}}","type":null,"param":null,"code":"401"}}`, true))
+			return cfg(hop("proxy", "litellm", lite, "LITELLM_KEY"))
+		}, finding.HeaderMissing, chain.Link{From: "proxy", To: "upstream"}},
 		{"openrouter guardrail 403 (forbidden)", func(t *testing.T) string {
 			u := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
