@@ -447,3 +447,34 @@ chains:
 		t.Errorf("root finding should be the key_env line's malformed error: %+v", f)
 	}
 }
+
+// A key_env behind a proxy that is empty in the job, while the chain works
+// (the proxy runs elsewhere with its own key): a warning, not a failure.
+func TestProxyKeyElsewhereIsAWarning(t *testing.T) {
+	env, err := sim.Start("healthy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	vars := map[string]string{}
+	for k, v := range env.Vars {
+		vars[k] = v
+	}
+	yml := string(env.Config)
+	if !strings.Contains(yml, "key_env: OPENROUTER_API_KEY") {
+		yml = strings.Replace(yml, "type: openrouter\n", "type: openrouter\n        key_env: OPENROUTER_API_KEY\n", 1)
+	}
+	delete(vars, "OPENROUTER_API_KEY")
+	rep := runConfig(t, yml, vars, nil)
+	c := rep.Chains[0]
+	if c.Status != finding.Pass {
+		t.Fatalf("chain failed although the canary passed: %s %+v", c.Cause, c.Findings)
+	}
+	var warned bool
+	for _, f := range c.Findings {
+		warned = warned || (f.Cause == finding.CredentialMissing && f.Severity == finding.SevWarning)
+	}
+	if !warned {
+		t.Errorf("no warning about the key the job lacks: %+v", c.Findings)
+	}
+}
