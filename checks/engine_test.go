@@ -164,16 +164,7 @@ func TestStaticCredentialChecks(t *testing.T) {
 		{"anthropic key in openrouter slot", "sk-ant-api03-" + strings.Repeat("a", 90), true, finding.CredentialMalformed, finding.SevError},
 		{"truncated", good[:40], true, finding.CredentialMalformed, finding.SevWarning},
 	}
-	yml := `version: 1
-chains:
-  - name: bot
-    model: openai/gpt-4o-mini
-    hops:
-      - name: openrouter
-        type: openrouter
-        url: http://127.0.0.1:9/api/v1
-        key_env: OPENROUTER_API_KEY
-`
+	yml := directYML("http://127.0.0.1:9", "")
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			vars := map[string]string{}
@@ -210,21 +201,7 @@ chains:
 // A hop that fails statically gets no request at all.
 func TestStaticFailureSendsNothing(t *testing.T) {
 	or := sim.NewOpenRouter(sim.FakeOpenRouterKey("x"))
-	srv, err := sim.Listen("127.0.0.1", or)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	yml := `version: 1
-chains:
-  - name: bot
-    model: openai/gpt-4o-mini
-    hops:
-      - name: openrouter
-        type: openrouter
-        url: ` + srv.URL + `/api/v1
-        key_env: OPENROUTER_API_KEY
-`
+	yml := directYML(listen(t, or), "")
 	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": sim.FakeOpenRouterKey("x") + "\n"}, nil)
 	if n := len(or.Requests()); n != 0 {
 		t.Fatalf("%d requests reached a statically failed hop", n)
@@ -277,22 +254,8 @@ func TestForkPRIsNeutral(t *testing.T) {
 func TestAuthOnlyCanaryUsesKeyCheck(t *testing.T) {
 	key := sim.FakeOpenRouterKey("authonly")
 	or := sim.NewOpenRouter(key)
-	srv, err := sim.Listen("127.0.0.1", or)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	yml := `version: 1
-defaults: {canary: auth-only}
-chains:
-  - name: bot
-    model: openai/gpt-4o-mini
-    hops:
-      - name: openrouter
-        type: openrouter
-        url: ` + srv.URL + `/api/v1
-        key_env: OPENROUTER_API_KEY
-`
+	srvURL := listen(t, or)
+	yml := directYML(srvURL, "defaults: {canary: auth-only}\n")
 	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, nil)
 	if rep.Status != finding.Pass {
 		t.Fatalf("status %s: %+v", rep.Status, rep.Chains[0].Findings)
@@ -308,21 +271,8 @@ func TestKeyExpiryWarning(t *testing.T) {
 	key := sim.FakeOpenRouterKey("expiring")
 	or := sim.NewOpenRouter(key)
 	or.Keys[key] = sim.Account{ExpiresAt: time.Now().Add(48 * time.Hour)}
-	srv, err := sim.Listen("127.0.0.1", or)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	yml := `version: 1
-chains:
-  - name: bot
-    model: openai/gpt-4o-mini
-    hops:
-      - name: openrouter
-        type: openrouter
-        url: ` + srv.URL + `/api/v1
-        key_env: OPENROUTER_API_KEY
-`
+	srvURL := listen(t, or)
+	yml := directYML(srvURL, "")
 	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, nil)
 	c := rep.Chains[0]
 	if c.Status != finding.Pass {
@@ -371,12 +321,8 @@ chains:
 func TestSharedRequestsAreSentOnce(t *testing.T) {
 	key := sim.FakeOpenRouterKey("shared")
 	or := sim.NewOpenRouter(key)
-	srv, err := sim.Listen("127.0.0.1", or)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	rep := runConfig(t, twoChainsOneProvider(srv.URL), map[string]string{"OPENROUTER_API_KEY": key}, nil)
+	srvURL := listen(t, or)
+	rep := runConfig(t, twoChainsOneProvider(srvURL), map[string]string{"OPENROUTER_API_KEY": key}, nil)
 	if rep.Status != finding.Pass || len(rep.Chains) != 2 {
 		t.Fatalf("status %s", rep.Status)
 	}
@@ -391,12 +337,8 @@ func TestQueueingDoesNotEatTheTimeout(t *testing.T) {
 	key := sim.FakeOpenRouterKey("queue")
 	or := sim.NewOpenRouter(key)
 	or.Latency = 300 * time.Millisecond
-	srv, err := sim.Listen("127.0.0.1", or)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	yml := strings.ReplaceAll(twoChainsOneProvider(srv.URL), "canary: auth-only", "canary: inference")
+	srvURL := listen(t, or)
+	yml := strings.ReplaceAll(twoChainsOneProvider(srvURL), "canary: auth-only", "canary: inference")
 	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, func(o *Options) { o.Concurrency = 1 })
 	if rep.Status != finding.Pass {
 		t.Fatalf("queued requests failed: %+v", rep.Chains)
@@ -423,21 +365,8 @@ func TestQueueingDoesNotEatTheTimeout(t *testing.T) {
 func TestTruncatedKeyRejectedIsMalformed(t *testing.T) {
 	key := sim.FakeOpenRouterKey("trunc")
 	or := sim.NewOpenRouter(key)
-	srv, err := sim.Listen("127.0.0.1", or)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	yml := `version: 1
-chains:
-  - name: bot
-    model: openai/gpt-4o-mini
-    hops:
-      - name: openrouter
-        type: openrouter
-        url: ` + srv.URL + `/api/v1
-        key_env: OPENROUTER_API_KEY
-`
+	srvURL := listen(t, or)
+	yml := directYML(srvURL, "")
 	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key[:50]}, nil)
 	c := rep.Chains[0]
 	if c.Cause != finding.CredentialMalformed || c.FailingLink == nil || c.FailingLink.String() != "ci → openrouter" {
@@ -477,4 +406,18 @@ func TestProxyKeyElsewhereIsAWarning(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning about the key the job lacks: %+v", c.Findings)
 	}
+}
+
+// directYML is the smallest config: ci → openrouter at url, with the key
+// in OPENROUTER_API_KEY (line 9), after optional top-level lines.
+func directYML(url, top string) string {
+	return "version: 1\n" + top + `chains:
+  - name: bot
+    model: openai/gpt-4o-mini
+    hops:
+      - name: openrouter
+        type: openrouter
+        url: ` + url + `/api/v1
+        key_env: OPENROUTER_API_KEY
+`
 }
