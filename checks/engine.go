@@ -303,7 +303,7 @@ func assess(api chain.HopType, req *probe.Request, res *probe.Result) outcome {
 	ev := &finding.Evidence{Status: res.Status}
 	if req != nil {
 		ev.Method = req.Method
-		ev.URL = req.URL
+		ev.URL = redactURL(req.URL)
 	}
 	if res.Err != nil {
 		ev.Phase = res.Err.Phase

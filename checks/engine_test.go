@@ -222,6 +222,8 @@ func TestEndpointProblems(t *testing.T) {
 		"http://litellm:4000/api/v1":                    false,
 		"http://10.1.2.3:4000/api/v1":                   false,
 		"::not a url":                                   true,
+		"https://openrouter.ai/api/v1?key=abc":          true,
+		"https://user:pw@openrouter.ai/api/v1":          true,
 	} {
 		msg, fatal := endpointProblem(chain.Hop{Name: "or", URL: url}, chain.TypeOpenRouter)
 		if fatal != want {

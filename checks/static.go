@@ -127,6 +127,9 @@ func endpointProblem(h chain.Hop, target chain.HopType) (msg string, fatal bool)
 	if u.User != nil {
 		return fmt.Sprintf("url of hop %q embeds user info; put credentials in key_env instead.", h.Name), true
 	}
+	if q := strings.ToLower(u.RawQuery); strings.Contains(q, "key=") || strings.Contains(q, "token=") {
+		return fmt.Sprintf("url of hop %q carries a credential in its query string, where logs and proxies record it; put it in key_env (key_header for the header) instead.", h.Name), true
+	}
 	p := strings.TrimRight(u.Path, "/")
 	lp := strings.ToLower(p)
 	for _, suffix := range []string{"/chat/completions", "/completions", "/messages", "/responses", "/embeddings"} {
