@@ -27,6 +27,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 	}
 	o := assess(r.api(0), r.canaryReq, r.canary)
 	tm := timings(r.canary)
+	r.canaryOK = o.ok()
 	if o.ok() {
 		// The canary came back through every hop: they all carried it.
 		for i := range hv {
@@ -335,13 +336,10 @@ func (r *run) linkResults(cr finding.ChainResult) []finding.LinkResult {
 		}
 	}
 	reached := -1 // last hop the canary is known to have passed
-	if r.canary != nil {
-		o := assess(r.api(0), r.canaryReq, r.canary)
-		if o.ok() {
-			reached = len(links) - 1
-			if c.Canary == chain.CanaryAuthOnly {
-				reached = c.Target(0)
-			}
+	if r.canaryOK {
+		reached = len(links) - 1
+		if c.Canary == chain.CanaryAuthOnly {
+			reached = c.Target(0)
 		}
 	}
 	for k, l := range links {

@@ -62,6 +62,7 @@ type run struct {
 	via        []*probe.Result // key check of the fronted hop, sent through a reverse proxy
 	canary     *probe.Result
 	canaryReq  *probe.Request
+	canaryOK   bool // set by attribute: the canary's answer was a success
 	neutral    bool
 	now        time.Time
 }

@@ -280,11 +280,7 @@ func TestKeyExpiryWarning(t *testing.T) {
 	if c.Status != finding.Pass {
 		t.Fatalf("an expiring key must not fail the chain: %s %+v", c.Status, c.Findings)
 	}
-	var warned bool
-	for _, f := range c.Findings {
-		warned = warned || (f.Cause == finding.KeyExpiring && f.Severity == finding.SevWarning)
-	}
-	if !warned {
+	if !hasFinding(c, finding.KeyExpiring, finding.SevWarning) {
 		t.Fatalf("no key-expiring warning: %+v", c.Findings)
 	}
 }
@@ -401,11 +397,7 @@ func TestProxyKeyElsewhereIsAWarning(t *testing.T) {
 	if c.Status != finding.Pass {
 		t.Fatalf("chain failed although the canary passed: %s %+v", c.Cause, c.Findings)
 	}
-	var warned bool
-	for _, f := range c.Findings {
-		warned = warned || (f.Cause == finding.CredentialMissing && f.Severity == finding.SevWarning)
-	}
-	if !warned {
+	if !hasFinding(c, finding.CredentialMissing, finding.SevWarning) {
 		t.Errorf("no warning about the key the job lacks: %+v", c.Findings)
 	}
 }
@@ -422,4 +414,14 @@ func directYML(url, top string) string {
         url: ` + url + `/api/v1
         key_env: OPENROUTER_API_KEY
 `
+}
+
+// hasFinding reports whether c has a finding with this cause and severity.
+func hasFinding(c finding.ChainResult, cause finding.Cause, sev finding.Severity) bool {
+	for _, f := range c.Findings {
+		if f.Cause == cause && f.Severity == sev {
+			return true
+		}
+	}
+	return false
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hopcheck/hopcheck/probe"
 	"github.com/hopcheck/hopcheck/report"
 	"github.com/hopcheck/hopcheck/secret"
+	"github.com/sethvargo/go-githubactions"
 )
 
 // ReportFile is the JSON report written into the workspace in action mode.
@@ -28,12 +29,12 @@ func runAction(ctx context.Context, env Env) int {
 	getenv := env.getenv
 	in, err := ghaction.ReadInputs(getenv)
 	if err != nil {
-		fmt.Fprintf(env.Stdout, "::error title=hopcheck: invalid input::%s\n", escapeData(err.Error()))
+		command(env, "error", "hopcheck: invalid input", err.Error())
 		return ExitUsage
 	}
 	ev, err := ghaction.ReadEvent(getenv)
 	if err != nil {
-		fmt.Fprintf(env.Stdout, "::warning title=hopcheck::cannot read the event payload: %s\n", escapeData(err.Error()))
+		command(env, "warning", "hopcheck", "cannot read the event payload: "+err.Error())
 	}
 	workspace := getenv("GITHUB_WORKSPACE")
 	if workspace == "" {
@@ -96,7 +97,7 @@ func runAction(ctx context.Context, env Env) int {
 	}
 	reportPath := ReportFile
 	if err := report.WriteFile(filepath.Join(workspace, reportPath), func(w io.Writer) error { return report.JSON(w, rep) }); err != nil {
-		fmt.Fprintf(env.Stdout, "::warning title=hopcheck::cannot write the JSON report: %s\n", escapeData(sc.Scrub(err.Error())))
+		command(env, "warning", "hopcheck", "cannot write the JSON report: "+sc.Scrub(err.Error()))
 		reportPath = ""
 	}
 	var creds []finding.Credential
@@ -181,9 +182,14 @@ func configErrorReport(err error, dir string) *finding.Report {
 	return rep
 }
 
-// escapeData escapes a workflow-command message the way the runner expects.
-func escapeData(s string) string {
-	s = strings.ReplaceAll(s, "%", "%25")
-	s = strings.ReplaceAll(s, "\r", "%0D")
-	return strings.ReplaceAll(s, "\n", "%0A")
+// command prints one workflow command through go-githubactions, which
+// escapes the message and the title property the way the runner expects.
+func command(env Env, level, title, msg string) {
+	a := githubactions.New(githubactions.WithWriter(env.Stdout), githubactions.WithGetenv(env.getenv)).
+		WithFieldsMap(map[string]string{"title": title})
+	if level == "error" {
+		a.Errorf("%s", msg)
+		return
+	}
+	a.Warningf("%s", msg)
 }

@@ -316,3 +316,15 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		})
 	}
 }
+
+// A bad action input is one escaped ::error (the title's colon escaped as
+// the runner requires) and exit 2, before anything else runs.
+func TestActionBadInput(t *testing.T) {
+	r := run(t, t.TempDir(), map[string]string{"GITHUB_ACTIONS": "true", "INPUT_FAIL-ON": "sometimes"})
+	if r.code != ExitUsage {
+		t.Fatalf("exit %d, want 2", r.code)
+	}
+	if !strings.HasPrefix(r.stdout, "::error title=hopcheck%3A invalid input::") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("stdout %q", r.stdout)
+	}
+}

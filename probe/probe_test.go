@@ -573,37 +573,3 @@ func TestInvalidURL(t *testing.T) {
 		}
 	}
 }
-
-func TestParallel(t *testing.T) {
-	const n = 20
-	var running, peak atomic.Int32
-	out := make([]int, n)
-	Parallel(context.Background(), 3, n, func(ctx context.Context, i int) {
-		cur := running.Add(1)
-		for {
-			p := peak.Load()
-			if cur <= p || peak.CompareAndSwap(p, cur) {
-				break
-			}
-		}
-		time.Sleep(5 * time.Millisecond)
-		out[i] = i * i
-		running.Add(-1)
-	})
-	if p := peak.Load(); p > 3 || p < 1 {
-		t.Errorf("peak concurrency %d, limit 3", p)
-	}
-	for i, v := range out {
-		if v != i*i {
-			t.Fatalf("slot %d = %d", i, v)
-		}
-	}
-	// A done context still calls every index (each records its own failure).
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	var calls atomic.Int32
-	Parallel(ctx, 0, 5, func(ctx context.Context, i int) { calls.Add(1) })
-	if calls.Load() != 5 {
-		t.Errorf("calls = %d", calls.Load())
-	}
-}
