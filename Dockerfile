@@ -36,7 +36,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath \
-      -ldflags "-s -w -X github.com/hopcheck/hopcheck/cli.Version=${VERSION}" \
+      -ldflags "-s -w -X github.com/hopcheck/hopcheck/internal/cli.Version=${VERSION}" \
       -o /out/hopcheck ./cmd/hopcheck
 
 FROM scratch AS release

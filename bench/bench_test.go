@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/cli"
+	"github.com/hopcheck/hopcheck/internal/cli"
 )
 
 func TestIdealMakespan(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hopcheck/hopcheck/chain"
+	"github.com/hopcheck/hopcheck/internal/chain"
 )
 
 // Targets of issue 5.

@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 // maxModels is how many models the simulated OpenRouter and LiteLLM serve

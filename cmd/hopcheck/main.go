@@ -11,7 +11,7 @@ import (
 	// CA roots for the FROM scratch image, which has no system store.
 	_ "golang.org/x/crypto/x509roots/fallback"
 
-	"github.com/hopcheck/hopcheck/cli"
+	"github.com/hopcheck/hopcheck/internal/cli"
 )
 
 func main() {

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/hopcheck/hopcheck/internal/peer"
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 // localStage returns the Dockerfile's `local` stage (from its FROM line to

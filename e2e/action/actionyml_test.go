@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/hopcheck/hopcheck/ghaction"
+	"github.com/hopcheck/hopcheck/internal/ghaction"
 )
 
 // TestActionYAML checks action.yml against the contract the binary
@@ -110,7 +110,7 @@ func TestDockerfileStages(t *testing.T) {
 		t.Errorf("bases = %v, want scratch, golang:1.26, scratch", bases)
 	}
 	s := string(b)
-	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-s -w -X github.com/hopcheck/hopcheck/cli.Version=`, `ENTRYPOINT ["/hopcheck"]`, "COPY dist/ /"} {
+	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-s -w -X github.com/hopcheck/hopcheck/internal/cli.Version=`, `ENTRYPOINT ["/hopcheck"]`, "COPY dist/ /"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/ghaction"
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/ghaction"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 // fakeGitHubToken stands in for ${{ github.token }} (the default of the

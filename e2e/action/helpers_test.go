@@ -130,7 +130,7 @@ func binary(t *testing.T) string {
 		bin := filepath.Join(dir, "hopcheck")
 		env := append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
 		out, err := run(t, 5*time.Minute, repoRoot(t), env, "go", "build", "-trimpath",
-			"-ldflags", "-s -w -X github.com/hopcheck/hopcheck/cli.Version=e2e", "-o", bin, "./cmd/hopcheck")
+			"-ldflags", "-s -w -X github.com/hopcheck/hopcheck/internal/cli.Version=e2e", "-o", bin, "./cmd/hopcheck")
 		if err != nil {
 			shared.binErr = fmt.Errorf("go build: %v\n%s", err, out)
 			return

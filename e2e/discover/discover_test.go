@@ -15,14 +15,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hopcheck/hopcheck/chain"
-	"github.com/hopcheck/hopcheck/checks"
-	"github.com/hopcheck/hopcheck/discover"
-	"github.com/hopcheck/hopcheck/finding"
-	"github.com/hopcheck/hopcheck/probe"
-	"github.com/hopcheck/hopcheck/report"
-	"github.com/hopcheck/hopcheck/secret"
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/checks"
+	"github.com/hopcheck/hopcheck/internal/discover"
+	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/probe"
+	"github.com/hopcheck/hopcheck/internal/report"
+	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 // configTmpl is the repository's only LLM config. api_base carries the

@@ -14,12 +14,12 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/hopcheck/hopcheck/chain"
-	"github.com/hopcheck/hopcheck/checks"
-	"github.com/hopcheck/hopcheck/finding"
-	"github.com/hopcheck/hopcheck/probe"
-	"github.com/hopcheck/hopcheck/secret"
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/checks"
+	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/probe"
+	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 func TestMain(m *testing.M) {

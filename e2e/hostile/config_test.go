@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/chain/litellm"
-	"github.com/hopcheck/hopcheck/cli"
+	"github.com/hopcheck/hopcheck/internal/chain/litellm"
+	"github.com/hopcheck/hopcheck/internal/cli"
 )
 
 // fast is the correctness bound for refusing a hostile file: far above

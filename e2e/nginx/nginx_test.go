@@ -16,13 +16,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/chain"
-	"github.com/hopcheck/hopcheck/checks"
-	"github.com/hopcheck/hopcheck/finding"
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/checks"
+	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/peer"
-	"github.com/hopcheck/hopcheck/probe"
-	"github.com/hopcheck/hopcheck/secret"
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/probe"
+	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 const confTmpl = `worker_processes 1;

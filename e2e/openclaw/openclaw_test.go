@@ -27,14 +27,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/chain"
-	"github.com/hopcheck/hopcheck/chain/openclaw"
-	"github.com/hopcheck/hopcheck/checks"
-	"github.com/hopcheck/hopcheck/checks/classify"
-	"github.com/hopcheck/hopcheck/finding"
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/chain/openclaw"
+	"github.com/hopcheck/hopcheck/internal/checks"
+	"github.com/hopcheck/hopcheck/internal/classify"
+	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/peer"
-	"github.com/hopcheck/hopcheck/secret"
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 // Fake credentials (openclaw-real-hop.md §2).

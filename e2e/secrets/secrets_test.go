@@ -23,8 +23,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hopcheck/hopcheck/cli"
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/cli"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 // canary returns a unique OpenRouter-shaped key.

@@ -35,7 +35,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 type listFlag []string

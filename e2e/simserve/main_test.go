@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/cli"
-	"github.com/hopcheck/hopcheck/sim"
+	"github.com/hopcheck/hopcheck/internal/cli"
+	"github.com/hopcheck/hopcheck/internal/sim"
 )
 
 // TestServeAdvertised starts a scenario with forwarders (advertised on

@@ -1,0 +1,692 @@
+package checks
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/classify"
+	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/probe"
+	"github.com/hopcheck/hopcheck/internal/secret"
+)
+
+// Options configures a run.
+type Options struct {
+	// LookupEnv reads the job's environment (os.LookupEnv in production; a
+	// map in the demo and in tests).
+	LookupEnv func(string) (string, bool)
+	// Client sends the live requests; its Scrubber must be the one passed
+	// here so bodies are scrubbed at creation.
+	Client *probe.Client
+	// Scrubber learns every credential value read from the environment.
+	Scrubber *secret.Scrubber
+	// Concurrency bounds the requests in flight across all chains (default 8).
+	Concurrency int
+	// Deadline, when > 0, caps the whole live phase. Without it every
+	// request has its own budget of timeout + 1 s from the moment it
+	// starts (retries happen only while they fit), so a hung hop ends its
+	// checks within timeout + 1 s and queueing never eats into it.
+	Deadline time.Duration
+	// Canary overrides every chain's canary mode when set.
+	Canary string
+	// Timeout overrides every chain's per-request timeout when > 0.
+	Timeout time.Duration
+	// ForkPR: the run is a pull request from a fork; secrets are withheld.
+	ForkPR bool
+	// Now is the clock (for key expiry); default time.Now.
+	Now func() time.Time
+	// StaticOnly skips every live request.
+	StaticOnly bool
+}
+
+// expiryWarning is how close a key's expiry must be to warn.
+const expiryWarning = 7 * 24 * time.Hour
+
+// run is the working state of one chain.
+type run struct {
+	c          *chain.Chain
+	creds      []credState
+	staticFail []bool // fatal static problem: no request is sent to the hop
+	findings   []finding.Finding
+	direct     []*probe.Result // key check with the CI-held key, per hop
+	public     []*probe.Result // unauthenticated reachability, per hop
+	via        []*probe.Result // key check of the fronted hop, sent through a reverse proxy
+	canary     *probe.Result
+	canaryReq  *probe.Request
+	canaryOK   bool // set by attribute: the canary's answer was a success
+	neutral    bool
+	now        time.Time
+}
+
+type job struct {
+	r    *run
+	req  probe.Request
+	into **probe.Result
+}
+
+// Run checks every chain of cfg and returns the report.
+func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
+	start := time.Now()
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.Scrubber == nil {
+		o.Scrubber = &secret.Scrubber{}
+	}
+	if o.Client == nil {
+		o.Client = probe.New(o.Scrubber)
+	}
+	runs := make([]*run, 0, len(cfg.Chains))
+	var jobs []job
+	for _, c := range cfg.Chains {
+		if o.Canary != "" {
+			c.Canary = o.Canary
+		}
+		if o.Timeout > 0 {
+			c.Timeout = o.Timeout
+		}
+		r := newRun(c, o)
+		runs = append(runs, r)
+		if !o.StaticOnly && !r.neutral {
+			jobs = append(jobs, r.plan()...)
+		}
+	}
+	if len(jobs) > 0 {
+		execute(ctx, jobs, o)
+	}
+	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File}
+	for _, r := range runs {
+		rep.Chains = append(rep.Chains, r.evaluate())
+	}
+	rep.Status = overall(rep.Chains)
+	rep.DurationMS = ms(time.Since(start))
+	return rep
+}
+
+func overall(cs []finding.ChainResult) finding.Status {
+	st := finding.Pass
+	for _, c := range cs {
+		switch c.Status {
+		case finding.Fail:
+			return finding.Fail
+		case finding.Neutral:
+			st = finding.Neutral
+		}
+	}
+	return st
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func newRun(c *chain.Chain, o Options) *run {
+	n := len(c.Hops)
+	r := &run{c: c, creds: make([]credState, n), staticFail: make([]bool, n),
+		direct: make([]*probe.Result, n), public: make([]*probe.Result, n), via: make([]*probe.Result, n), now: o.Now()}
+	missing := []string{}
+	for i, h := range c.Hops {
+		if h.KeyEnv == "" {
+			if h.KeyValue != "" {
+				// A credential written in the hop's own config file (e.g.
+				// a literal gateway token): usable, never printed.
+				o.Scrubber.Add(h.KeyValue)
+				r.creds[i] = credState{env: "the key in " + h.Pos.File, value: h.KeyValue, set: true}
+			}
+			continue
+		}
+		v, _ := o.LookupEnv(h.KeyEnv)
+		o.Scrubber.Add(v)
+		r.creds[i] = credState{env: h.KeyEnv, value: v, set: v != ""}
+		if v == "" {
+			missing = append(missing, h.KeyEnv)
+		}
+	}
+	if o.ForkPR && len(missing) > 0 {
+		r.neutral = true
+		f := finding.Finding{Check: "fork.secrets", Chain: c.Name, Cause: finding.SecretsUnavailable, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("This run is a pull request from a fork, so GitHub withholds secrets (%s are empty); live checks of chain %q were skipped.", strings.Join(missing, ", "), c.Name),
+			Fix:     "Nothing to fix in this pull request: the check runs with secrets on the base repository's branches."}
+		f.At(c.Pos)
+		r.findings = append(r.findings, f)
+	}
+	for i, h := range c.Hops {
+		api := r.api(i)
+		if msg, fatal := endpointProblem(h, api); msg != "" {
+			r.add(finding.Finding{Check: "static.url", Hop: h.Name, Link: ptr(c.LinkInto(i)), Cause: finding.WrongEndpoint,
+				Severity: sev(fatal), Message: msg, Fix: finding.Fix(finding.WrongEndpoint)}, h.URLPos)
+			if fatal {
+				r.staticFail[i] = true
+			}
+		}
+		cs := r.creds[i]
+		if h.KeyEnv == "" {
+			continue
+		}
+		if !cs.set {
+			if r.neutral {
+				continue
+			}
+			l := credLink(c, i)
+			msg := fmt.Sprintf("%s is unset or empty in this job, so hop %q gets no credential.", h.KeyEnv, h.Name)
+			fix := fmt.Sprintf("Add %s to the job's env (env: %s: ${{ secrets.%s }}) and make sure the secret exists.", h.KeyEnv, h.KeyEnv, h.KeyEnv)
+			if hi := c.Holder(i); hi >= 0 {
+				msg = fmt.Sprintf("%s is unset or empty in this job, so %s has no key to send to %q.", h.KeyEnv, c.Hops[hi].Name, h.Name)
+				fix = fmt.Sprintf("Set %s where %s runs (its config reads it) and in this job's env.", h.KeyEnv, c.Hops[hi].Name)
+			}
+			r.add(finding.Finding{Check: "static.credential", Hop: h.Name, Link: &l, Cause: finding.CredentialMissing,
+				Severity: finding.SevError, Message: msg, Fix: fix}, h.KeyEnvPos)
+			r.staticFail[i] = true
+			continue
+		}
+		if msg, fatal := credentialProblem(api, h, cs.value); msg != "" {
+			l := credLink(c, i)
+			r.add(finding.Finding{Check: "static.credential", Hop: h.Name, Link: &l, Cause: finding.CredentialMalformed,
+				Severity: sev(fatal), Message: msg, Fix: finding.Fix(finding.CredentialMalformed)}, h.KeyEnvPos)
+			if fatal {
+				r.staticFail[i] = true
+			}
+		}
+	}
+	return r
+}
+
+func sev(fatal bool) finding.Severity {
+	if fatal {
+		return finding.SevError
+	}
+	return finding.SevWarning
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// add records a finding positioned at p (or at the hop when p is empty).
+func (r *run) add(f finding.Finding, p chain.Pos) {
+	f.Chain = r.c.Name
+	if p.IsZero() && f.Hop != "" {
+		if i := r.c.Index(f.Hop); i >= 0 {
+			p = r.c.Hops[i].Pos
+		}
+	}
+	if p.IsZero() {
+		p = r.c.Pos
+	}
+	f.At(p)
+	r.findings = append(r.findings, f)
+}
+
+// api is the API spoken at hop i: its own type, or for a reverse proxy the
+// type of the hop it fronts.
+func (r *run) api(i int) chain.HopType {
+	if t := r.c.Target(i); t >= 0 {
+		return r.c.Hops[t].Type
+	}
+	return r.c.Hops[i].Type
+}
+
+// plan lists the live requests of this chain. All of them run at once:
+// attribution happens afterwards, so the wall time is that of the slowest
+// request, not the sum.
+func (r *run) plan() []job {
+	c := r.c
+	var jobs []job
+	for i, h := range c.Hops {
+		if r.staticFail[i] {
+			continue
+		}
+		if h.Type.Terminates() {
+			if r.creds[i].set {
+				jobs = append(jobs, job{r, keyCheck(h.URL, h.Type, h.KeyHeader, r.creds[i].value), &r.direct[i]})
+			} else if i > 0 {
+				if req := publicCheck(h.URL, h.Type); req.URL != "" {
+					jobs = append(jobs, job{r, req, &r.public[i]})
+				}
+			}
+			continue
+		}
+		// A reverse proxy: send the fronted hop's key check through it,
+		// when the job holds that key, to see whether it passes auth on.
+		t := c.Target(i)
+		if t >= 0 && r.creds[t].set && !r.staticFail[t] {
+			jobs = append(jobs, job{r, keyCheck(h.URL, c.Hops[t].Type, c.Hops[t].KeyHeader, r.creds[t].value), &r.via[i]})
+		}
+	}
+	if r.staticFail[0] {
+		return jobs
+	}
+	t0 := c.Target(0)
+	if t0 < 0 {
+		return jobs
+	}
+	if r.staticFail[t0] && r.creds[t0].env != "" {
+		return jobs // the first credential is missing or malformed: nothing to learn
+	}
+	key := r.creds[t0].value
+	var req probe.Request
+	if c.Canary == chain.CanaryAuthOnly {
+		req = keyCheck(c.Hops[0].URL, c.Hops[t0].Type, c.Hops[t0].KeyHeader, key)
+	} else {
+		var next *chain.Hop
+		if t0+1 < len(c.Hops) {
+			if tn := c.Target(t0 + 1); tn >= 0 {
+				next = &c.Hops[tn]
+			}
+		}
+		req = canaryRequest(c, c.Hops[t0].Type, c.Hops[t0].KeyHeader, key, next)
+	}
+	r.canaryReq = &req
+	jobs = append(jobs, job{r, req, &r.canary})
+	return jobs
+}
+
+// outcome is a probe result reduced to a cause.
+type outcome struct {
+	cause   finding.Cause
+	verdict classify.Verdict
+	msg     string // what happened, one sentence, scrubbed
+	ev      *finding.Evidence
+}
+
+func (o outcome) ok() bool { return o.cause == finding.OK }
+
+// assess classifies one result from a hop speaking api.
+func assess(api chain.HopType, req *probe.Request, res *probe.Result) outcome {
+	ev := &finding.Evidence{Status: res.Status}
+	if req != nil {
+		ev.Method = req.Method
+		ev.URL = redactURL(req.URL)
+	}
+	if res.Err != nil {
+		ev.Phase = res.Err.Phase
+		return outcome{cause: res.Err.Cause, msg: res.Err.Message, ev: ev}
+	}
+	if rd := res.Redirect; rd != nil {
+		ev.Redirect = rd.Location
+		if rd.CrossHost {
+			return outcome{cause: finding.RedirectDroppedAuth, ev: ev,
+				msg: fmt.Sprintf("%s redirected (HTTP %d) from %s to another host, %s; clients drop the credential on such redirects.", ev.URL, rd.Status, rd.FromHost, rd.ToHost)}
+		}
+		return outcome{cause: finding.WrongEndpoint, ev: ev,
+			msg: fmt.Sprintf("%s keeps redirecting (HTTP %d to %s).", ev.URL, rd.Status, rd.Location)}
+	}
+	v := classify.Classify(api, classify.Response{Status: res.Status, Header: res.Header, Body: res.Body})
+	ev.Excerpt = excerpt(res.Body)
+	return outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: ev}
+}
+
+// excerpt is a short single-line view of a (scrubbed) body.
+func excerpt(b []byte) string {
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// keyData is the part of OpenRouter's GET /key answer hopcheck reads.
+type keyData struct {
+	Data struct {
+		Limit          *float64 `json:"limit"`
+		LimitRemaining *float64 `json:"limit_remaining"`
+		ExpiresAt      *string  `json:"expires_at"`
+	} `json:"data"`
+}
+
+// modelList is the OpenAI-style model list (LiteLLM, OpenAI, OpenClaw).
+type modelList struct {
+	Data []struct {
+		ID string `json:"id"`
+	} `json:"data"`
+}
+
+// hopVerdict collects the per-hop state while evaluating.
+type hopVerdict struct {
+	status finding.Status
+	cause  finding.Cause
+	tm     *finding.Timings
+}
+
+func (r *run) evaluate() finding.ChainResult {
+	c := r.c
+	n := len(c.Hops)
+	hv := make([]hopVerdict, n)
+	for i := range hv {
+		hv[i] = hopVerdict{status: finding.Skipped, cause: finding.OK}
+		if r.staticFail[i] {
+			hv[i].status = finding.Fail
+			for _, f := range r.findings {
+				if f.Hop == c.Hops[i].Name && f.Severity == finding.SevError {
+					hv[i].cause = f.Cause
+					break
+				}
+			}
+		}
+	}
+	// probe evidence per position k: did the fronted hop's key check pass
+	// when sent to hop k (direct for terminating hops, via for proxies)?
+	entered := make([]*outcome, n)
+	// reach: the hop's own check (key or public), for network evidence.
+	reach := make([]*outcome, n)
+
+	for i, h := range c.Hops {
+		if res := r.direct[i]; res != nil {
+			req := keyCheck(h.URL, h.Type, h.KeyHeader, "")
+			o := assess(h.Type, &req, res)
+			entered[i], reach[i] = &o, &o
+			hv[i].tm = timings(res)
+			r.judgeDirect(i, o, res, &hv[i])
+		} else if res := r.public[i]; res != nil {
+			req := publicCheck(h.URL, h.Type)
+			o := assess(h.Type, &req, res)
+			reach[i] = &o
+			hv[i].tm = timings(res)
+			if o.ok() {
+				hv[i].status = finding.Pass
+			} else if isNetwork(o.cause) || o.cause == finding.WrongEndpoint || o.cause == finding.RedirectDroppedAuth {
+				hv[i].status, hv[i].cause = finding.Fail, o.cause
+				r.add(finding.Finding{Check: "live.reachable", Hop: h.Name, Link: ptr(c.LinkInto(i)), Cause: o.cause, Severity: finding.SevError,
+					Message: fmt.Sprintf("Hop %q is not reachable: %s", h.Name, o.msg), Fix: fixFor(c, o.cause, i, o), Timings: hv[i].tm, Evidence: o.ev}, chain.Pos{})
+			}
+		} else if res := r.via[i]; res != nil {
+			t := c.Target(i)
+			req := keyCheck(h.URL, c.Hops[t].Type, c.Hops[t].KeyHeader, "")
+			o := assess(c.Hops[t].Type, &req, res)
+			entered[i] = &o
+			hv[i].tm = timings(res)
+			if o.ok() {
+				hv[i].status = finding.Pass
+			}
+		}
+	}
+
+	cr := finding.ChainResult{Name: c.Name, Model: c.Model, Status: finding.Pass, Cause: finding.OK,
+		File: c.Pos.File, Line: c.Pos.Line}
+	failing := r.attribute(hv, entered, reach)
+	if r.neutral {
+		cr.Status, cr.Cause = finding.Neutral, finding.SecretsUnavailable
+	}
+	if failing != nil {
+		cr.FailingLink = &failing.link
+		cr.FailingHop = failing.hop
+		cr.Cause = failing.cause
+	}
+	for _, f := range r.findings {
+		if f.Severity == finding.SevError {
+			cr.Status = finding.Fail
+			if cr.FailingLink == nil && f.Link != nil {
+				cr.FailingLink, cr.FailingHop, cr.Cause = f.Link, f.Hop, f.Cause
+			}
+		}
+	}
+	if cr.Status == finding.Fail && cr.Cause == finding.OK {
+		for _, f := range r.findings {
+			if f.Severity == finding.SevError {
+				cr.Cause = f.Cause
+				break
+			}
+		}
+	}
+	r.dropEchoes()
+	// Root causes first, then path order (stable).
+	sortFindings(r.findings)
+	cr.Findings = r.findings
+	if cr.Findings == nil {
+		cr.Findings = []finding.Finding{}
+	}
+	for i, h := range c.Hops {
+		hr := finding.HopResult{Name: h.Name, Type: string(h.Type), URL: redactURL(h.URL), Status: hv[i].status, Cause: hv[i].cause,
+			Timings: hv[i].tm, File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col}
+		if h.KeyEnv != "" || h.KeyValue != "" {
+			hr.Credential = &finding.Credential{Env: r.creds[i].env, Set: r.creds[i].set, Fingerprint: r.creds[i].fingerprint()}
+		}
+		if cr.FailingHop == h.Name && cr.Status == finding.Fail {
+			hr.Status = finding.Fail
+			if hr.Cause == finding.OK {
+				hr.Cause = cr.Cause
+			}
+		}
+		if r.neutral && hr.Status == finding.Skipped {
+			hr.Status = finding.Neutral
+		}
+		cr.Hops = append(cr.Hops, hr)
+	}
+	cr.Links = r.linkResults(cr)
+	return cr
+}
+
+// judgeDirect turns the direct key check of hop i into findings.
+func (r *run) judgeDirect(i int, o outcome, res *probe.Result, v *hopVerdict) {
+	c := r.c
+	h := c.Hops[i]
+	l := credLink(c, i)
+	if !o.ok() {
+		v.status, v.cause = finding.Fail, o.cause
+		msg := fmt.Sprintf("%s rejected the key check with %s (%s): %s", h.Name, r.creds[i].env, r.creds[i].fingerprint(), o.msg)
+		if isNetwork(o.cause) || o.cause == finding.RedirectDroppedAuth || o.cause == finding.WrongEndpoint {
+			msg = fmt.Sprintf("Key check of hop %q failed: %s", h.Name, o.msg)
+			l = c.LinkInto(i)
+		}
+		r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: o.cause, Severity: finding.SevError,
+			Message: msg, Fix: fixFor(c, o.cause, i, o), Timings: timings(res), Evidence: o.ev}, chain.Pos{})
+		return
+	}
+	v.status = finding.Pass
+	switch h.Type {
+	case chain.TypeOpenRouter:
+		var kd keyData
+		if json.Unmarshal(res.Body, &kd) != nil {
+			return
+		}
+		if kd.Data.Limit != nil && kd.Data.LimitRemaining != nil && *kd.Data.LimitRemaining <= 0 {
+			v.status, v.cause = finding.Fail, finding.CreditsExhausted
+			r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CreditsExhausted, Severity: finding.SevError,
+				Message: fmt.Sprintf("The key in %s (%s) has no credit left (limit_remaining %.2f of %.2f).", h.KeyEnv, r.creds[i].fingerprint(), *kd.Data.LimitRemaining, *kd.Data.Limit),
+				Fix:     "Raise the key's limit at https://openrouter.ai/settings/keys or add credits at https://openrouter.ai/settings/credits.", Timings: timings(res)}, chain.Pos{})
+		}
+		if kd.Data.ExpiresAt != nil && *kd.Data.ExpiresAt != "" {
+			if t, err := time.Parse(time.RFC3339, *kd.Data.ExpiresAt); err == nil {
+				left := t.Sub(r.now)
+				switch {
+				case left <= 0:
+					v.status, v.cause = finding.Fail, finding.CredentialRejected
+					r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CredentialRejected, Severity: finding.SevError,
+						Message: fmt.Sprintf("The key in %s (%s) expired at %s.", h.KeyEnv, r.creds[i].fingerprint(), t.UTC().Format(time.RFC3339)),
+						Fix:     "Create a new key and update the secret."}, chain.Pos{})
+				case left < expiryWarning:
+					r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.KeyExpiring, Severity: finding.SevWarning,
+						Message: fmt.Sprintf("The key in %s (%s) expires in %s (%s).", h.KeyEnv, r.creds[i].fingerprint(), roundDays(left), t.UTC().Format(time.RFC3339)),
+						Fix:     "Rotate the key and update the secret before it expires."}, chain.Pos{})
+				}
+			}
+		}
+	case chain.TypeLiteLLM:
+		// The model CI asks for must be one of the proxy's model names.
+		if c.Target(0) != i || c.Model == "" {
+			return
+		}
+		var ml modelList
+		if json.Unmarshal(res.Body, &ml) != nil || len(ml.Data) == 0 {
+			return
+		}
+		names := make([]string, 0, len(ml.Data))
+		for _, m := range ml.Data {
+			if m.ID == c.Model {
+				return
+			}
+			names = append(names, m.ID)
+		}
+		v.status, v.cause = finding.Fail, finding.ModelUnavailable
+		lk := c.LinkInto(i)
+		r.add(finding.Finding{Check: "live.models", Hop: h.Name, Link: &lk, Cause: finding.ModelUnavailable, Severity: finding.SevError,
+			Message: fmt.Sprintf("%s does not serve model %q; it lists %s.", h.Name, c.Model, listShort(names)),
+			Fix:     fmt.Sprintf("Set the chain's model to one of the proxy's model_name values, or add %q to its model_list.", c.Model)}, c.ModelPos)
+	}
+}
+
+func roundDays(d time.Duration) string {
+	if d < 72*time.Hour {
+		return fmt.Sprintf("%d hours", int(d.Hours()+0.5))
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+func listShort(s []string) string {
+	if len(s) > 6 {
+		return strings.Join(s[:6], ", ") + fmt.Sprintf(" and %d more", len(s)-6)
+	}
+	return strings.Join(s, ", ")
+}
+
+func isNetwork(c finding.Cause) bool {
+	return c == finding.Unreachable || c == finding.Timeout || c == finding.TLSError
+}
+
+func isCredential(c finding.Cause) bool {
+	return c == finding.HeaderMissing || c == finding.CredentialRejected || c == finding.CredentialMissing
+}
+
+func timings(res *probe.Result) *finding.Timings {
+	t := res.Timings
+	if t.DNS == nil && t.Connect == nil && t.TLS == nil && t.TTFB == nil && t.Total == nil {
+		return nil
+	}
+	return &t
+}
+
+// redactURL drops user info and query strings (which may carry keys).
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return s
+	}
+	u.User = nil
+	u.RawQuery = ""
+	return u.String()
+}
+
+// dropEchoes removes live findings that repeat the root finding (same link
+// and cause): the root's message already cites that evidence.
+func (r *run) dropEchoes() {
+	var root *finding.Finding
+	for k := range r.findings {
+		if r.findings[k].Root {
+			root = &r.findings[k]
+		}
+	}
+	if root == nil || root.Link == nil {
+		return
+	}
+	rl, rc := *root.Link, root.Cause
+	out := r.findings[:0]
+	for _, f := range r.findings {
+		if !f.Root && strings.HasPrefix(f.Check, "live.") && f.Link != nil && *f.Link == rl && f.Cause == rc {
+			continue
+		}
+		out = append(out, f)
+	}
+	r.findings = out
+}
+
+// execute sends the planned requests. Identical requests (same method, URL,
+// headers and body — e.g. the key check of a provider shared by several
+// chains) are sent once and their result shared. Each request gets its own
+// budget of timeout + 1 s from the moment it starts, so time spent waiting
+// for a free slot never counts against it; --deadline, when set, caps the
+// whole phase, and requests it keeps from starting are reported as such.
+func execute(ctx context.Context, jobs []job, o Options) {
+	type group struct {
+		req   probe.Request
+		intos []**probe.Result
+		cost  int // expected relative duration: the hops the request crosses
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, j := range jobs {
+		req := j.req
+		req.Timeout = j.r.c.Timeout
+		cost := j.r.hopsCrossed(j.into)
+		k := requestKey(req)
+		if g, ok := byKey[k]; ok {
+			g.intos = append(g.intos, j.into)
+			g.cost = max(g.cost, cost)
+			continue
+		}
+		g := &group{req: req, intos: []**probe.Result{j.into}, cost: cost}
+		byKey[k] = g
+		groups = append(groups, g)
+	}
+	// Longest first: canaries through several hops take the longest, so
+	// starting them first keeps the critical path short when the bound
+	// makes requests queue.
+	sort.SliceStable(groups, func(a, b int) bool { return groups[a].cost > groups[b].cost })
+	if o.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Deadline)
+		defer cancel()
+	}
+	eg, gctx := errgroup.WithContext(ctx)
+	eg.SetLimit(o.Concurrency)
+	for _, g := range groups {
+		eg.Go(func() error {
+			var res probe.Result
+			if err := gctx.Err(); err != nil {
+				res = probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued",
+					Message: "not sent: the overall deadline passed before a slot was free (raise --deadline or --concurrency)"}}
+			} else {
+				rctx, cancel := context.WithTimeout(gctx, g.req.Timeout+time.Second)
+				res = o.Client.Do(rctx, g.req)
+				cancel()
+			}
+			for _, into := range g.intos {
+				r := res
+				*into = &r
+			}
+			return nil
+		})
+	}
+	_ = eg.Wait() // jobs never return errors; failures live in the results
+}
+
+// requestKey identifies a request for de-duplication. The credential is
+// part of the key (two chains with different keys are two requests) but
+// only as a hash, so the key itself is never kept around as a map key.
+func requestKey(r probe.Request) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", r.Method, r.URL, r.Timeout)
+	names := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(h, "%s=%q\x00", k, r.Header[k])
+	}
+	h.Write(r.Body)
+	return string(h.Sum(nil))
+}
+
+// hopsCrossed estimates how many hops a planned request crosses (each adds
+// its latency): the canary crosses the whole chain, a key check sent through
+// a reverse proxy crosses it and the hops up to the provider, a direct check
+// one hop.
+func (r *run) hopsCrossed(into **probe.Result) int {
+	if into == &r.canary {
+		return len(r.c.Hops)
+	}
+	for i := range r.via {
+		if into == &r.via[i] {
+			return r.c.Target(i) - i + 1
+		}
+	}
+	return 1
+}

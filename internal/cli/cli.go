@@ -1,0 +1,383 @@
+// Package cli wires hopcheck's subcommands: flags in, a run of the library,
+// an exit code out. cmd/hopcheck only calls Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/checks"
+	"github.com/hopcheck/hopcheck/internal/discover"
+	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/probe"
+	"github.com/hopcheck/hopcheck/internal/report"
+	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/sim"
+)
+
+// Exit codes.
+const (
+	ExitOK     = 0 // pass or neutral
+	ExitFailed = 1 // a check failed at or above --fail-on
+	ExitUsage  = 2 // usage or configuration error
+)
+
+// Version is set at build time with -ldflags "-X …/cli.Version=v1.2.3".
+var Version = "dev"
+
+// The probe's User-Agent names this build.
+func init() { probe.Version = Version }
+
+// Env is the process environment the CLI sees (injected for tests).
+type Env struct {
+	LookupEnv func(string) (string, bool)
+	Stdout    io.Writer
+	Stderr    io.Writer
+	// Stdout is a terminal (colour allowed unless NO_COLOR).
+	StdoutFile *os.File
+	Dir        string // working directory
+}
+
+func (e Env) getenv(k string) string {
+	v, _ := e.LookupEnv(k)
+	return v
+}
+
+// OSEnv is the real process environment.
+func OSEnv() Env {
+	dir, _ := os.Getwd()
+	return Env{LookupEnv: os.LookupEnv, Stdout: os.Stdout, Stderr: os.Stderr, StdoutFile: os.Stdout, Dir: dir}
+}
+
+const usage = `hopcheck — can this CI reach its LLM models through the configured chain?
+
+Usage:
+  hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|warning|never]
+                   [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--concurrency N] [--print-chains]
+  hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
+
+With no hopcheck.yml (and no --config), check derives the chains from the repository's
+LiteLLM config.yaml, openclaw.json and .env files and the conventional variables.
+  hopcheck explain CODE        (hopcheck explain --list for all codes)
+  hopcheck version
+
+Exit codes: 0 pass or neutral, 1 a check failed at or above --fail-on, 2 usage or config error.
+Run as a GitHub Action (GITHUB_ACTIONS=true, no arguments) it reads its inputs from INPUT_*.
+`
+
+// Main runs hopcheck with args (without the program name) and returns the
+// exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		if env.getenv("GITHUB_ACTIONS") == "true" {
+			return runAction(ctx, env)
+		}
+		fmt.Fprint(env.Stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "check":
+		return runCheck(ctx, args[1:], env)
+	case "demo":
+		return runDemo(ctx, args[1:], env)
+	case "explain":
+		return runExplain(args[1:], env)
+	case "version", "--version", "-v":
+		fmt.Fprintf(env.Stdout, "hopcheck %s\n", Version)
+		return ExitOK
+	case "help", "--help", "-h":
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK
+	}
+	fmt.Fprintf(env.Stderr, "hopcheck: unknown command %q\n\n%s", args[0], usage)
+	return ExitUsage
+}
+
+// common are the flags shared by check and demo.
+type common struct {
+	format, output, failOn, canary string
+	timeout, deadline              time.Duration
+	concurrency                    int
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.format, "format", "text", "report format: text, json, junit or sarif")
+	fs.StringVar(&c.output, "output", "", "write the report to this file (atomically) instead of stdout")
+	fs.StringVar(&c.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning or never")
+	fs.StringVar(&c.canary, "canary", "", "override every chain's canary: inference or auth-only")
+	fs.DurationVar(&c.timeout, "timeout", 0, "override the per-request timeout (e.g. 8s)")
+	fs.IntVar(&c.concurrency, "concurrency", 8, "requests in flight at most")
+	fs.DurationVar(&c.deadline, "deadline", 0, "hard cap on the whole live phase (default none: each request has its own timeout + 1s budget)")
+}
+
+// formats are the report formats --format accepts.
+var formats = []string{"text", "json", "junit", "sarif"}
+
+// SupportsFormat reports whether --format accepts f.
+func SupportsFormat(f string) bool {
+	for _, k := range formats {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *common) validate() error {
+	if !SupportsFormat(c.format) {
+		return fmt.Errorf("--format %q: use %s", c.format, strings.Join(formats, ", "))
+	}
+	switch c.failOn {
+	case "error", "warning", "never":
+	default:
+		return fmt.Errorf("--fail-on %q: use error, warning or never", c.failOn)
+	}
+	switch c.canary {
+	case "", chain.CanaryInference, chain.CanaryAuthOnly:
+	default:
+		return fmt.Errorf("--canary %q: use inference or auth-only", c.canary)
+	}
+	if c.timeout < 0 || c.timeout > 10*time.Minute {
+		return fmt.Errorf("--timeout %s: use a duration between 1ms and 10m", c.timeout)
+	}
+	if c.deadline < 0 || c.deadline > 30*time.Minute {
+		return fmt.Errorf("--deadline %s: use a duration up to 30m", c.deadline)
+	}
+	if c.concurrency < 1 || c.concurrency > 256 {
+		return fmt.Errorf("--concurrency %d: use 1 to 256", c.concurrency)
+	}
+	return nil
+}
+
+func newFlagSet(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+func runCheck(ctx context.Context, args []string, env Env) int {
+	fs := newFlagSet("check", env)
+	var c common
+	c.register(fs)
+	cfgFlag := fs.String("config", "", "config file (default .github/hopcheck.yml, then hopcheck.yml)")
+	staticOnly := fs.Bool("static-only", false, "run only the static checks (no network)")
+	printChains := fs.Bool("print-chains", false, "print the chains hopcheck derived and where every value came from, then exit")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "hopcheck check: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	if err := c.validate(); err != nil {
+		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
+		return ExitUsage
+	}
+	res, err := prepare(env.Dir, *cfgFlag, env.LookupEnv)
+	if err != nil {
+		printConfigError(env.Stderr, relErr(err, env.Dir))
+		return ExitUsage
+	}
+	if *printChains {
+		if err := discover.PrintChains(env.Stdout, res); err != nil {
+			fmt.Fprintf(env.Stderr, "hopcheck: %v\n", err)
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	sc := &secret.Scrubber{}
+	res.AddSecrets(sc)
+	rep := checks.Run(ctx, res.Config, checks.Options{
+		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
+		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
+	})
+	checks.Merge(rep, res.Findings)
+	rep.Version = Version
+	return emit(rep, c, env, sc)
+}
+
+// prepare loads hopcheck.yml (expanding hops that point at a proxy's own
+// config) or, when there is none and no --config was given, discovers the
+// chains from the repository's LiteLLM, OpenClaw and .env files and the
+// conventional variables. Positions are relative to dir.
+func prepare(dir, flagPath string, lookup func(string) (string, bool)) (*discover.Result, error) {
+	cfg, err := loadConfig(dir, flagPath)
+	if errors.Is(err, chain.ErrNoConfig) && flagPath == "" {
+		return discover.Discover(dir, lookup)
+	}
+	if err != nil {
+		return nil, err
+	}
+	relativise(cfg, dir)
+	return discover.Expand(cfg, dir, lookup)
+}
+
+func loadConfig(dir, flagPath string) (*chain.Config, error) {
+	if flagPath != "" && !filepath.IsAbs(flagPath) {
+		flagPath = filepath.Join(dir, flagPath)
+	}
+	path, err := chain.Find(dir, flagPath)
+	if err != nil {
+		return nil, err
+	}
+	return chain.Load(path)
+}
+
+// printConfigError prints one compiler-style line per problem.
+func printConfigError(w io.Writer, err error) {
+	if errors.Is(err, chain.ErrNoConfig) {
+		fmt.Fprintf(w, "hopcheck: %v\n  fix: create .github/hopcheck.yml (see README) or pass --config FILE\n", err)
+		return
+	}
+	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+		fmt.Fprintf(w, "hopcheck: %s\n", line)
+	}
+}
+
+// emit writes the report and returns the exit code.
+func emit(rep *finding.Report, c common, env Env, sc *secret.Scrubber) int {
+	write := func(w io.Writer) error {
+		switch c.format {
+		case "json":
+			return report.JSON(w, rep)
+		case "junit":
+			return report.JUnit(w, rep)
+		case "sarif":
+			return report.SARIF(w, rep)
+		}
+		color := c.output == "" && env.StdoutFile != nil && report.ColorEnabled(env.StdoutFile, env.getenv)
+		return report.Text(w, rep, report.Options{Color: color})
+	}
+	if c.output != "" {
+		if err := report.WriteFile(c.output, write); err != nil {
+			fmt.Fprintf(env.Stderr, "hopcheck: %s\n", sc.Scrub(err.Error()))
+			return ExitUsage
+		}
+		if c.format != "text" {
+			_ = report.Text(env.Stdout, rep, report.Options{})
+		}
+	} else if err := write(env.Stdout); err != nil {
+		fmt.Fprintf(env.Stderr, "hopcheck: %s\n", sc.Scrub(err.Error()))
+		return ExitUsage
+	}
+	return ExitCode(rep, c.failOn)
+}
+
+// ExitCode maps a report and --fail-on to the process exit code.
+func ExitCode(rep *finding.Report, failOn string) int {
+	var min int
+	switch failOn {
+	case "never":
+		return ExitOK
+	case "warning":
+		min = finding.SevWarning.Rank()
+	default:
+		min = finding.SevError.Rank()
+	}
+	if rep.Status == finding.Fail && min <= finding.SevError.Rank() {
+		return ExitFailed
+	}
+	for _, f := range rep.All() {
+		if f.Severity.Rank() >= min {
+			return ExitFailed
+		}
+	}
+	return ExitOK
+}
+
+func runDemo(ctx context.Context, args []string, env Env) int {
+	fs := newFlagSet("demo", env)
+	var c common
+	c.register(fs)
+	scenario := fs.String("scenario", "", "scenario to run (list: show all)")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if err := c.validate(); err != nil {
+		fmt.Fprintf(env.Stderr, "hopcheck demo: %v\n", err)
+		return ExitUsage
+	}
+	all := sim.Scenarios()
+	if *scenario == "list" {
+		for _, s := range all {
+			want := "pass"
+			if s.WantLink != nil {
+				want = "fail, " + s.WantLink.String() + ": " + string(s.WantCause)
+			}
+			path, _, _ := strings.Cut(s.Description, ". ")
+			path, _, _ = strings.Cut(path, " with ")
+			path, _, _ = strings.Cut(path, ", ")
+			fmt.Fprintf(env.Stdout, "%-26s %-36s expect %s\n", s.Name, strings.TrimSuffix(path, "."), want)
+		}
+		return ExitOK
+	}
+	name := *scenario
+	if name == "" {
+		name = all[0].Name
+	}
+	var sc *sim.Scenario
+	for i := range all {
+		if all[i].Name == name {
+			sc = &all[i]
+		}
+	}
+	if sc == nil {
+		names := make([]string, len(all))
+		for i, s := range all {
+			names[i] = s.Name
+		}
+		sort.Strings(names)
+		fmt.Fprintf(env.Stderr, "hopcheck demo: unknown scenario %q; choose one of: %s\n", name, strings.Join(names, ", "))
+		return ExitUsage
+	}
+	senv, err := sim.Start(name)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hopcheck demo: cannot start the simulated chain: %v\n", err)
+		return ExitUsage
+	}
+	defer senv.Close()
+	cfg, err := chain.Parse(senv.ConfigName, senv.Config)
+	if err != nil {
+		printConfigError(env.Stderr, err)
+		return ExitUsage
+	}
+	if c.format == "text" && c.output == "" {
+		fmt.Fprintf(env.Stdout, "hopcheck demo — scenario %q: %s\n(simulated providers on 127.0.0.1; no keys or network needed; run `hopcheck demo --scenario list` for the others)\n\n", sc.Name, sc.Description)
+	}
+	lookup := func(k string) (string, bool) { v, ok := senv.Vars[k]; return v, ok }
+	scr := &secret.Scrubber{}
+	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
+		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline})
+	rep.Version = Version
+	return emit(rep, c, env, scr)
+}
+
+func runExplain(args []string, env Env) int {
+	if len(args) != 1 {
+		fmt.Fprintln(env.Stderr, "usage: hopcheck explain CODE   (hopcheck explain --list)")
+		return ExitUsage
+	}
+	if args[0] == "--list" || args[0] == "list" {
+		for _, c := range finding.Causes() {
+			i, _ := finding.Explain(c)
+			fmt.Fprintf(env.Stdout, "%-22s %s\n", c, i.Meaning)
+		}
+		return ExitOK
+	}
+	i, ok := finding.Explain(finding.Cause(args[0]))
+	if !ok {
+		fmt.Fprintf(env.Stderr, "hopcheck explain: unknown cause code %q; run `hopcheck explain --list`\n", args[0])
+		return ExitUsage
+	}
+	fmt.Fprintf(env.Stdout, "%s\n\nMeaning: %s\nTypical causes: %s\nFix: %s\n", i.Code, i.Meaning, i.Typical, i.Fix)
+	return ExitOK
+}

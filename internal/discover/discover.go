@@ -1,0 +1,311 @@
+// Package discover derives hopcheck chains from the configuration a
+// repository already has: LiteLLM proxy configs (YAML files with a
+// top-level model_list), OpenClaw configs (openclaw.json), .env files and
+// the conventional provider variables of the job environment
+// (OPENAI_BASE_URL, OPENAI_API_KEY, OPENROUTER_API_KEY, ANTHROPIC_BASE_URL,
+// ANTHROPIC_API_KEY).
+//
+// Discover is used when a repository has no hopcheck.yml; Expand completes
+// a hopcheck.yml whose proxy hops name their own config
+// (`config: deploy/litellm.yaml`). Both return a chain.Config that runs
+// through checks.Run unchanged — every derived hop carries the positions of
+// the values it came from (Hop.Pos, URLPos, KeyEnvPos), so the engine's own
+// findings land on the right line of the LiteLLM file — plus findings about
+// the files themselves (a literal key committed, a proxy without a master
+// key, an api_base for the wrong provider, …) for checks.Merge, and the
+// Sources of every value for `hopcheck check --print-chains`.
+//
+// Discovery assumes the proxy runs with the job's environment (a LiteLLM
+// started in an earlier step or as a service container fed from the same
+// secrets): an `os.environ/VAR` reference is judged against the job's
+// variables. Nothing here sends a request or prints a credential: literal
+// values found in files appear only as secret.Fingerprint.
+package discover
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/secret"
+)
+
+// ErrNothingFound is returned (wrapped, together with chain.ErrNoConfig) by
+// Discover when the repository holds nothing to derive a chain from. The
+// Result is still returned: its findings explain what was skipped.
+var ErrNothingFound = errors.New("nothing to check")
+
+// Source is one value a derived chain uses and where it came from. Value
+// never holds a credential: keys appear as the variable that holds them or
+// as a fingerprint.
+type Source struct {
+	// Chain is the chain the value belongs to ("" for values shared by the
+	// whole run, e.g. a file that was read).
+	Chain string `json:"chain,omitempty"`
+	// Hop is the hop the value configures ("" for chain-level values).
+	Hop string `json:"hop,omitempty"`
+	// What names the value: "model", "type", "url", "key_env", "file".
+	What string `json:"what"`
+	// Value is the value used (URL, variable name, model id, fingerprint).
+	Value string `json:"value"`
+	// Pos is where the value is written; zero when it did not come from a
+	// file.
+	Pos chain.Pos `json:"pos"`
+	// Origin says where a value without a file position came from, e.g.
+	// "env LITELLM_BASE_URL" or "default"; "" when Pos is set.
+	Origin string `json:"origin,omitempty"`
+}
+
+// Where returns the file:line:col of the source, or its origin.
+func (s Source) Where() string {
+	if !s.Pos.IsZero() {
+		if s.Origin != "" {
+			return s.Pos.String() + " (" + s.Origin + ")"
+		}
+		return s.Pos.String()
+	}
+	if s.Origin != "" {
+		return s.Origin
+	}
+	return "-"
+}
+
+// Result is what discovery derived: a config for the engine plus findings
+// about the files read (positioned inside those files).
+type Result struct {
+	// Config holds the derived chains. Its File is the first config file
+	// the chains came from ("" when only environment variables were used).
+	Config *chain.Config
+	// Findings are about the files read. A finding with Chain set belongs
+	// to that chain (checks.Merge attaches it); the others are run-level.
+	Findings []finding.Finding
+	// Sources lists every value used, in chain order.
+	Sources []Source
+	// Files lists the files read, relative to the directory, in slash form.
+	Files []string
+
+	secrets []string
+}
+
+// AddSecrets registers every credential value discovery read from a file
+// (literal keys in configs, .env values) with s, so that no output echoes
+// one even if a service sends it back.
+func (r *Result) AddSecrets(s *secret.Scrubber) {
+	if r == nil || s == nil {
+		return
+	}
+	s.Add(r.secrets...)
+}
+
+// Discover derives chains from the configuration under dir, for a
+// repository without a hopcheck.yml. lookupEnv reads the job's environment
+// (os.LookupEnv in production). It looks for LiteLLM configs (YAML files
+// with a top-level model_list), openclaw.json (including
+// .openclaw/openclaw.json), .env files and the conventional variables; see
+// the package documentation and walk's bounds (MaxDepth, MaxEntries,
+// MaxFileSize, MaxChains). Positions are relative to dir.
+//
+// When nothing usable is found the error wraps ErrNothingFound and
+// chain.ErrNoConfig; the Result is returned anyway. Other errors are I/O
+// errors on dir itself.
+func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error) {
+	b := newBuilder(dir, lookupEnv)
+	f, err := walk(dir)
+	if err != nil {
+		return nil, err
+	}
+	if f.truncated {
+		b.finding(finding.Finding{Check: "discover.walk", Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("Discovery stopped after %d directory entries; configs further down were not read.", MaxEntries),
+			Fix:     "Add a hopcheck.yml naming the chains (hops with config: point at the proxy configs)."})
+	}
+	for _, rel := range f.dotenv {
+		b.readDotenv(rel)
+	}
+	for _, rel := range f.liteLLM {
+		lf := b.loadLite(rel, chain.Pos{})
+		if lf == nil {
+			continue
+		}
+		b.liteFileFindings(lf)
+		b.liteChains(lf, len(f.liteLLM) > 1)
+	}
+	for _, rel := range f.openClaw {
+		b.openClawFile(rel)
+	}
+	b.envChains()
+	b.dotenvShadowing()
+	b.crossCheckModels()
+	r := b.result()
+	if len(r.Config.Chains) == 0 {
+		return r, fmt.Errorf("%w: %w in %s, and no LiteLLM config (YAML with model_list), openclaw.json or LLM provider variable (%s) was found",
+			ErrNothingFound, chain.ErrNoConfig, dir, strings.Join(conventionalVars(), ", "))
+	}
+	return r, nil
+}
+
+// Expand derives the hops behind proxy hops that name their own config
+// (`config: deploy/litellm.yaml` on a litellm hop of hopcheck.yml) and adds
+// that file's findings. The config path is relative to dir (the repository
+// root). cfg is not modified: the returned Result holds a copy with the
+// derived hops appended (a proxy hop that is the last hop of its chain gets
+// the upstream hop of the deployment serving the chain's model; a chain
+// that already lists the hops behind the proxy is only cross-checked).
+func Expand(cfg *chain.Config, dir string, lookupEnv func(string) (string, bool)) (*Result, error) {
+	if cfg == nil {
+		return nil, errors.New("discover: nil config")
+	}
+	b := newBuilder(dir, lookupEnv)
+	out := *cfg
+	out.Chains = nil
+	for _, c := range cfg.Chains {
+		cc := *c
+		cc.Hops = slices.Clone(c.Hops)
+		b.taken[cc.Name] = true
+		out.Chains = append(out.Chains, &cc)
+	}
+	b.cfg = &out
+	for _, c := range slices.Clone(out.Chains) {
+		b.expandChain(c)
+	}
+	r := b.result()
+	r.Config.File = cfg.File
+	return r, nil
+}
+
+// builder accumulates a Result.
+type builder struct {
+	dir      string
+	env      func(string) (string, bool)
+	cfg      *chain.Config
+	findings []finding.Finding
+	sources  []Source
+	files    []string
+	secrets  []string
+	taken    map[string]bool // chain names in use
+	lite     map[string]*liteFile
+	liteList []*liteFile
+	dotenv   []dotenvFile
+	capped   bool
+}
+
+type dotenvFile struct {
+	rel     string
+	entries []envEntry
+}
+
+func newBuilder(dir string, lookupEnv func(string) (string, bool)) *builder {
+	if lookupEnv == nil {
+		lookupEnv = func(string) (string, bool) { return "", false }
+	}
+	return &builder{dir: dir, env: lookupEnv, cfg: &chain.Config{Version: 1, Timeout: chain.DefaultTimeout, Canary: chain.DefaultCanary},
+		taken: map[string]bool{}, lite: map[string]*liteFile{}}
+}
+
+// jobVar returns the job's value of name and whether it is set and
+// non-empty.
+func (b *builder) jobVar(name string) (string, bool) {
+	v, ok := b.env(name)
+	return v, ok && v != ""
+}
+
+func (b *builder) finding(f finding.Finding) {
+	if f.Fix == "" {
+		f.Fix = finding.Fix(f.Cause)
+	}
+	b.findings = append(b.findings, f)
+}
+
+func (b *builder) source(s Source) { b.sources = append(b.sources, s) }
+
+func (b *builder) addFile(rel string) {
+	if !slices.Contains(b.files, rel) {
+		b.files = append(b.files, rel)
+		b.source(Source{What: "file", Value: rel, Pos: chain.Pos{File: rel}})
+	}
+}
+
+func (b *builder) addSecret(v string) {
+	if v != "" {
+		b.secrets = append(b.secrets, v)
+	}
+}
+
+// addChain appends c under a unique name derived from want.
+func (b *builder) addChain(c *chain.Chain, want string) bool {
+	if len(b.cfg.Chains) >= MaxChains {
+		b.capped = true
+		return false
+	}
+	c.Name = b.uniqueName(want)
+	b.taken[c.Name] = true
+	b.cfg.Chains = append(b.cfg.Chains, c)
+	return true
+}
+
+// uniqueName turns s into a valid chain name (letters, digits, '.', '_',
+// '-', at most 64) not yet taken.
+func (b *builder) uniqueName(s string) string {
+	base := sanitizeName(s)
+	name := base
+	for n := 2; b.taken[name]; n++ {
+		suffix := fmt.Sprintf("-%d", n)
+		name = truncate(base, 64-len(suffix)) + suffix
+	}
+	return name
+}
+
+func sanitizeName(s string) string {
+	var bld strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			bld.WriteRune(r)
+		default:
+			bld.WriteByte('-')
+		}
+	}
+	out := strings.TrimLeft(bld.String(), "._-")
+	if out == "" {
+		out = "chain"
+	}
+	return truncate(out, 64)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// rel returns p relative to the builder's directory in slash form (p is
+// already relative when it comes from the walk or from hopcheck.yml).
+func (b *builder) abs(rel string) string {
+	return filepath.Join(b.dir, filepath.FromSlash(rel))
+}
+
+func (b *builder) result() *Result {
+	if b.capped {
+		b.finding(finding.Finding{Check: "discover.cap", Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("More than %d chains could be derived; only the first %d are checked.", MaxChains, MaxChains),
+			Fix:     "Write a hopcheck.yml naming the chains your CI uses."})
+	}
+	if b.cfg.File == "" {
+		for _, c := range b.cfg.Chains {
+			if c.Pos.File != "" {
+				b.cfg.File = c.Pos.File
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(b.findings, func(x, y finding.Finding) int {
+		return cmp.Or(cmp.Compare(x.File, y.File), cmp.Compare(x.Line, y.Line), cmp.Compare(x.Col, y.Col))
+	})
+	return &Result{Config: b.cfg, Findings: b.findings, Sources: b.sources, Files: b.files, secrets: b.secrets}
+}

@@ -1,0 +1,225 @@
+package discover
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/secret"
+)
+
+// conventional is a provider a CI job reaches directly through the
+// conventional variables of its SDK.
+type conventional struct {
+	name    string
+	typ     chain.HopType
+	keyVar  string
+	baseVar string // "" when the SDKs read none
+	base    string
+}
+
+var conventionals = []conventional{
+	{"openrouter", chain.TypeOpenRouter, "OPENROUTER_API_KEY", "", "https://openrouter.ai/api/v1"},
+	{"openai", chain.TypeOpenAI, "OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"},
+	{"anthropic", chain.TypeAnthropic, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"},
+}
+
+// conventionalVars lists the variables envChains reads.
+func conventionalVars() []string {
+	var out []string
+	for _, c := range conventionals {
+		if c.baseVar != "" {
+			out = append(out, c.baseVar)
+		}
+		out = append(out, c.keyVar)
+	}
+	return out
+}
+
+// envChains derives a direct chain `ci → provider` for each conventional
+// provider the job is set up for (its key or base URL variable is set),
+// unless a chain derived from a file already uses that key variable or
+// base URL. Such chains have no model: their canary is auth-only (the key
+// check), and no position (the values come from the environment).
+func (b *builder) envChains() {
+	used := map[string]bool{}
+	for _, c := range b.cfg.Chains {
+		for _, h := range c.Hops {
+			if h.KeyEnv != "" {
+				used[h.KeyEnv] = true
+			}
+		}
+	}
+	for _, lf := range b.liteList {
+		if v, ok := strings.CutPrefix(lf.proxy.urlOrigin, "env "); ok {
+			used[v] = true
+		}
+	}
+	for _, cv := range conventionals {
+		_, hasKey := b.jobVar(cv.keyVar)
+		base, hasBase := "", false
+		if cv.baseVar != "" {
+			base, hasBase = b.jobVar(cv.baseVar)
+		}
+		if used[cv.keyVar] || (hasBase && used[cv.baseVar]) || (!hasKey && !hasBase) {
+			continue
+		}
+		h := chain.Hop{Type: cv.typ, URL: cv.base, KeyEnv: cv.keyVar}
+		urlOrigin := "default"
+		if hasBase {
+			h.URL, urlOrigin = base, "env "+cv.baseVar
+			switch knownHost(hostOf(base)) {
+			case "openrouter":
+				h.Type = chain.TypeOpenRouter
+			case "openai":
+				h.Type = chain.TypeOpenAI
+			case "anthropic":
+				h.Type = chain.TypeAnthropic
+			default:
+				if cv.typ == chain.TypeOpenAI {
+					h.Type = chain.TypeOpenAICompatible
+				}
+			}
+		}
+		h.Name = string(h.Type)
+		h.KeyHeader = chain.DefaultHeader(h.Type)
+		c := &chain.Chain{Canary: chain.CanaryAuthOnly, Timeout: chain.DefaultTimeout, Hops: []chain.Hop{h}}
+		if !b.addChain(c, cv.name) {
+			return
+		}
+		b.source(Source{Chain: c.Name, What: "model", Value: "(none: auth-only canary)", Origin: "environment variables only"})
+		b.source(Source{Chain: c.Name, Hop: h.Name, What: "type", Value: string(h.Type), Origin: typeOrigin(cv, hasBase)})
+		b.source(Source{Chain: c.Name, Hop: h.Name, What: "url", Value: h.URL, Origin: urlOrigin})
+		keyOrigin := "env " + cv.keyVar
+		if !hasKey {
+			keyOrigin += " (unset: " + cv.baseVar + " is set, so a client expects it)"
+		}
+		b.source(Source{Chain: c.Name, Hop: h.Name, What: "key_env", Value: cv.keyVar, Origin: keyOrigin})
+	}
+}
+
+func typeOrigin(cv conventional, hasBase bool) string {
+	if hasBase {
+		return "host of " + cv.baseVar
+	}
+	return "env " + cv.keyVar
+}
+
+// readDotenv reads one .env file for the shadowing check.
+func (b *builder) readDotenv(rel string) {
+	data, err := readLimited(b.abs(rel))
+	if err != nil {
+		return // unreadable or huge: not a .env anyone loads
+	}
+	b.addFile(rel)
+	entries := parseDotenv(rel, data)
+	for _, e := range entries {
+		if keyish(e.Name) {
+			b.addSecret(e.Value)
+		}
+	}
+	b.dotenv = append(b.dotenv, dotenvFile{rel: rel, entries: entries})
+}
+
+// dotenvShadowing warns about .env values that differ from the job's
+// value of the same variable: a tool that loads the file with override
+// (docker compose env_file for a service, python-dotenv override=True,
+// `set -a; . ./.env`) replaces the CI secret with the file's value. Only
+// fingerprints are shown.
+func (b *builder) dotenvShadowing() {
+	for _, df := range b.dotenv {
+		for _, e := range df.entries {
+			job, ok := b.jobVar(e.Name)
+			if !ok || job == e.Value {
+				continue
+			}
+			b.addSecret(e.Value)
+			b.finding(*(&finding.Finding{Check: "dotenv.shadow", Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
+				Message: fmt.Sprintf("%s sets %s (%s), but this job's %s is different (%s); a tool that loads %s with override (docker compose env_file, python-dotenv override=True, `set -a; . %s`) uses the file's value instead of the CI secret.",
+					df.rel, e.Name, secret.Fingerprint(e.Value), e.Name, secret.Fingerprint(job), df.rel, df.rel),
+				Fix: fmt.Sprintf("Remove %s from %s (keep it in .env.example without a value) so the CI secret is the only source.", e.Name, df.rel)}).At(e.Pos))
+		}
+	}
+}
+
+// crossCheckModels compares the model a chain asks a LiteLLM proxy for with
+// the proxy's model_names, for chains that reach a discovered proxy other
+// than through a derived litellm hop (e.g. an OpenClaw provider whose
+// baseUrl is the proxy). OpenClaw model refs carry a provider prefix
+// (litellm/gpt-4o), so the id without its first segment also counts.
+func (b *builder) crossCheckModels() {
+	if len(b.liteList) == 0 {
+		return
+	}
+	for _, c := range b.cfg.Chains {
+		if c.Model == "" {
+			continue
+		}
+		for i, h := range c.Hops {
+			if i == 0 || h.Type == chain.TypeLiteLLM {
+				continue
+			}
+			for _, lf := range b.liteList {
+				if !sameEndpoint(h.URL, lf.proxy.url) {
+					continue
+				}
+				names := lf.cfg.ModelNames()
+				want := []string{c.Model}
+				if _, rest, ok := strings.Cut(c.Model, "/"); ok {
+					want = append(want, rest)
+				}
+				if slices.ContainsFunc(want, func(m string) bool { return slices.Contains(names, m) }) {
+					continue
+				}
+				l := c.LinkInto(i)
+				b.finding(*(&finding.Finding{Check: "discover.models", Chain: c.Name, Hop: h.Name, Link: &l, Cause: finding.ModelUnavailable, Severity: finding.SevError,
+					Message: fmt.Sprintf("chain %s asks the LiteLLM proxy at %s for model %q, but %s defines only %s.", c.Name, h.URL, c.Model, lf.rel, quoteList(names)),
+					Fix:     fmt.Sprintf("Use one of the model_name values of %s, or add %q to its model_list.", lf.rel, c.Model)}).At(c.ModelPos))
+			}
+		}
+	}
+}
+
+// sameEndpoint reports whether two base URLs reach the same host and port.
+func sameEndpoint(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil || ua.Host == "" {
+		return false
+	}
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		if u.Scheme == "https" {
+			return "443"
+		}
+		return "80"
+	}
+	host := func(u *url.URL) string {
+		h := strings.ToLower(u.Hostname())
+		if h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.") {
+			return "loopback"
+		}
+		return h
+	}
+	return host(ua) == host(ub) && port(ua) == port(ub)
+}
+
+func quoteList(s []string) string {
+	if len(s) == 0 {
+		return "no model_name at all"
+	}
+	q := make([]string, 0, len(s))
+	for i, v := range s {
+		if i == 8 {
+			q = append(q, fmt.Sprintf("and %d more", len(s)-8))
+			break
+		}
+		q = append(q, fmt.Sprintf("%q", v))
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,176 @@
+package discover
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/chain/litellm"
+	"github.com/hopcheck/hopcheck/internal/finding"
+)
+
+// expandChain completes chain c of a hopcheck.yml from the configs its hops
+// name.
+func (b *builder) expandChain(c *chain.Chain) {
+	for i := 0; i < len(c.Hops); i++ {
+		h := c.Hops[i]
+		if h.Config == "" {
+			continue
+		}
+		switch h.Type {
+		case chain.TypeLiteLLM:
+			b.expandLite(c, i)
+		case chain.TypeOpenClaw:
+			b.expandOpenClaw(c, i)
+		default:
+			b.finding(*(&finding.Finding{Check: "discover.config", Chain: c.Name, Hop: h.Name, Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
+				Message: fmt.Sprintf("hop %q of type %s names a config (%s); hopcheck reads configs of litellm and openclaw hops only, so it is ignored.", h.Name, h.Type, h.Config),
+				Fix:     "Remove config: from this hop."}).At(h.Pos))
+		}
+	}
+}
+
+// expandLite reads the LiteLLM config of hop i of c. When the hop is the
+// last of the chain, the hop behind it is derived from the deployment that
+// serves c.Model (more deployments of the same model group become chains
+// of their own, named <chain>-2, …); otherwise the hops the chain lists are
+// cross-checked against the file.
+func (b *builder) expandLite(c *chain.Chain, i int) {
+	h := c.Hops[i]
+	lf := b.loadLite(h.Config, h.Pos)
+	if lf == nil {
+		return
+	}
+	b.liteFileFindings(lf)
+	b.source(Source{Chain: c.Name, Hop: h.Name, What: "config", Value: h.Config, Pos: h.Pos})
+	if c.Model == "" {
+		return
+	}
+	deps := lf.cfg.Deployments(c.Model)
+	if len(deps) == 0 {
+		l := c.LinkInto(i)
+		b.finding(*(&finding.Finding{Check: "discover.models", Chain: c.Name, Hop: h.Name, Link: &l, Cause: finding.ModelUnavailable, Severity: finding.SevError,
+			Message: fmt.Sprintf("chain %s asks %s for model %q, but %s defines only %s; the proxy answers \"Invalid model name passed in\".", c.Name, h.Name, c.Model, lf.rel, quoteList(lf.cfg.ModelNames())),
+			Fix:     fmt.Sprintf("Set the chain's model to one of the model_name values of %s, or add %q to its model_list.", lf.rel, c.Model)}).At(c.ModelPos))
+		return
+	}
+	if i < len(c.Hops)-1 {
+		b.crossCheckKey(lf, deps[0], c, i)
+		return
+	}
+	base := slices.Clone(c.Hops)
+	type sig struct{ model, key, base string }
+	seen := map[sig]bool{}
+	for n, d := range deps {
+		s := sig{d.Model.Value, d.APIKey.Value, d.APIBase.Value}
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		target := c
+		if n > 0 {
+			target = &chain.Chain{Model: c.Model, Canary: c.Canary, Timeout: c.Timeout, Pos: c.Pos, ModelPos: c.ModelPos, Hops: slices.Clone(base)}
+			if !b.addChain(target, fmt.Sprintf("%s-%d", c.Name, len(seen))) {
+				return
+			}
+			b.source(Source{Chain: target.Name, What: "model", Value: target.Model, Pos: d.ModelName.Pos, Origin: fmt.Sprintf("another deployment of the model group (chain %s)", c.Name)})
+		}
+		up, ok := b.upstreamHop(lf, d, target, h.Name)
+		if !ok {
+			continue
+		}
+		for target.Index(up.Name) >= 0 {
+			up.Name += "-upstream"
+		}
+		target.Hops = append(target.Hops, up)
+	}
+}
+
+// crossCheckKey warns when the hop a hopcheck.yml lists behind a LiteLLM
+// proxy is checked with another variable than the one the proxy reads:
+// hopcheck would then test a key the proxy never uses.
+func (b *builder) crossCheckKey(lf *liteFile, d litellm.Deployment, c *chain.Chain, i int) {
+	next := c.Hops[i+1]
+	ref := d.APIKey.Ref()
+	if ref == "" || next.KeyEnv == "" {
+		return
+	}
+	v, lit := follow(lf, ref)
+	if lit != nil || v == next.KeyEnv {
+		return
+	}
+	l := chain.Link{From: c.Hops[i].Name, To: next.Name}
+	b.finding(*(&finding.Finding{Check: "discover.key_env", Chain: c.Name, Hop: next.Name, Link: &l, Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
+		Message: fmt.Sprintf("hop %q is checked with %s, but %s sends model %q upstream with os.environ/%s (%s:%d); hopcheck tests a key the proxy does not use.",
+			next.Name, next.KeyEnv, c.Hops[i].Name, c.Model, v, lf.rel, d.APIKey.Pos.Line),
+		Fix: fmt.Sprintf("Set key_env: %s on hop %q, or change the api_key reference in %s.", v, next.Name, lf.rel)}).At(next.KeyEnvPos))
+}
+
+// expandOpenClaw reads the OpenClaw config of hop i of c. When the hop is
+// the last of the chain, the hops behind OpenClaw are taken from the chain
+// the reader derives for c.Model (else its first chain).
+func (b *builder) expandOpenClaw(c *chain.Chain, i int) {
+	h := c.Hops[i]
+	res := b.readOpenClaw(h.Config, h.Pos)
+	b.source(Source{Chain: c.Name, Hop: h.Name, What: "config", Value: h.Config, Pos: h.Pos})
+	if res == nil {
+		return
+	}
+	b.takeRunLevel(res)
+	if res.Config == nil || len(res.Config.Chains) == 0 || i < len(c.Hops)-1 {
+		return
+	}
+	pick := res.Config.Chains[0]
+	for _, rc := range res.Config.Chains {
+		if rc.Model == c.Model {
+			pick = rc
+			break
+		}
+	}
+	k := slices.IndexFunc(pick.Hops, func(x chain.Hop) bool { return x.Type == chain.TypeOpenClaw })
+	if k < 0 {
+		return
+	}
+	rename := map[string]string{pick.Hops[k].Name: h.Name}
+	for _, up := range pick.Hops[k+1:] {
+		name := up.Name
+		for c.Index(name) >= 0 {
+			name += "-upstream"
+		}
+		rename[up.Name] = name
+		up.Name = name
+		c.Hops = append(c.Hops, up)
+	}
+	for _, f := range res.Findings {
+		if f.Chain != pick.Name {
+			continue
+		}
+		f.Chain = c.Name
+		if n, ok := rename[f.Hop]; ok {
+			f.Hop = n
+		}
+		if f.Link != nil {
+			l := *f.Link
+			if n, ok := rename[l.From]; ok {
+				l.From = n
+			}
+			if n, ok := rename[l.To]; ok {
+				l.To = n
+			}
+			f.Link = &l
+		}
+		b.finding(f)
+	}
+	for _, s := range res.Sources {
+		if s.Chain != pick.Name {
+			continue
+		}
+		if n, ok := rename[s.Hop]; ok {
+			s.Hop = n
+		} else if s.Hop != "" {
+			continue // a hop before OpenClaw: hopcheck.yml defines it
+		}
+		s.Chain = c.Name
+		b.source(s)
+	}
+}

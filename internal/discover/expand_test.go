@@ -1,0 +1,220 @@
+package discover
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/checks"
+	"github.com/hopcheck/hopcheck/internal/finding"
+)
+
+const expandLiteLLM = `model_list:
+  - model_name: review
+    litellm_params:
+      model: openrouter/anthropic/claude-sonnet-4.5
+      api_key: os.environ/OPENROUTER_API_KEY
+  - model_name: review
+    litellm_params:
+      model: anthropic/claude-sonnet-4-5
+      api_key: os.environ/ANTHROPIC_API_KEY
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY
+`
+
+func parseYML(t *testing.T, yml string) *chain.Config {
+	t.Helper()
+	cfg, err := chain.Parse(".github/hopcheck.yml", []byte(yml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestExpandDerivesHopsBehindProxy(t *testing.T) {
+	dir := write(t, map[string]string{"deploy/litellm.yaml": expandLiteLLM})
+	cfg := parseYML(t, `version: 1
+chains:
+  - name: review-bot
+    model: review
+    hops:
+      - name: proxy
+        type: litellm
+        url: http://127.0.0.1:4000
+        key_env: LITELLM_KEY
+        config: deploy/litellm.yaml
+`)
+	r, err := Expand(cfg, dir, envOf(map[string]string{"LITELLM_MASTER_KEY": masterKey, "LITELLM_KEY": masterKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Chains) != 1 || len(cfg.Chains[0].Hops) != 1 {
+		t.Fatalf("Expand modified its input: %+v", cfg.Chains)
+	}
+	if r.Config.File != ".github/hopcheck.yml" || len(r.Config.Chains) != 2 {
+		t.Fatalf("config %q with %d chains", r.Config.File, len(r.Config.Chains))
+	}
+	c := r.Config.Chains[0]
+	if c.Name != "review-bot" || len(c.Hops) != 2 {
+		t.Fatalf("chain: %+v", c)
+	}
+	if p := c.Hops[0]; p.URL != "http://127.0.0.1:4000" || p.KeyEnv != "LITELLM_KEY" || p.Pos.File != ".github/hopcheck.yml" {
+		t.Errorf("the proxy hop from hopcheck.yml must stay as written: %+v", p)
+	}
+	up := c.Hops[1]
+	if up.Name != "openrouter" || up.KeyEnv != "OPENROUTER_API_KEY" || up.KeyEnvPos != pos("deploy/litellm.yaml", 5, 16) {
+		t.Errorf("derived hop: %+v", up)
+	}
+	// The second deployment of the model group is its own chain.
+	c2 := r.Config.Chains[1]
+	if c2.Name != "review-bot-2" || len(c2.Hops) != 2 || c2.Hops[1].Type != chain.TypeAnthropic || c2.Hops[1].KeyEnvPos.Line != 9 {
+		t.Errorf("second deployment: %+v", c2)
+	}
+	// The engine blames the right link at the api_key line.
+	rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(map[string]string{"LITELLM_KEY": masterKey}), StaticOnly: true})
+	checks.Merge(rep, r.Findings)
+	found := false
+	for _, f := range rep.Chains[0].Findings {
+		if f.Cause == finding.CredentialMissing && f.File == "deploy/litellm.yaml" && f.Line == 5 && f.Link != nil && *f.Link == (chain.Link{From: "proxy", To: "openrouter"}) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no credential-missing at deploy/litellm.yaml:5 on proxy → openrouter: %+v", rep.Chains[0].Findings)
+	}
+	// The master key reference is unset in this job.
+	po := findingsWith(r.Findings, finding.ProxyOpen)
+	if len(po) != 0 {
+		t.Errorf("master key set: %+v", po)
+	}
+}
+
+func TestExpandModelMissing(t *testing.T) {
+	dir := write(t, map[string]string{"deploy/litellm.yaml": expandLiteLLM})
+	cfg := parseYML(t, `version: 1
+chains:
+  - name: review-bot
+    model: gpt-4o
+    hops:
+      - name: litellm
+        type: litellm
+        url: http://127.0.0.1:4000
+        config: deploy/litellm.yaml
+`)
+	r, err := Expand(cfg, dir, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu := findingsWith(r.Findings, finding.ModelUnavailable)
+	if len(mu) != 1 || mu[0].File != ".github/hopcheck.yml" || mu[0].Line != 4 || mu[0].Chain != "review-bot" ||
+		mu[0].Severity != finding.SevError || !strings.Contains(mu[0].Message, `"review"`) {
+		t.Errorf("model-unavailable: %+v", mu)
+	}
+	po := findingsWith(r.Findings, finding.ProxyOpen)
+	if len(po) != 1 || po[0].File != "deploy/litellm.yaml" || po[0].Line != 11 {
+		t.Errorf("proxy-open at the master_key line: %+v", po)
+	}
+}
+
+func TestExpandCrossChecksListedHops(t *testing.T) {
+	dir := write(t, map[string]string{"deploy/litellm.yaml": expandLiteLLM})
+	cfg := parseYML(t, `version: 1
+chains:
+  - name: review-bot
+    model: review
+    hops:
+      - name: litellm
+        type: litellm
+        url: http://127.0.0.1:4000
+        config: deploy/litellm.yaml
+      - name: openrouter
+        type: openrouter
+        url: https://openrouter.ai/api/v1
+        key_env: OR_TOKEN
+`)
+	r, err := Expand(cfg, dir, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Config.Chains[0].Hops) != 2 {
+		t.Errorf("listed hops must not be replaced: %+v", r.Config.Chains[0].Hops)
+	}
+	var w *finding.Finding
+	for i, f := range r.Findings {
+		if f.Check == "discover.key_env" {
+			w = &r.Findings[i]
+		}
+	}
+	if w == nil || w.Line != 13 || w.File != ".github/hopcheck.yml" || !strings.Contains(w.Message, "OPENROUTER_API_KEY") {
+		t.Errorf("key_env cross-check: %+v", w)
+	}
+}
+
+func TestExpandMissingConfig(t *testing.T) {
+	cfg := parseYML(t, `version: 1
+chains:
+  - name: c
+    model: m
+    hops:
+      - name: litellm
+        type: litellm
+        url: http://127.0.0.1:4000
+        config: nope.yaml
+`)
+	r, err := Expand(cfg, t.TempDir(), envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := findingsWith(r.Findings, finding.ConfigInvalid)
+	if len(ci) != 1 || ci[0].File != ".github/hopcheck.yml" || ci[0].Line != 6 || ci[0].Severity != finding.SevError {
+		t.Errorf("missing config: %+v", ci)
+	}
+	if _, err := Expand(nil, ".", nil); err == nil {
+		t.Error("nil config: no error")
+	}
+}
+
+func TestExpandOpenClawHop(t *testing.T) {
+	oc := `{
+  gateway: {
+    port: 18789,
+    auth: { mode: 'token', token: '${OPENCLAW_GATEWAY_TOKEN}' },
+    http: { endpoints: { chatCompletions: { enabled: true } } },
+  },
+  models: {
+    providers: {
+      openrouter: { baseUrl: 'https://openrouter.ai/api/v1', apiKey: '${OPENROUTER_API_KEY}', api: 'openai-completions' },
+    },
+  },
+}
+`
+	dir := write(t, map[string]string{"ops/openclaw.json": oc})
+	cfg := parseYML(t, `version: 1
+chains:
+  - name: agent
+    model: openrouter/anthropic/claude-sonnet-4.5
+    hops:
+      - name: gw
+        type: openclaw
+        url: http://127.0.0.1:18789
+        key_env: OPENCLAW_GATEWAY_TOKEN
+        config: ops/openclaw.json
+`)
+	r, err := Expand(cfg, dir, envOf(map[string]string{"OPENCLAW_GATEWAY_TOKEN": "tok-0123456789abcdef", "OPENROUTER_API_KEY": orKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Config.Chains[0]
+	if len(c.Hops) != 2 || c.Hops[0].Name != "gw" || c.Hops[1].Type != chain.TypeOpenRouter || c.Hops[1].KeyEnvPos.File != "ops/openclaw.json" {
+		t.Fatalf("hops behind the gateway not derived: %+v", c.Hops)
+	}
+	for _, f := range r.Findings {
+		if f.Chain != "" && f.Chain != "agent" {
+			t.Errorf("finding not moved to the hopcheck.yml chain: %+v", f)
+		}
+		if f.Link != nil && (f.Link.From == "openclaw" || f.Link.To == "openclaw") {
+			t.Errorf("link still names the reader's hop: %+v", f)
+		}
+	}
+}

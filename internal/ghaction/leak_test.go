@@ -1,0 +1,114 @@
+package ghaction
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/secret"
+)
+
+// leakyReport builds a failing report whose provider text echoes key in
+// several shapes; scrub is applied to every free-text field the way the
+// checks do at the source (identity when the Publisher is the one
+// scrubbing).
+func leakyReport(key string, scrub func(string) string) *finding.Report {
+	link := &chain.Link{From: "litellm", To: "openrouter"}
+	fp := secret.Fingerprint(key)
+	return &finding.Report{
+		Status: finding.Fail, Config: "hopcheck.yml",
+		Chains: []finding.ChainResult{{
+			Name: "review-bot", Status: finding.Fail, Cause: finding.CredentialRejected, FailingHop: "openrouter", FailingLink: link,
+			Hops: []finding.HopResult{
+				{Name: "litellm", Status: finding.Pass, Cause: finding.OK},
+				{Name: "openrouter", Status: finding.Fail, Cause: finding.CredentialRejected,
+					URL:        scrub("https://openrouter.ai/api/v1?key=" + key),
+					Credential: &finding.Credential{Env: "OPENROUTER_API_KEY", Fingerprint: fp, Set: true}},
+			},
+			Links: []finding.LinkResult{{From: "litellm", To: "openrouter", Status: finding.Fail, Cause: finding.CredentialRejected}},
+			Findings: []finding.Finding{{
+				Hop: "openrouter", Link: link, Cause: finding.CredentialRejected, Severity: finding.SevError, Root: true,
+				Message: scrub(`litellm.AuthenticationError: OpenrouterException - {"error":{"message":"User not found.","code":401}} Received API Key = ` + key[:30] + "…, key=" + key),
+				Fix:     scrub("Create a new key; the one sent (" + key + ") is unknown to OpenRouter."),
+				File:    "hopcheck.yml", Line: 12, Col: 7,
+				Evidence: &finding.Evidence{Status: 401, URL: scrub("http://127.0.0.1:4000/v1/chat/completions"),
+					Excerpt: scrub(`{"detail":"Authentication Error, Invalid proxy server token passed. Received API Key = ` + key + `"}`)},
+			}},
+		}},
+	}
+}
+
+// TestNoSecretInAnyOutput registers a unique fake key, publishes a report
+// whose provider text echoed it, and searches stdout, the step summary, the
+// outputs and every GitHub API payload for the key or any 12-character
+// piece of it.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	t.Parallel()
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		t.Fatal(err)
+	}
+	key := "sk-or-v1-" + hex.EncodeToString(raw)
+	var sc secret.Scrubber
+	sc.Add(key)
+
+	for _, tc := range []struct {
+		name      string
+		report    *finding.Report
+		publisher *secret.Scrubber
+	}{
+		{"findings scrubbed at the source", leakyReport(key, sc.Scrub), nil},
+		{"raw findings scrubbed by the publisher", leakyReport(key, func(s string) string { return s }), &sc},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api := newFakeGitHub(t)
+			api.handle("GET /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 200, []map[string]any{})
+			})
+			api.handle("POST /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 201, map[string]any{"id": 1})
+			})
+			api.handle("POST /repos/acme/review-bot/check-runs", func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 201, map[string]any{"id": 2})
+			})
+			s := newStep(t)
+			var stdout strings.Builder
+			p := &Publisher{Stdout: &stdout, Getenv: s.getenv, APIURL: api.apiURL(), Scrubber: tc.publisher}
+			err := p.Publish(t.Context(), PublishInput{
+				Report: tc.report, Inputs: Inputs{GitHubToken: "ghs_test", CheckRun: true},
+				Event:        prEvent(t, "event_pull_request.json"),
+				Fingerprints: []finding.Credential{{Env: "OPENROUTER_API_KEY", Fingerprint: secret.Fingerprint(key), Set: true}},
+				ReportPath:   "hopcheck-report.json",
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			surfaces := map[string]string{"stdout": stdout.String(), "summary": s.summaryText(t), "outputs": s.outputText(t)}
+			for _, r := range api.requests() {
+				surfaces[r.Method+" "+r.Path] = string(r.Body)
+			}
+			if len(surfaces) != 6 {
+				t.Fatalf("expected stdout, summary, outputs and 3 API payloads, got %d surfaces", len(surfaces))
+			}
+			if !strings.Contains(surfaces["summary"], "User not found.") || !strings.Contains(surfaces["stdout"], "User not found.") {
+				t.Fatal("the provider text did not reach the outputs; the test would prove nothing")
+			}
+			for name, text := range surfaces {
+				if strings.Contains(text, key) {
+					t.Errorf("%s contains the key", name)
+					continue
+				}
+				for i := 0; i+12 <= len(key); i++ {
+					if strings.Contains(text, key[i:i+12]) {
+						t.Errorf("%s contains the 12-character piece %q of the key", name, key[i:i+12])
+						break
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,163 @@
+// Package report turns one *finding.Report into its outputs: the terminal
+// text report (Text), the stable JSON report (JSON, documented by
+// docs/report-schema.json) and the atomic file writer every output uses
+// (WriteFile). Subpackages (report/github, …) render the same report for
+// other consumers and reuse Inert for text that came from outside.
+//
+// Reporters never change the report they are given: they render a
+// sanitized copy in which every string has passed through Inert.
+package report
+
+import (
+	"errors"
+	"math"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/finding"
+)
+
+// errNilReport is returned by every reporter given a nil report.
+var errNilReport = errors.New("report: nil report")
+
+// sanitize returns a deep copy of r in which every free-text string is
+// inert, timings are rounded to microseconds, nil lists that the JSON form
+// documents as arrays are empty, and an empty overall status is derived
+// from the chains.
+func sanitize(r *finding.Report) *finding.Report {
+	out := *r
+	out.Schema = Inert(r.Schema)
+	if out.Schema == "" {
+		out.Schema = finding.SchemaID
+	}
+	out.Version = Inert(r.Version)
+	out.Config = Inert(r.Config)
+	out.DurationMS = round3(r.DurationMS)
+	if out.Status == "" {
+		out.Status = overall(r.Chains)
+	}
+	out.Chains = make([]finding.ChainResult, len(r.Chains))
+	for i, c := range r.Chains {
+		out.Chains[i] = sanitizeChain(c)
+	}
+	if r.Findings != nil {
+		out.Findings = sanitizeFindings(r.Findings)
+	}
+	return &out
+}
+
+func sanitizeChain(c finding.ChainResult) finding.ChainResult {
+	c.Name = Inert(c.Name)
+	c.Model = Inert(c.Model)
+	c.FailingHop = Inert(c.FailingHop)
+	c.File = Inert(c.File)
+	c.FailingLink = sanitizeLink(c.FailingLink)
+	hops := make([]finding.HopResult, len(c.Hops))
+	for i, h := range c.Hops {
+		h.Name = Inert(h.Name)
+		h.Type = Inert(h.Type)
+		h.URL = Inert(h.URL)
+		h.File = Inert(h.File)
+		h.Timings = roundTimings(h.Timings)
+		if h.Credential != nil {
+			cr := *h.Credential
+			cr.Env = Inert(cr.Env)
+			cr.Fingerprint = Inert(cr.Fingerprint)
+			h.Credential = &cr
+		}
+		hops[i] = h
+	}
+	c.Hops = hops
+	links := make([]finding.LinkResult, len(c.Links))
+	for i, l := range c.Links {
+		l.From = Inert(l.From)
+		l.To = Inert(l.To)
+		links[i] = l
+	}
+	c.Links = links
+	c.Findings = sanitizeFindings(c.Findings)
+	return c
+}
+
+// sanitizeFindings never returns nil.
+func sanitizeFindings(fs []finding.Finding) []finding.Finding {
+	out := make([]finding.Finding, len(fs))
+	for i, f := range fs {
+		f.Check = Inert(f.Check)
+		f.Chain = Inert(f.Chain)
+		f.Hop = Inert(f.Hop)
+		f.Link = sanitizeLink(f.Link)
+		f.Message = Inert(f.Message)
+		f.Fix = Inert(f.Fix)
+		f.File = Inert(f.File)
+		f.Timings = roundTimings(f.Timings)
+		if f.Evidence != nil {
+			e := *f.Evidence
+			e.Method = Inert(e.Method)
+			e.URL = Inert(e.URL)
+			e.Excerpt = Inert(e.Excerpt)
+			e.Phase = Inert(e.Phase)
+			e.Redirect = Inert(e.Redirect)
+			f.Evidence = &e
+		}
+		out[i] = f
+	}
+	return out
+}
+
+func sanitizeLink(l *chain.Link) *chain.Link {
+	if l == nil {
+		return nil
+	}
+	return &chain.Link{From: Inert(l.From), To: Inert(l.To)}
+}
+
+func roundTimings(t *finding.Timings) *finding.Timings {
+	if t == nil {
+		return nil
+	}
+	r := func(p *float64) *float64 {
+		if p == nil {
+			return nil
+		}
+		v := round3(*p)
+		return &v
+	}
+	return &finding.Timings{DNS: r(t.DNS), Connect: r(t.Connect), TLS: r(t.TLS), TTFB: r(t.TTFB), Total: r(t.Total)}
+}
+
+// round3 rounds milliseconds to microseconds so the JSON shows 12.9, not
+// 12.900000000000002.
+func round3(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return math.Round(v*1000) / 1000
+}
+
+// overall derives a run status from chain statuses: any fail → fail, else
+// any warn → warn, else all pass → pass, else neutral.
+func overall(chains []finding.ChainResult) finding.Status {
+	if len(chains) == 0 {
+		return finding.Neutral
+	}
+	pass := true
+	warn := false
+	for _, c := range chains {
+		switch c.Status {
+		case finding.Fail:
+			return finding.Fail
+		case finding.Warn:
+			warn = true
+		case finding.Pass:
+		default:
+			pass = false
+		}
+	}
+	switch {
+	case warn:
+		return finding.Warn
+	case pass:
+		return finding.Pass
+	}
+	return finding.Neutral
+}

@@ -1,0 +1,420 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hopcheck/hopcheck/internal/chain/litellm"
+)
+
+// LiteLLMVersion is the version the simulated proxy reports.
+const LiteLLMVersion = "1.63.11"
+
+// LiteLLM's own error messages (auth-signatures.md §2.1 and the observed
+// invalid-model body, BerriAI/litellm#8821).
+const (
+	MsgLiteLLMNoKey        = "Authentication Error, No api key passed in."
+	MsgLiteLLMInvalidToken = "Authentication Error, Invalid proxy server token passed. valid_token=None."
+	msgLiteLLMMalformed    = "Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix. Passed in: "
+	msgLiteLLMNotVirtual   = "Authentication Error, LiteLLM Virtual Key expected. Received=%s, expected to start with 'sk-'."
+	msgLiteLLMBadModel     = "{'error': '/chat/completions: Invalid model name passed in model=%s. Call `/v1/models` to view available models for your key.'}"
+)
+
+// LiteLLM simulates a LiteLLM proxy built from a LiteLLM config.yaml and
+// the environment of the proxy process, resolved at construction the way
+// LiteLLM resolves `os.environ/VAR` at startup (unset → empty, silently).
+//
+//	GET  /health/liveliness, /health/liveness, /health/readiness   public
+//	GET  /v1/models, /models                                       master key
+//	POST /v1/chat/completions, /chat/completions                   master key
+//	GET  /health                                                   master key; calls every deployment
+//
+// Chat completions go to the first deployment of the requested model group
+// (no load balancing), at its api_base (or the provider's default base) with
+// `Authorization: Bearer <resolved api_key>` — or, when the key resolved to
+// nothing, with no Authorization header at all. The upstream is spoken to
+// as an OpenAI-compatible chat-completions API whatever the provider.
+// Requests to non-loopback upstreams are refused (answered as a LiteLLM
+// connection error) and never sent.
+type LiteLLM struct {
+	cfg       *litellm.Config
+	env       func(string) (string, bool)
+	masterKey string
+	client    *http.Client
+	log       requestLog
+	calls     atomic.Int64
+}
+
+// NewLiteLLM builds the proxy from a parsed config and the proxy process
+// environment (nil: empty). The config's environment_variables are applied
+// on top of env, as LiteLLM does at startup.
+func NewLiteLLM(cfg *litellm.Config, env map[string]string) *LiteLLM {
+	l := &LiteLLM{cfg: cfg, env: cfg.Env(litellm.MapEnv(env))}
+	l.masterKey, _, _ = litellm.Resolve(cfg.MasterKey.Value, l.env)
+	l.client = &http.Client{
+		Transport: loopbackTransport(),
+		// LiteLLM's HTTP client does not follow redirects for API calls
+		// either; a 3xx comes back as an error status.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return l
+}
+
+// NewLiteLLMFromYAML parses a LiteLLM config.yaml and builds the proxy.
+func NewLiteLLMFromYAML(name string, data []byte, env map[string]string) (*LiteLLM, error) {
+	cfg, err := litellm.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return NewLiteLLM(cfg, env), nil
+}
+
+// Open reports whether the proxy admits every request (no master key).
+func (l *LiteLLM) Open() bool { return l.masterKey == "" }
+
+// Requests returns the requests the proxy received, in order.
+func (l *LiteLLM) Requests() []Request { return l.log.list() }
+
+func (l *LiteLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := Request{Method: r.Method, Path: r.URL.Path}
+	_, rec.HasAuth = r.Header["Authorization"]
+	var raw []byte
+	if r.Method == http.MethodPost {
+		raw, _ = io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		var body chatRequest
+		if json.Unmarshal(raw, &body) == nil {
+			rec.Model, rec.Stream = body.Model, body.Stream
+		}
+	}
+	key, present, malformed := liteLLMKey(r)
+	rec.KeyFP = fingerprint(key)
+	w.Header().Set("Server", "uvicorn")
+	w = &statusWriter{ResponseWriter: w, log: &l.log, index: l.log.add(rec)}
+
+	route := r.Method + " " + r.URL.Path
+	switch route {
+	case "GET /health/liveliness", "GET /health/liveness":
+		writeJSON(w, http.StatusOK, "I'm alive!")
+		return
+	case "GET /health/readiness":
+		writeJSON(w, http.StatusOK, map[string]any{"status": "healthy", "db": "Not connected",
+			"cache": nil, "litellm_version": LiteLLMVersion, "success_callbacks": []string{}})
+		return
+	case "GET /v1/models", "GET /models", "POST /v1/chat/completions", "POST /chat/completions", "GET /health":
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
+		return
+	}
+	if !l.authorize(w, key, present, malformed) {
+		return
+	}
+	switch route {
+	case "GET /v1/models", "GET /models":
+		l.models(w)
+	case "GET /health":
+		l.health(w, r)
+	default:
+		l.chat(w, r, raw)
+	}
+}
+
+// liteLLMKey extracts the client's key the way LiteLLM does: Authorization
+// with a `Bearer `/`bearer `/`Basic ` prefix (any other value is a
+// malformed, empty key), else the alternative key headers.
+func liteLLMKey(r *http.Request) (key string, present, malformed bool) {
+	if v := r.Header.Get("Authorization"); v != "" {
+		for _, p := range []string{"Bearer ", "bearer ", "Basic "} {
+			if strings.HasPrefix(v, p) {
+				k := strings.TrimPrefix(v, p)
+				return k, true, k == ""
+			}
+		}
+		return v, true, true
+	}
+	for _, h := range []string{"API-Key", "x-api-key", "x-goog-api-key", "Ocp-Apim-Subscription-Key", "x-litellm-api-key"} {
+		if v := r.Header.Get(h); v != "" {
+			return v, true, false
+		}
+	}
+	return "", false, false
+}
+
+// authorize applies the master key: unset → every request is admitted.
+func (l *LiteLLM) authorize(w http.ResponseWriter, key string, present, malformed bool) bool {
+	if l.masterKey == "" {
+		return true
+	}
+	switch {
+	case !present:
+		liteLLMError(w, http.StatusUnauthorized, MsgLiteLLMNoKey, "auth_error", "None")
+	case malformed:
+		// LiteLLM echoes what it received here; so does the simulator, so
+		// the tests can prove hopcheck scrubs it.
+		liteLLMError(w, http.StatusUnauthorized, msgLiteLLMMalformed+key, "auth_error", "None")
+	case key == l.masterKey:
+		return true
+	case !strings.HasPrefix(key, "sk-"):
+		liteLLMError(w, http.StatusUnauthorized, fmt.Sprintf(msgLiteLLMNotVirtual, key), "auth_error", "None")
+	default:
+		liteLLMError(w, http.StatusUnauthorized, MsgLiteLLMInvalidToken, "auth_error", "None")
+	}
+	return false
+}
+
+// liteLLMError writes LiteLLM's ProxyException body; code is a string and
+// type/param may be null (nil) or strings such as "None".
+func liteLLMError(w http.ResponseWriter, status int, msg string, typ, param any) {
+	var b struct {
+		Error struct {
+			Message string `json:"message"`
+			Type    any    `json:"type"`
+			Param   any    `json:"param"`
+			Code    string `json:"code"`
+		} `json:"error"`
+	}
+	b.Error.Message, b.Error.Type, b.Error.Param, b.Error.Code = msg, typ, param, fmt.Sprint(status)
+	writeJSON(w, status, b)
+}
+
+func (l *LiteLLM) models(w http.ResponseWriter) {
+	data := []map[string]any{}
+	for _, n := range l.cfg.ModelNames() {
+		data = append(data, map[string]any{"id": n, "object": "model", "created": 1677610602, "owned_by": "openai"})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "object": "list"})
+}
+
+// upstream is where and with what key a deployment is called.
+type upstream struct {
+	dep      litellm.Deployment
+	provider string
+	base     string
+	key      string
+}
+
+func (l *LiteLLM) upstreamOf(d litellm.Deployment) upstream {
+	u := upstream{dep: d, provider: d.Provider()}
+	u.base, _, _ = litellm.Resolve(d.APIBase.Value, l.env)
+	if u.base == "" {
+		if e := litellm.APIBaseEnv(u.provider); e != "" {
+			u.base, _ = l.env(e)
+		}
+	}
+	if u.base == "" {
+		u.base = litellm.DefaultAPIBase(u.provider)
+	}
+	u.base = strings.TrimRight(u.base, "/")
+	u.key, _, _ = litellm.Resolve(d.APIKey.Value, l.env)
+	for _, e := range litellm.FallbackKeyEnv(u.provider) {
+		if u.key != "" {
+			break
+		}
+		u.key, _ = l.env(e)
+	}
+	return u
+}
+
+// call sends one chat-completions request upstream.
+func (l *LiteLLM) call(ctx context.Context, u upstream, body []byte) (*http.Response, error) {
+	url := u.base + "/chat/completions"
+	if !isLoopbackURL(url) {
+		return nil, errNotLoopback
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "OpenAI/Python 1.61.0")
+	if u.key != "" {
+		req.Header.Set("Authorization", "Bearer "+u.key)
+	}
+	if u.provider == "openrouter" {
+		req.Header.Set("HTTP-Referer", "https://litellm.ai")
+		req.Header.Set("X-Title", "liteLLM")
+	}
+	return l.client.Do(req)
+}
+
+func (l *LiteLLM) chat(w http.ResponseWriter, r *http.Request, raw []byte) {
+	var payload map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &payload); err != nil {
+		liteLLMError(w, http.StatusBadRequest, "Invalid JSON payload: "+err.Error(), "None", "None")
+		return
+	}
+	var group string
+	_ = json.Unmarshal(payload["model"], &group)
+	deps := l.cfg.Deployments(group)
+	if len(deps) == 0 {
+		name := group
+		if name == "" {
+			name = "None"
+		}
+		liteLLMError(w, http.StatusBadRequest, fmt.Sprintf(msgLiteLLMBadModel, name), "None", "None")
+		return
+	}
+	u := l.upstreamOf(deps[0])
+	payload["model"], _ = json.Marshal(u.dep.UpstreamModel())
+	body, _ := json.Marshal(payload)
+	l.setHeaders(w, u, group)
+	resp, err := l.call(r.Context(), u, body)
+	if err != nil {
+		if r.Context().Err() != nil {
+			abort(w) // the client went away or the server closes
+			return
+		}
+		l.relayNetError(w, u, group, err)
+		return
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		l.relayError(w, u, group, resp)
+		return
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.WriteHeader(resp.StatusCode)
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return
+			}
+			_ = rc.Flush()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// setHeaders adds the x-litellm-* headers LiteLLM sets on routed calls.
+func (l *LiteLLM) setHeaders(w http.ResponseWriter, u upstream, group string) {
+	id := sha256.Sum256([]byte(group + "\x00" + u.dep.Model.Value + "\x00" + u.base))
+	n := l.calls.Add(1)
+	h := w.Header()
+	h.Set("x-litellm-call-id", fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", id[0:4], n&0xffff, n&0xfff, 0, id[4:10]))
+	h.Set("x-litellm-model-id", hex.EncodeToString(id[:]))
+	h.Set("x-litellm-model-api-base", u.base)
+	h.Set("x-litellm-model-group", group)
+	h.Set("x-litellm-version", LiteLLMVersion)
+}
+
+// exceptionClass maps an upstream status to the LiteLLM exception LiteLLM
+// raises for it (litellm exception_mapping_utils); statuses without a
+// dedicated class (402 among them) become APIError with the status kept.
+func exceptionClass(status int) string {
+	switch status {
+	case 400, 422:
+		return "BadRequestError"
+	case 401:
+		return "AuthenticationError"
+	case 403:
+		return "PermissionDeniedError"
+	case 404:
+		return "NotFoundError"
+	case 408, 504:
+		return "Timeout"
+	case 429:
+		return "RateLimitError"
+	case 500:
+		return "InternalServerError"
+	case 503:
+		return "ServiceUnavailableError"
+	}
+	return "APIError"
+}
+
+// providerTitle is the provider's name as it appears in "<Name>Exception".
+func providerTitle(p string) string {
+	switch p {
+	case "", "openai":
+		return "OpenAI"
+	case "openrouter":
+		return "Openrouter"
+	}
+	return strings.ToUpper(p[:1]) + strings.ToLower(p[1:])
+}
+
+// wrapMessage builds LiteLLM's message for a relayed upstream failure.
+func wrapMessage(class, provider, detail, group string) string {
+	return fmt.Sprintf("litellm.%s: %s: %sException - %s. Received Model Group=%s\nAvailable Model Group Fallbacks=None",
+		class, class, providerTitle(provider), detail, group)
+}
+
+// upstreamDetail is the "Error code: N - <body>" part, the body rendered
+// as the Python dict (JSON) or kept as text (an HTML page).
+func upstreamDetail(status int, body []byte) string {
+	text := strings.TrimSpace(string(body))
+	if repr, err := pyRepr(body); err == nil {
+		text = repr
+	}
+	return fmt.Sprintf("Error code: %d - %s", status, text)
+}
+
+func (l *LiteLLM) relayError(w http.ResponseWriter, u upstream, group string, resp *http.Response) {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		w.Header().Set("retry-after", ra)
+	}
+	class := exceptionClass(resp.StatusCode)
+	liteLLMError(w, resp.StatusCode, wrapMessage(class, u.provider, upstreamDetail(resp.StatusCode, body), group), nil, nil)
+}
+
+func (l *LiteLLM) relayNetError(w http.ResponseWriter, u upstream, group string, err error) {
+	var ne interface{ Timeout() bool }
+	if errors.As(err, &ne) && ne.Timeout() {
+		liteLLMError(w, http.StatusRequestTimeout, wrapMessage("Timeout", u.provider, "Request timed out.", group), nil, nil)
+		return
+	}
+	liteLLMError(w, http.StatusInternalServerError, wrapMessage("APIConnectionError", u.provider, "Connection error.", group), nil, nil)
+}
+
+// health calls every deployment with a one-token completion, as LiteLLM's
+// /health does.
+func (l *LiteLLM) health(w http.ResponseWriter, r *http.Request) {
+	healthy, unhealthy := []map[string]any{}, []map[string]any{}
+	for _, d := range l.cfg.ModelList {
+		u := l.upstreamOf(d)
+		entry := map[string]any{"api_base": u.base, "model": d.Model.Value}
+		body, _ := json.Marshal(map[string]any{"model": d.UpstreamModel(),
+			"messages": []any{map[string]any{"role": "user", "content": "ping"}}, "max_tokens": 1})
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		resp, err := l.call(ctx, u, body)
+		switch {
+		case err != nil:
+			entry["error"] = wrapMessage("APIConnectionError", u.provider, "Connection error.", d.ModelName.Value)
+			unhealthy = append(unhealthy, entry)
+		case resp.StatusCode/100 != 2:
+			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			entry["error"] = wrapMessage(exceptionClass(resp.StatusCode), u.provider, upstreamDetail(resp.StatusCode, b), d.ModelName.Value)
+			unhealthy = append(unhealthy, entry)
+		default:
+			healthy = append(healthy, entry)
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		cancel()
+		if r.Context().Err() != nil {
+			abort(w)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"healthy_endpoints": healthy, "unhealthy_endpoints": unhealthy,
+		"healthy_count": len(healthy), "unhealthy_count": len(unhealthy)})
+}
