@@ -33,6 +33,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/classify"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/peer"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
 )
@@ -385,10 +386,10 @@ func rawAnswer(t *testing.T, gw, token string, stream bool) classify.Response {
 // answer, its inner answer as OpenRouter's.
 func wantVerdict(t *testing.T, r classify.Response, status int, origin classify.Origin, cause finding.Cause) {
 	t.Helper()
-	v := classify.Classify(chain.TypeOpenClaw, r)
+	v := provider.For(provider.OpenClaw).Classify(r)
 	got := v.Cause
 	if v.Origin == classify.Relayed && v.Inner != nil {
-		got = classify.Classify(chain.TypeOpenRouter, *v.Inner).Cause
+		got = provider.For(provider.OpenRouter).Classify(*v.Inner).Cause
 	}
 	if r.Status != status || v.Origin != origin || got != cause {
 		t.Errorf("classified HTTP %d as origin %d cause %s (rule %s, inner %v); want HTTP %d origin %d cause %s",

@@ -8,6 +8,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/classify"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
 )
 
 // failure is the chain's first broken link.
@@ -31,7 +32,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 	if o.ok() {
 		// The canary came back through every hop: they all carried it.
 		for i := range hv {
-			if hv[i].status == finding.Skipped && (c.Canary != chain.CanaryAuthOnly || i <= c.Target(0)) {
+			if hv[i].status == finding.Skipped && (c.Canary != chain.CanaryAuthOnly || i <= target(c, 0)) {
 				hv[i].status = finding.Pass
 			}
 		}
@@ -59,7 +60,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 	// passes (a reverse proxy relays unless the page is its own).
 	i := 0
 	cur := classify.Response{Status: r.canary.Status, Header: r.canary.Header, Body: r.canary.Body}
-	v := classify.Classify(c.Hops[0].Type, cur)
+	v := spec(c.Hops[0]).Classify(cur)
 	for {
 		if v.Cause == finding.OK {
 			return nil
@@ -69,7 +70,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 			if v.Inner != nil && i+1 < len(c.Hops) {
 				cur = *v.Inner
 				i++
-				v = classify.Classify(c.Hops[i].Type, cur)
+				v = spec(c.Hops[i]).Classify(cur)
 				if v.Cause == finding.OK {
 					// The inner answer looks fine but the hop failed: the
 					// fault is between the two.
@@ -97,7 +98,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 				}
 				return r.root(l, i+1, oo.cause, oo, tm, "relayed")
 			}
-			if c.Hops[i].Type == chain.TypeReverseProxy {
+			if spec(c.Hops[i]).Role == provider.Relay {
 				// A reverse proxy at the end of the chain passed on an
 				// answer nobody else is modelled to have written.
 				return r.root(c.LinkInto(i), i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, tm, "relayed")
@@ -130,7 +131,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 // innermost hop at which a probe carrying the same key still worked.
 func (r *run) blame(j int, cause finding.Cause, o outcome, entered, reach []*outcome, tm *finding.Timings) *failure {
 	c := r.c
-	if c.Hops[j].Type == chain.TypeReverseProxy {
+	if spec(c.Hops[j]).Role == provider.Relay {
 		// The proxy's own error page (bad gateway, its own auth).
 		if isNetwork(cause) || cause == finding.UpstreamError {
 			if j+1 < len(c.Hops) {
@@ -148,7 +149,7 @@ func (r *run) blame(j int, cause finding.Cause, o outcome, entered, reach []*out
 	if !isCredential(cause) {
 		return r.root(c.LinkInto(j), j, cause, o, tm, "self")
 	}
-	h := c.Holder(j)
+	h := holder(c, j)
 	if p := entered[j]; p != nil && !p.ok() && isCredential(p.cause) {
 		// The provider rejects the key even when hopcheck sends it directly:
 		// the key itself is bad, wherever it comes from.
@@ -281,18 +282,14 @@ func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
 	switch cause {
 	case finding.HeaderMissing, finding.CredentialMissing:
 		switch {
-		case fromHop != nil && fromHop.Type == chain.TypeReverseProxy:
-			return fmt.Sprintf("Make %s forward the %s header to %s (nginx: remove `proxy_set_header %s \"\";`).", from, h.KeyHeader.Name, h.Name, h.KeyHeader.Name)
-		case fromHop != nil && fromHop.Type == chain.TypeLiteLLM:
-			return fmt.Sprintf("Give %s its upstream key: set the variable its config.yaml reads (api_key: os.environ/%s) in the proxy's environment.", from, envOr(h.KeyEnv, "OPENROUTER_API_KEY"))
-		case fromHop != nil && fromHop.Type == chain.TypeOpenClaw:
-			return fmt.Sprintf("Give %s a key for %s: export %s where the gateway runs or run `openclaw models auth paste-api-key --provider %s`.", from, h.Name, envOr(h.KeyEnv, "OPENROUTER_API_KEY"), h.Type)
+		case fromHop != nil && spec(*fromHop).UpstreamKeyFix != nil:
+			return spec(*fromHop).UpstreamKeyFix(from, h, envOr(h.KeyEnv, spec(h).KeyVars...))
 		case h.KeyEnv != "":
-			return fmt.Sprintf("Make sure %s holds a %s key and is sent as `%s: %s…`.", h.KeyEnv, h.Type, h.KeyHeader.Name, h.KeyHeader.Prefix)
+			return fmt.Sprintf("Make sure %s holds a %s key and is sent as `%s: %s…`.", h.KeyEnv, spec(h).Name, h.KeyHeader.Name, h.KeyHeader.Prefix)
 		}
 		return fmt.Sprintf("Configure the credential %s sends to %s.", from, h.Name)
 	case finding.CredentialRejected:
-		if fromHop != nil && fromHop.Type.IsProxy() {
+		if fromHop != nil && spec(*fromHop).Role == provider.Gateway {
 			return fmt.Sprintf("Replace the upstream key %s uses for %s with a live one (create a new key; update %s where the proxy runs).", from, h.Name, envOr(h.KeyEnv, "its api_key"))
 		}
 		if h.KeyEnv != "" {
@@ -314,11 +311,15 @@ func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
 	return finding.Fix(cause)
 }
 
-func envOr(env, def string) string {
+// envOr is env, or the first conventional variable, or a description.
+func envOr(env string, conventional ...string) string {
 	if env != "" {
 		return env
 	}
-	return def
+	if len(conventional) > 0 {
+		return conventional[0]
+	}
+	return "its key variable"
 }
 
 // linkResults gives every link a verdict: links before the failing one
@@ -339,7 +340,7 @@ func (r *run) linkResults(cr finding.ChainResult) []finding.LinkResult {
 	if r.canaryOK {
 		reached = len(links) - 1
 		if c.Canary == chain.CanaryAuthOnly {
-			reached = c.Target(0)
+			reached = target(c, 0)
 		}
 	}
 	for k, l := range links {
@@ -383,12 +384,12 @@ func (r *run) softenProxyKeys(hv []hopVerdict) {
 			continue
 		}
 		i := c.Index(f.Hop)
-		if i < 0 || c.Holder(i) < 0 {
+		if i < 0 || holder(c, i) < 0 {
 			continue // the job itself sends this key: it must have it
 		}
 		f.Severity = finding.SevWarning
-		f.Message += fmt.Sprintf(" The canary still passed through %s, so %s has a key of its own; hopcheck could not check that key directly.", f.Hop, c.Hops[c.Holder(i)].Name)
-		f.Fix = fmt.Sprintf("Export %s to this job too (so hopcheck can check the key %s uses), or drop key_env from hop %q.", c.Hops[i].KeyEnv, c.Hops[c.Holder(i)].Name, f.Hop)
+		f.Message += fmt.Sprintf(" The canary still passed through %s, so %s has a key of its own; hopcheck could not check that key directly.", f.Hop, c.Hops[holder(c, i)].Name)
+		f.Fix = fmt.Sprintf("Export %s to this job too (so hopcheck can check the key %s uses), or drop key_env from hop %q.", c.Hops[i].KeyEnv, c.Hops[holder(c, i)].Name, f.Hop)
 		if hv[i].status == finding.Fail && hv[i].cause == finding.CredentialMissing {
 			hv[i].status, hv[i].cause = finding.Pass, finding.OK
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/classify"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/probe"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
@@ -180,7 +181,7 @@ func newRun(c *chain.Chain, o Options) *run {
 			l := credLink(c, i)
 			msg := fmt.Sprintf("%s is unset or empty in this job, so hop %q gets no credential.", h.KeyEnv, h.Name)
 			fix := fmt.Sprintf("Add %s to the job's env (env: %s: ${{ secrets.%s }}) and make sure the secret exists.", h.KeyEnv, h.KeyEnv, h.KeyEnv)
-			if hi := c.Holder(i); hi >= 0 {
+			if hi := holder(c, i); hi >= 0 {
 				msg = fmt.Sprintf("%s is unset or empty in this job, so %s has no key to send to %q.", h.KeyEnv, c.Hops[hi].Name, h.Name)
 				fix = fmt.Sprintf("Set %s where %s runs (its config reads it) and in this job's env.", h.KeyEnv, c.Hops[hi].Name)
 			}
@@ -225,13 +226,13 @@ func (r *run) add(f finding.Finding, p chain.Pos) {
 	r.findings = append(r.findings, f)
 }
 
-// api is the API spoken at hop i: its own type, or for a reverse proxy the
-// type of the hop it fronts.
-func (r *run) api(i int) chain.HopType {
-	if t := r.c.Target(i); t >= 0 {
-		return r.c.Hops[t].Type
+// api is the API spoken at hop i: its own type's, or for a reverse proxy
+// that of the hop it fronts.
+func (r *run) api(i int) *provider.Spec {
+	if t := target(r.c, i); t >= 0 {
+		return spec(r.c.Hops[t])
 	}
-	return r.c.Hops[i].Type
+	return spec(r.c.Hops[i])
 }
 
 // plan lists the live requests of this chain. All of them run at once:
@@ -244,11 +245,13 @@ func (r *run) plan() []job {
 		if r.staticFail[i] {
 			continue
 		}
-		if h.Type.Terminates() {
+		if spec(h).Terminates() {
 			if r.creds[i].set {
-				jobs = append(jobs, job{r, keyCheck(h.URL, h.Type, h.KeyHeader, r.creds[i].value), &r.direct[i]})
+				if req := keyCheck(h.URL, spec(h), h.KeyHeader, r.creds[i].value); req.URL != "" {
+					jobs = append(jobs, job{r, req, &r.direct[i]})
+				}
 			} else if i > 0 {
-				if req := publicCheck(h.URL, h.Type); req.URL != "" {
+				if req := publicCheck(h.URL, spec(h)); req.URL != "" {
 					jobs = append(jobs, job{r, req, &r.public[i]})
 				}
 			}
@@ -256,15 +259,17 @@ func (r *run) plan() []job {
 		}
 		// A reverse proxy: send the fronted hop's key check through it,
 		// when the job holds that key, to see whether it passes auth on.
-		t := c.Target(i)
+		t := target(c, i)
 		if t >= 0 && r.creds[t].set && !r.staticFail[t] {
-			jobs = append(jobs, job{r, keyCheck(h.URL, c.Hops[t].Type, c.Hops[t].KeyHeader, r.creds[t].value), &r.via[i]})
+			if req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t].KeyHeader, r.creds[t].value); req.URL != "" {
+				jobs = append(jobs, job{r, req, &r.via[i]})
+			}
 		}
 	}
 	if r.staticFail[0] {
 		return jobs
 	}
-	t0 := c.Target(0)
+	t0 := target(c, 0)
 	if t0 < 0 {
 		return jobs
 	}
@@ -274,15 +279,18 @@ func (r *run) plan() []job {
 	key := r.creds[t0].value
 	var req probe.Request
 	if c.Canary == chain.CanaryAuthOnly {
-		req = keyCheck(c.Hops[0].URL, c.Hops[t0].Type, c.Hops[t0].KeyHeader, key)
+		req = keyCheck(c.Hops[0].URL, spec(c.Hops[t0]), c.Hops[t0].KeyHeader, key)
+		if req.URL == "" {
+			return jobs // the API offers no authenticated call but inference
+		}
 	} else {
-		var next *chain.Hop
+		var next chain.HopType
 		if t0+1 < len(c.Hops) {
-			if tn := c.Target(t0 + 1); tn >= 0 {
-				next = &c.Hops[tn]
+			if tn := target(c, t0+1); tn >= 0 {
+				next = c.Hops[tn].Type
 			}
 		}
-		req = canaryRequest(c, c.Hops[t0].Type, c.Hops[t0].KeyHeader, key, next)
+		req = canaryRequest(c, spec(c.Hops[t0]), c.Hops[t0].KeyHeader, key, next)
 	}
 	r.canaryReq = &req
 	jobs = append(jobs, job{r, req, &r.canary})
@@ -300,7 +308,7 @@ type outcome struct {
 func (o outcome) ok() bool { return o.cause == finding.OK }
 
 // assess classifies one result from a hop speaking api.
-func assess(api chain.HopType, req *probe.Request, res *probe.Result) outcome {
+func assess(api *provider.Spec, req *probe.Request, res *probe.Result) outcome {
 	ev := &finding.Evidence{Status: res.Status}
 	if req != nil {
 		ev.Method = req.Method
@@ -319,7 +327,7 @@ func assess(api chain.HopType, req *probe.Request, res *probe.Result) outcome {
 		return outcome{cause: finding.WrongEndpoint, ev: ev,
 			msg: fmt.Sprintf("%s keeps redirecting (HTTP %d to %s).", ev.URL, rd.Status, rd.Location)}
 	}
-	v := classify.Classify(api, classify.Response{Status: res.Status, Header: res.Header, Body: res.Body})
+	v := api.Classify(classify.Response{Status: res.Status, Header: res.Header, Body: res.Body})
 	ev.Excerpt = excerpt(res.Body)
 	return outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: ev}
 }
@@ -331,15 +339,6 @@ func excerpt(b []byte) string {
 		s = s[:300] + "…"
 	}
 	return s
-}
-
-// keyData is the part of OpenRouter's GET /key answer hopcheck reads.
-type keyData struct {
-	Data struct {
-		Limit          *float64 `json:"limit"`
-		LimitRemaining *float64 `json:"limit_remaining"`
-		ExpiresAt      *string  `json:"expires_at"`
-	} `json:"data"`
 }
 
 // modelList is the OpenAI-style model list (LiteLLM, OpenAI, OpenClaw).
@@ -380,14 +379,14 @@ func (r *run) evaluate() finding.ChainResult {
 
 	for i, h := range c.Hops {
 		if res := r.direct[i]; res != nil {
-			req := keyCheck(h.URL, h.Type, h.KeyHeader, "")
-			o := assess(h.Type, &req, res)
+			req := keyCheck(h.URL, spec(h), h.KeyHeader, "")
+			o := assess(spec(h), &req, res)
 			entered[i], reach[i] = &o, &o
 			hv[i].tm = timings(res)
 			r.judgeDirect(i, o, res, &hv[i])
 		} else if res := r.public[i]; res != nil {
-			req := publicCheck(h.URL, h.Type)
-			o := assess(h.Type, &req, res)
+			req := publicCheck(h.URL, spec(h))
+			o := assess(spec(h), &req, res)
 			reach[i] = &o
 			hv[i].tm = timings(res)
 			if o.ok() {
@@ -398,9 +397,9 @@ func (r *run) evaluate() finding.ChainResult {
 					Message: fmt.Sprintf("Hop %q is not reachable: %s", h.Name, o.msg), Fix: fixFor(c, o.cause, i, o), Timings: hv[i].tm, Evidence: o.ev}, chain.Pos{})
 			}
 		} else if res := r.via[i]; res != nil {
-			t := c.Target(i)
-			req := keyCheck(h.URL, c.Hops[t].Type, c.Hops[t].KeyHeader, "")
-			o := assess(c.Hops[t].Type, &req, res)
+			t := target(c, i)
+			req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t].KeyHeader, "")
+			o := assess(spec(c.Hops[t]), &req, res)
 			entered[i] = &o
 			hv[i].tm = timings(res)
 			if o.ok() {
@@ -481,56 +480,70 @@ func (r *run) judgeDirect(i int, o outcome, res *probe.Result, v *hopVerdict) {
 		return
 	}
 	v.status = finding.Pass
-	switch h.Type {
-	case chain.TypeOpenRouter:
-		var kd keyData
-		if json.Unmarshal(res.Body, &kd) != nil {
-			return
-		}
-		if kd.Data.Limit != nil && kd.Data.LimitRemaining != nil && *kd.Data.LimitRemaining <= 0 {
-			v.status, v.cause = finding.Fail, finding.CreditsExhausted
-			r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CreditsExhausted, Severity: finding.SevError,
-				Message: fmt.Sprintf("The key in %s (%s) has no credit left (limit_remaining %.2f of %.2f).", h.KeyEnv, r.creds[i].fingerprint(), *kd.Data.LimitRemaining, *kd.Data.Limit),
-				Fix:     "Raise the key's limit at https://openrouter.ai/settings/keys or add credits at https://openrouter.ai/settings/credits.", Timings: timings(res)}, chain.Pos{})
-		}
-		if kd.Data.ExpiresAt != nil && *kd.Data.ExpiresAt != "" {
-			if t, err := time.Parse(time.RFC3339, *kd.Data.ExpiresAt); err == nil {
-				left := t.Sub(r.now)
-				switch {
-				case left <= 0:
-					v.status, v.cause = finding.Fail, finding.CredentialRejected
-					r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CredentialRejected, Severity: finding.SevError,
-						Message: fmt.Sprintf("The key in %s (%s) expired at %s.", h.KeyEnv, r.creds[i].fingerprint(), t.UTC().Format(time.RFC3339)),
-						Fix:     "Create a new key and update the secret."}, chain.Pos{})
-				case left < expiryWarning:
-					r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.KeyExpiring, Severity: finding.SevWarning,
-						Message: fmt.Sprintf("The key in %s (%s) expires in %s (%s).", h.KeyEnv, r.creds[i].fingerprint(), roundDays(left), t.UTC().Format(time.RFC3339)),
-						Fix:     "Rotate the key and update the secret before it expires."}, chain.Pos{})
-				}
-			}
-		}
-	case chain.TypeLiteLLM:
-		// The model CI asks for must be one of the proxy's model names.
-		if c.Target(0) != i || c.Model == "" {
-			return
-		}
-		var ml modelList
-		if json.Unmarshal(res.Body, &ml) != nil || len(ml.Data) == 0 {
-			return
-		}
-		names := make([]string, 0, len(ml.Data))
-		for _, m := range ml.Data {
-			if m.ID == c.Model {
-				return
-			}
-			names = append(names, m.ID)
-		}
-		v.status, v.cause = finding.Fail, finding.ModelUnavailable
-		lk := c.LinkInto(i)
-		r.add(finding.Finding{Check: "live.models", Hop: h.Name, Link: &lk, Cause: finding.ModelUnavailable, Severity: finding.SevError,
-			Message: fmt.Sprintf("%s does not serve model %q; it lists %s.", h.Name, c.Model, listShort(names)),
-			Fix:     fmt.Sprintf("Set the chain's model to one of the proxy's model_name values, or add %q to its model_list.", c.Model)}, c.ModelPos)
+	sp := spec(h)
+	if sp.ReadKey != nil {
+		r.judgeKeyFacts(i, sp.ReadKey(res.Body), res, v)
 	}
+	if sp.ListsModels {
+		r.judgeModelList(i, res, v)
+	}
+}
+
+// judgeKeyFacts turns what a key check said about the key (credit left,
+// expiry) into findings.
+func (r *run) judgeKeyFacts(i int, kf provider.KeyFacts, res *probe.Result, v *hopVerdict) {
+	h := r.c.Hops[i]
+	l := credLink(r.c, i)
+	if kf.Limit != nil && kf.Remaining != nil && *kf.Remaining <= 0 {
+		v.status, v.cause = finding.Fail, finding.CreditsExhausted
+		r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CreditsExhausted, Severity: finding.SevError,
+			Message: fmt.Sprintf("The key in %s (%s) has no credit left (limit_remaining %.2f of %.2f).", h.KeyEnv, r.creds[i].fingerprint(), *kf.Remaining, *kf.Limit),
+			Fix:     spec(h).Fix(finding.CreditsExhausted), Timings: timings(res)}, chain.Pos{})
+	}
+	if kf.ExpiresAt == "" {
+		return
+	}
+	t, err := time.Parse(time.RFC3339, kf.ExpiresAt)
+	if err != nil {
+		return
+	}
+	switch left := t.Sub(r.now); {
+	case left <= 0:
+		v.status, v.cause = finding.Fail, finding.CredentialRejected
+		r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CredentialRejected, Severity: finding.SevError,
+			Message: fmt.Sprintf("The key in %s (%s) expired at %s.", h.KeyEnv, r.creds[i].fingerprint(), t.UTC().Format(time.RFC3339)),
+			Fix:     "Create a new key and update the secret."}, chain.Pos{})
+	case left < expiryWarning:
+		r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.KeyExpiring, Severity: finding.SevWarning,
+			Message: fmt.Sprintf("The key in %s (%s) expires in %s (%s).", h.KeyEnv, r.creds[i].fingerprint(), roundDays(left), t.UTC().Format(time.RFC3339)),
+			Fix:     "Rotate the key and update the secret before it expires."}, chain.Pos{})
+	}
+}
+
+// judgeModelList checks that the model CI asks the first hop for is one it
+// lists.
+func (r *run) judgeModelList(i int, res *probe.Result, v *hopVerdict) {
+	c := r.c
+	h := c.Hops[i]
+	if target(c, 0) != i || c.Model == "" {
+		return
+	}
+	var ml modelList
+	if json.Unmarshal(res.Body, &ml) != nil || len(ml.Data) == 0 {
+		return
+	}
+	names := make([]string, 0, len(ml.Data))
+	for _, m := range ml.Data {
+		if m.ID == c.Model {
+			return
+		}
+		names = append(names, m.ID)
+	}
+	v.status, v.cause = finding.Fail, finding.ModelUnavailable
+	lk := c.LinkInto(i)
+	r.add(finding.Finding{Check: "live.models", Hop: h.Name, Link: &lk, Cause: finding.ModelUnavailable, Severity: finding.SevError,
+		Message: fmt.Sprintf("%s does not serve model %q; it lists %s.", h.Name, c.Model, listShort(names)),
+		Fix:     fmt.Sprintf("Set the chain's model to one of the proxy's model_name values, or add %q to its model_list.", c.Model)}, c.ModelPos)
 }
 
 func roundDays(d time.Duration) string {
@@ -685,7 +698,7 @@ func (r *run) hopsCrossed(into **probe.Result) int {
 	}
 	for i := range r.via {
 		if into == &r.via[i] {
-			return r.c.Target(i) - i + 1
+			return target(r.c, i) - i + 1
 		}
 	}
 	return 1

@@ -10,6 +10,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/probe"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
 )
@@ -225,7 +226,7 @@ func TestEndpointProblems(t *testing.T) {
 		"https://openrouter.ai/api/v1?key=abc":          true,
 		"https://user:pw@openrouter.ai/api/v1":          true,
 	} {
-		msg, fatal := endpointProblem(chain.Hop{Name: "or", URL: url}, chain.TypeOpenRouter)
+		msg, fatal := endpointProblem(chain.Hop{Name: "or", URL: url}, provider.For(provider.OpenRouter))
 		if fatal != want {
 			t.Errorf("%s: fatal=%v (%q), want %v", url, fatal, msg, want)
 		}

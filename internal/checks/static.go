@@ -5,13 +5,13 @@ package checks
 
 import (
 	"fmt"
-	"net"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // credState is what the job holds for one hop's key_env.
@@ -28,37 +28,10 @@ func (c credState) fingerprint() string {
 	return secret.Fingerprint(c.value)
 }
 
-// placeholders are values people leave in secrets and configs instead of a
-// key. Matched case-insensitively against the whole trimmed value.
-var placeholders = regexp.MustCompile(`(?i)^(changeme|change-me|change_me|replace-?me|todo|xxx+|dummy|test|none|null|undefined|not-needed|your[-_ ]?(api[-_ ]?)?key([-_ ]?here)?|<[^>]*>|\$\{?[A-Z_][A-Z0-9_]*\}?|sk-\.\.\.|sk-or-v1-\.\.\.|sk-x+|sk-or-v1-x+|\.\.\.|\*+)$`)
-
-var hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
-// keyShape describes the keys a hop type expects, for the shape check.
-// Other providers' prefixes are listed so a key in the wrong slot is named.
-var providerPrefixes = []struct {
-	prefix, provider string
-}{
-	{"sk-or-", "OpenRouter"},
-	{"sk-ant-", "Anthropic"},
-	{"sk-proj-", "OpenAI"},
-	{"gsk_", "Groq"},
-	{"AIza", "Google"},
-	{"xai-", "xAI"},
-}
-
-func ownerOf(v string) string {
-	for _, p := range providerPrefixes {
-		if strings.HasPrefix(v, p.prefix) {
-			return p.provider
-		}
-	}
-	return ""
-}
-
 // credentialProblem returns a malformed-credential finding message and
-// whether it is an error (request not sent) or only a warning.
-func credentialProblem(t chain.HopType, h chain.Hop, v string) (msg string, fatal bool) {
+// whether it is an error (request not sent) or only a warning. s is the
+// spec of the API the credential is sent to.
+func credentialProblem(s *provider.Spec, h chain.Hop, v string) (msg string, fatal bool) {
 	fp := secret.Fingerprint(strings.TrimSpace(v))
 	name := h.KeyEnv
 	trimmed := strings.TrimSpace(v)
@@ -73,50 +46,52 @@ func credentialProblem(t chain.HopType, h chain.Hop, v string) (msg string, fata
 		return fmt.Sprintf("%s (%s) is wrapped in quotes; the quotes become part of the key.", name, fp), true
 	case strings.HasPrefix(strings.ToLower(v), "bearer "):
 		return fmt.Sprintf("%s starts with \"Bearer \"; the client adds that prefix itself, so the header becomes \"Bearer Bearer …\".", name), true
-	case placeholders.MatchString(v):
+	case provider.IsPlaceholder(v):
 		return fmt.Sprintf("%s holds a placeholder (%s), not a key.", name, fp), true
 	case strings.ContainsAny(v, " \t"):
 		return fmt.Sprintf("%s (%s) contains whitespace inside the value.", name, fp), true
 	}
-	owner := ownerOf(v)
-	switch t {
-	case chain.TypeOpenRouter:
-		if owner != "" && owner != "OpenRouter" {
-			return fmt.Sprintf("%s (%s) looks like a %s key, but hop %q is OpenRouter, which expects sk-or-v1-….", name, fp, owner, h.Name), true
+	k := s.Keys
+	if len(k.Prefixes) == 0 {
+		return "", false
+	}
+	expect := k.Prefixes[0]
+	if owner, ok := provider.OwnerOfKey(v); ok && owner != s && s.Role == provider.Provider {
+		return fmt.Sprintf("%s (%s) looks like a %s key, but hop %q is %s, which expects %s….", name, fp, owner.Name, h.Name, s.Name, expect), true
+	}
+	if !s.HasKeyPrefix(v) {
+		if lost := lostPrefix(k.Prefixes, v); lost != "" {
+			return fmt.Sprintf("%s (%s) lost the start of its prefix (%q); %s keys start with %s.", name, fp, lost, s.Name, expect), true
 		}
-		if owner == "" && (strings.HasPrefix(v, "v1-") || strings.HasPrefix(v, "or-v1-")) {
-			return fmt.Sprintf("%s (%s) lost its \"sk-or-\" prefix; OpenRouter keys start with sk-or-v1-.", name, fp), true
+		msg := fmt.Sprintf("%s (%s) does not start with %s; %s keys do.", name, fp, expect, s.Name)
+		if k.Hint != "" {
+			msg = fmt.Sprintf("%s (%s) does not start with %s; %s.", name, fp, expect, k.Hint)
 		}
-		if owner == "" {
-			return fmt.Sprintf("%s (%s) does not start with sk-or-v1-; OpenRouter keys do.", name, fp), true
-		}
-		if rest, ok := strings.CutPrefix(v, "sk-or-v1-"); ok && !hex64.MatchString(rest) {
-			return fmt.Sprintf("%s (%s) has %d characters after sk-or-v1-; OpenRouter keys have 64 hex characters (truncated or mistyped?).", name, fp, len(rest)), false
-		}
-	case chain.TypeOpenAI:
-		if owner != "" && owner != "OpenAI" {
-			return fmt.Sprintf("%s (%s) looks like a %s key, but hop %q is OpenAI.", name, fp, owner, h.Name), true
-		}
-		if !strings.HasPrefix(v, "sk-") {
-			return fmt.Sprintf("%s (%s) does not start with sk-; OpenAI keys do.", name, fp), false
-		}
-	case chain.TypeAnthropic:
-		if owner != "" && owner != "Anthropic" {
-			return fmt.Sprintf("%s (%s) looks like a %s key, but hop %q is Anthropic, which expects sk-ant-….", name, fp, owner, h.Name), true
-		}
-		if owner == "" {
-			return fmt.Sprintf("%s (%s) does not start with sk-ant-; Anthropic keys do.", name, fp), false
-		}
-	case chain.TypeLiteLLM:
-		if !strings.HasPrefix(v, "sk-") {
-			return fmt.Sprintf("%s (%s) does not start with sk-; LiteLLM rejects such keys (\"LiteLLM Virtual Key expected\").", name, fp), true
-		}
+		return msg, k.PrefixRequired
+	}
+	if k.Pattern != nil && !k.Pattern.MatchString(v) {
+		return fmt.Sprintf("%s (%s) does not have the shape of a %s key (%s; this one has %d characters): truncated or mistyped?", name, fp, s.Name, k.Shape, len(v)), false
 	}
 	return "", false
 }
 
-// endpointProblem checks a hop's base URL without sending anything.
-func endpointProblem(h chain.Hop, target chain.HopType) (msg string, fatal bool) {
+// lostPrefix returns the part of a key prefix that v lost, when v starts
+// with the rest of one of prefixes (at least three characters of it, e.g.
+// "v1-…" for "sk-or-v1-"), or "".
+func lostPrefix(prefixes []string, v string) string {
+	for _, p := range prefixes {
+		for k := 1; len(p)-k >= 3; k++ {
+			if strings.HasPrefix(v, p[k:]) {
+				return p[:k]
+			}
+		}
+	}
+	return ""
+}
+
+// endpointProblem checks a hop's base URL without sending anything; s is
+// the spec of the API spoken there.
+func endpointProblem(h chain.Hop, s *provider.Spec) (msg string, fatal bool) {
 	u, err := url.Parse(h.URL)
 	if err != nil || u.Host == "" {
 		return fmt.Sprintf("url %q of hop %q cannot be parsed as an absolute URL.", h.URL, h.Name), true
@@ -144,42 +119,22 @@ func endpointProblem(h chain.Hop, target chain.HopType) (msg string, fatal bool)
 		return fmt.Sprintf("url of hop %q contains an empty path segment (//).", h.Name), true
 	}
 	host := strings.ToLower(u.Hostname())
-	if target == chain.TypeOpenRouter && !strings.HasSuffix(lp, "/api/v1") {
-		return fmt.Sprintf("url of hop %q does not end with /api/v1; OpenRouter's API lives under https://openrouter.ai/api/v1 and other paths return an HTML 404.", h.Name), true
+	if s.RequiredPath != "" && !strings.HasSuffix(lp, s.RequiredPath) {
+		return fmt.Sprintf("url of hop %q does not end with %s; %s's API lives under %s and other paths return an HTML 404.", h.Name, s.RequiredPath, s.Name, s.BaseURL), true
 	}
-	if target == chain.TypeOpenAI && host == "api.openai.com" && lp != "/v1" {
-		return fmt.Sprintf("url of hop %q should be https://api.openai.com/v1.", h.Name), true
+	if s.BaseURL != "" && s.OwnsHost(host) {
+		if b, err := url.Parse(s.BaseURL); err == nil && strings.ToLower(s.Root(b.Path)) != strings.ToLower(s.Root(p)) {
+			return fmt.Sprintf("url of hop %q should be %s.", h.Name, s.BaseURL), true
+		}
 	}
-	if u.Scheme == "http" && isPublicHost(host) {
+	if u.Scheme == "http" && trust.PublicHost(host) {
 		return fmt.Sprintf("url of hop %q sends the credential over plain http to %s; use https.", h.Name, host), true
 	}
 	return "", false
 }
 
-// isPublicHost reports whether host looks like an Internet host, where plain
-// http would expose the credential. Loopback, private addresses and
-// single-label or cluster-internal names (CI service containers such as
-// "litellm") are not public.
-func isPublicHost(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return false
-	}
-	if ip := net.ParseIP(host); ip != nil {
-		return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast())
-	}
-	if !strings.Contains(host, ".") {
-		return false
-	}
-	for _, s := range []string{".local", ".internal", ".lan", ".svc", ".cluster.local", ".home.arpa", ".test"} {
-		if strings.HasSuffix(host, s) {
-			return false
-		}
-	}
-	return true
-}
-
 // credLink is the link on which the credential for hop i first travels:
 // the link out of its holder (the CI job or the proxy that attaches it).
 func credLink(c *chain.Chain, i int) chain.Link {
-	return c.LinkInto(c.Holder(i) + 1)
+	return c.LinkInto(holder(c, i) + 1)
 }

@@ -36,7 +36,6 @@ package classify
 import (
 	"net/http"
 
-	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 )
 
@@ -76,7 +75,25 @@ type Verdict struct {
 	Model string
 }
 
+// Table is the signature table of one hop type, walked in order (first
+// match wins), and the rules used for an answer relayed from further along,
+// whose writer is not known yet (Inner: every provider's rules that do not
+// nest, then the shared families and the status fallback). The provider
+// registry builds one per hop type.
+type Table struct {
+	Rules []Rule
+	Inner []Rule
+}
+
 // Classify names the cause of r, an answer received from (or relayed
-// through) a hop of type t. 2xx answers without an error object (JSON or any
-// SSE event) classify as finding.OK.
-func Classify(t chain.HopType, r Response) Verdict { return classify(t, r) }
+// through) a hop whose table is t. 2xx answers without an error object
+// (JSON or any SSE event) classify as finding.OK.
+func Classify(t *Table, r Response) Verdict {
+	if t == nil || len(t.Rules) == 0 {
+		t = &Table{Rules: Standard(), Inner: Standard()}
+	}
+	if len(t.Inner) == 0 {
+		t = &Table{Rules: t.Rules, Inner: Standard()}
+	}
+	return run(t, t.Rules, r, 0)
+}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 )
 
@@ -24,7 +23,7 @@ type facts struct {
 	// embedded in a 2xx body the status derived from the error (error.code,
 	// a leading "401 " in the message, an Anthropic error type), 0 if none.
 	status   int
-	kind     kind
+	kind     Kind
 	text     string         // body as valid UTF-8, at most bodyScan bytes
 	root     map[string]any // the JSON object carrying the error (or the body object)
 	hasError bool           // root carries an error (error / type:"error" / object:"error")
@@ -46,32 +45,28 @@ func (o Origin) String() string {
 	return "origin(" + strconv.Itoa(int(o)) + ")"
 }
 
-func classify(t chain.HopType, r Response) Verdict {
-	return run(tableFor(t), r, 0)
-}
-
 // maxDepth bounds nested classification (a relayed answer inside a relayed
 // answer); the tables used for inner answers never nest further, this is a
 // guard only.
 const maxDepth = 3
 
-func run(tab []rule, r Response, depth int) Verdict {
+func run(t *Table, rules []Rule, r Response, depth int) Verdict {
 	f := analyze(r)
-	for i := range tab {
-		if tab[i].match(f) {
-			return tab[i].verdict(f, depth)
+	for i := range rules {
+		if rules[i].match(f) {
+			return rules[i].verdict(t, f, depth)
 		}
 	}
 	// Not reached: the generic table ends with a catch-all.
 	return Verdict{Cause: finding.Unknown, Origin: Self, Rule: "generic.none", Message: clean(f.full)}
 }
 
-func (r *rule) verdict(f *facts, depth int) Verdict {
+func (r *Rule) verdict(t *Table, f *facts, depth int) Verdict {
 	v := Verdict{Cause: r.Cause, Origin: r.Origin, Rule: r.ID, Message: clean(f.full)}
 	if r.Model {
 		v.Model = findModel(f.msg)
 	}
-	if depth >= maxDepth && r.Act != actFixed {
+	if depth >= maxDepth && r.Act != ActFixed {
 		if v.Cause == "" {
 			v.Cause = finding.Unknown
 		}
@@ -79,25 +74,25 @@ func (r *rule) verdict(f *facts, depth int) Verdict {
 	}
 	var inner *Response
 	switch r.Act {
-	case actSelfByTable:
-		n := run(providerTable, f.resp, depth+1)
+	case ActSelfByTable:
+		n := run(t, t.Inner, f.resp, depth+1)
 		v.Cause, v.Origin = n.Cause, Self
 		if v.Model == "" {
 			v.Model = n.Model
 		}
 		return v
-	case actInnerSame:
+	case ActInnerSame:
 		c := f.resp
 		c.Body = bytes.Clone(f.resp.Body)
 		c.Header = f.resp.Header.Clone()
 		inner = &c
-	case actInnerLiteLLM:
+	case ActInnerPyRepr:
 		inner = litellmInner(f)
-	case actInnerStatusPrefix:
+	case ActInnerStatusPrefix:
 		inner = statusPrefixInner(f)
-	case actInnerCCR:
+	case ActInnerProviderError:
 		inner = ccrInner(f)
-	case actBehindRaw:
+	case ActBehindRaw:
 		inner = behindInner(f)
 	}
 	if inner == nil {
@@ -110,14 +105,14 @@ func (r *rule) verdict(f *facts, depth int) Verdict {
 	// The cause of a relayed answer is the inner answer's, as far as the
 	// provider table can tell without knowing the next hop's type; the
 	// engine re-classifies Inner with the next hop's table.
-	n := run(providerTable, *inner, depth+1)
+	n := run(t, t.Inner, *inner, depth+1)
 	if v.Cause == "" {
 		v.Cause = n.Cause
 	}
 	if v.Model == "" {
 		v.Model = n.Model
 	}
-	if r.Act == actBehindRaw {
+	if r.Act == ActBehindRaw {
 		prov := scalarString(mustLookup(f.root, "error.metadata.provider_name"))
 		if prov == "" {
 			prov = "upstream"
@@ -148,18 +143,18 @@ func analyze(r Response) *facts {
 	}
 	switch {
 	case len(body) == 0:
-		f.kind = kindEmpty
+		f.kind = KindEmpty
 	case body[0] == '{' || body[0] == '[':
 		parseJSON(f, body)
 	case ct == "text/event-stream" || looksSSE(body):
 		parseSSE(f, body)
 	case body[0] == '<' || ct == "text/html" || ct == "application/xhtml+xml":
-		f.kind = kindHTML
+		f.kind = KindHTML
 		f.msg = htmlMessage(f.text)
 	case strings.Contains(ct, "json"):
 		parseJSON(f, body)
 	default:
-		f.kind = kindText
+		f.kind = KindText
 		f.msg = firstLine(f.text)
 		if strings.Contains(f.text, "Exception - ") || strings.Contains(f.text, "Error from provider") {
 			// Relayed error text spans lines; keep all of it for the rules.
@@ -180,11 +175,11 @@ func analyze(r Response) *facts {
 func parseJSON(f *facts, body []byte) {
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
-		f.kind = kindBadJSON
+		f.kind = KindBadJSON
 		f.msg = firstLine(f.text)
 		return
 	}
-	f.kind = kindJSON
+	f.kind = KindJSON
 	switch x := v.(type) {
 	case map[string]any:
 		f.root = x
@@ -343,11 +338,11 @@ func parseSSE(f *facts, body []byte) {
 	}
 	flush()
 	if len(events) == 0 {
-		f.kind = kindText
+		f.kind = KindText
 		f.msg = firstLine(f.text)
 		return
 	}
-	f.kind = kindSSE
+	f.kind = KindSSE
 	bad := false
 	for _, d := range events {
 		d = strings.TrimSpace(d)
@@ -371,7 +366,7 @@ func parseSSE(f *facts, body []byte) {
 		}
 	}
 	if bad {
-		f.kind = kindBadSSE
+		f.kind = KindBadSSE
 	}
 }
 

@@ -17,34 +17,34 @@ import (
 
 // kind is the shape of a response body, as a bit set so a rule can accept
 // several.
-type kind uint16
+type Kind uint16
 
 const (
-	kindEmpty   kind = 1 << iota // no body
-	kindJSON                     // valid JSON
-	kindBadJSON                  // declared or looking like JSON, but not parseable (truncated)
-	kindSSE                      // text/event-stream or `data:` lines, every event parseable
-	kindBadSSE                   // an SSE stream with an event that is not JSON
-	kindHTML                     // an HTML page
-	kindText                     // anything else
+	KindEmpty   Kind = 1 << iota // no body
+	KindJSON                     // valid JSON
+	KindBadJSON                  // declared or looking like JSON, but not parseable (truncated)
+	KindSSE                      // text/event-stream or `data:` lines, every event parseable
+	KindBadSSE                   // an SSE stream with an event that is not JSON
+	KindHTML                     // an HTML page
+	KindText                     // anything else
 )
 
 // kindAny is the zero kind set: any kind.
-const kindAny kind = 0
+const KindAny Kind = 0
 
 // statuses matches the effective status of a response: a list of codes
 // and/or one inclusive range. The zero value matches any status. Status 0
 // means "no status known": an error embedded in a 2xx body whose status
 // could not be derived.
-type statuses struct {
+type Statuses struct {
 	list   []int
 	lo, hi int
 }
 
-func is(codes ...int) statuses    { return statuses{list: codes} }
-func between(lo, hi int) statuses { return statuses{lo: lo, hi: hi} }
+func Is(codes ...int) Statuses    { return Statuses{list: codes} }
+func Between(lo, hi int) Statuses { return Statuses{lo: lo, hi: hi} }
 
-func (s statuses) match(n int) bool {
+func (s Statuses) match(n int) bool {
 	if s.list == nil && s.hi == 0 {
 		return true
 	}
@@ -57,15 +57,15 @@ func (s statuses) match(n int) bool {
 }
 
 // tri is a three-valued condition.
-type tri uint8
+type Tri uint8
 
 const (
-	triAny tri = iota
-	triYes
-	triNo
+	TriAny Tri = iota
+	TriYes
+	TriNo
 )
 
-func (t tri) match(b bool) bool { return t == triAny || (t == triYes) == b }
+func (t Tri) match(b bool) bool { return t == TriAny || (t == TriYes) == b }
 
 // fieldOp is a JSON field predicate.
 type fieldOp uint8
@@ -80,19 +80,19 @@ const (
 
 // field is a predicate on the JSON value at Path (dot-separated, from the
 // object that carries the error: the body, or the SSE event with `error`).
-type field struct {
+type Field struct {
 	Path string
 	Op   fieldOp
 	Vals []string
 }
 
-func has(path string) field                { return field{Path: path, Op: opPresent} }
-func lacks(path string) field              { return field{Path: path, Op: opAbsent} }
-func intAt(path string) field              { return field{Path: path, Op: opInt} }
-func strAt(path string) field              { return field{Path: path, Op: opString} }
-func in(path string, vals ...string) field { return field{Path: path, Op: opIn, Vals: vals} }
+func Has(path string) Field                { return Field{Path: path, Op: opPresent} }
+func Lacks(path string) Field              { return Field{Path: path, Op: opAbsent} }
+func IntAt(path string) Field              { return Field{Path: path, Op: opInt} }
+func StrAt(path string) Field              { return Field{Path: path, Op: opString} }
+func In(path string, vals ...string) Field { return Field{Path: path, Op: opIn, Vals: vals} }
 
-func (p field) match(f *facts) bool {
+func (p Field) match(f *facts) bool {
 	v, ok := lookup(f.root, p.Path)
 	if ok && v == nil {
 		ok = false
@@ -154,12 +154,12 @@ func scalarString(v any) string {
 }
 
 // hdr is a predicate on a response header: present (Re nil) or matching Re.
-type hdr struct {
+type Hdr struct {
 	Name string
 	Re   *regexp.Regexp
 }
 
-func (h hdr) match(header http.Header) bool {
+func (h Hdr) match(header http.Header) bool {
 	vals := header.Values(h.Name)
 	if len(vals) == 0 {
 		return false
@@ -176,51 +176,51 @@ func (h hdr) match(header http.Header) bool {
 }
 
 // action says how a matched rule builds the verdict beyond Cause and Origin.
-type action uint8
+type Action uint8
 
 const (
 	// actFixed: Cause and Origin as written in the rule.
-	actFixed action = iota
+	ActFixed Action = iota
 	// actSelfByTable: Origin Self, cause from the provider table (message
 	// families, then status). Used for a reverse proxy's own pages.
-	actSelfByTable
+	ActSelfByTable
 	// actInnerSame: Origin Relayed, Inner is the response itself (a
 	// transparent proxy passed it through).
-	actInnerSame
+	ActInnerSame
 	// actInnerLiteLLM: Origin Relayed, Inner parsed from LiteLLM's
 	// "<Provider>Exception - Error code: N - {python dict}" message.
-	actInnerLiteLLM
+	ActInnerPyRepr
 	// actInnerStatusPrefix: Origin Relayed, Inner built from an
 	// "NNN upstream message" error message (OpenClaw).
-	actInnerStatusPrefix
+	ActInnerStatusPrefix
 	// actInnerCCR: Origin Relayed, Inner parsed from claude-code-router's
 	// "Error from provider(…: N): {upstream body}" message.
-	actInnerCCR
+	ActInnerProviderError
 	// actBehindRaw: Origin Behind, cause from classifying OpenRouter's
 	// error.metadata.raw (the answer of the provider behind OpenRouter).
-	actBehindRaw
+	ActBehindRaw
 )
 
 // rule is one signature. Every set condition must hold.
-type rule struct {
+type Rule struct {
 	ID       string
-	Status   statuses       // effective status (see facts.status)
-	Kinds    kind           // body shapes accepted; kindAny = all
-	Embedded tri            // the error was found inside a 2xx body
-	Fields   []field        // JSON predicates
-	Headers  []hdr          // header predicates
+	Status   Statuses       // effective status (see facts.status)
+	Kinds    Kind           // body shapes accepted; kindAny = all
+	Embedded Tri            // the error was found inside a 2xx body
+	Fields   []Field        // JSON predicates
+	Headers  []Hdr          // header predicates
 	Msg      *regexp.Regexp // on the extracted error message (debug suffix stripped)
 	NotMsg   *regexp.Regexp // must not match the message
 	Body     *regexp.Regexp // on the raw body text (first bodyScan bytes)
 
 	Cause  finding.Cause
 	Origin Origin
-	Act    action
+	Act    Action
 	Model  bool // extract Verdict.Model from the message
 }
 
-func (r *rule) match(f *facts) bool {
-	if !r.Status.match(f.status) || (r.Kinds != kindAny && r.Kinds&f.kind == 0) || !r.Embedded.match(f.embedded) {
+func (r *Rule) match(f *facts) bool {
+	if !r.Status.match(f.status) || (r.Kinds != KindAny && r.Kinds&f.kind == 0) || !r.Embedded.match(f.embedded) {
 		return false
 	}
 	for _, p := range r.Fields {
@@ -246,4 +246,4 @@ func (r *rule) match(f *facts) bool {
 }
 
 // re compiles a case-insensitive, dot-matches-newline pattern.
-func re(pattern string) *regexp.Regexp { return regexp.MustCompile(`(?is)` + pattern) }
+func Re(pattern string) *regexp.Regexp { return regexp.MustCompile(`(?is)` + pattern) }

@@ -8,14 +8,14 @@ import (
 	"unicode/utf8"
 )
 
-// maxMessage bounds Verdict.Message, in runes.
-const maxMessage = 300
+// MaxMessage bounds Verdict.Message, in runes.
+const MaxMessage = 300
 
 var ansiRe = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]`)
 
 // clean makes s safe for a one-line report: valid UTF-8, ANSI escapes and
 // control/format characters removed, line breaks and tabs turned into
-// spaces, runs of spaces collapsed, at most maxMessage runes.
+// spaces, runs of spaces collapsed, at most MaxMessage runes.
 func clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = ansiRe.ReplaceAllString(s, "")
@@ -37,8 +37,8 @@ func clean(s string) string {
 		b.WriteRune(r)
 	}
 	out := b.String()
-	if utf8.RuneCountInString(out) > maxMessage {
-		rs := []rune(out)[:maxMessage-1]
+	if utf8.RuneCountInString(out) > MaxMessage {
+		rs := []rune(out)[:MaxMessage-1]
 		out = strings.TrimRight(string(rs), " ") + "…"
 	}
 	return out
@@ -63,8 +63,8 @@ var (
 // htmlMessage returns the <title> of an HTML page, else its first <h1>, else
 // the first line of its text.
 func htmlMessage(s string) string {
-	for _, re := range []*regexp.Regexp{titleRe, h1Re} {
-		if m := re.FindStringSubmatch(s); m != nil {
+	for _, Re := range []*regexp.Regexp{titleRe, h1Re} {
+		if m := Re.FindStringSubmatch(s); m != nil {
 			if t := strings.TrimSpace(html.UnescapeString(tagRe.ReplaceAllString(m[1], " "))); t != "" {
 				return t
 			}
@@ -123,8 +123,8 @@ var modelRes = []*regexp.Regexp{
 
 // findModel returns the model id named in msg, or "".
 func findModel(msg string) string {
-	for _, re := range modelRes {
-		if m := re.FindStringSubmatch(msg); m != nil {
+	for _, Re := range modelRes {
+		if m := Re.FindStringSubmatch(msg); m != nil {
 			if id := strings.Trim(m[1], ".,;:"); id != "" && len(id) <= 200 {
 				return clean(id)
 			}

@@ -8,33 +8,29 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
-// conventional is a provider a CI job reaches directly through the
-// conventional variables of its SDK.
-type conventional struct {
-	name    string
-	typ     chain.HopType
-	keyVar  string
-	baseVar string // "" when the SDKs read none
-	base    string
-}
-
-var conventionals = []conventional{
-	{"openrouter", chain.TypeOpenRouter, "OPENROUTER_API_KEY", "", "https://openrouter.ai/api/v1"},
-	{"openai", chain.TypeOpenAI, "OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"},
-	{"anthropic", chain.TypeAnthropic, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"},
+// conventionals are the providers a CI job reaches directly through the
+// conventional variables of their SDKs: every provider of the registry
+// with a default base URL and a key variable.
+func conventionals() []*provider.Spec {
+	var out []*provider.Spec
+	for _, s := range provider.All() {
+		if s.Role == provider.Provider && s.BaseURL != "" && len(s.KeyVars) > 0 && s.Verify == provider.Live {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // conventionalVars lists the variables envChains reads.
 func conventionalVars() []string {
 	var out []string
-	for _, c := range conventionals {
-		if c.baseVar != "" {
-			out = append(out, c.baseVar)
-		}
-		out = append(out, c.keyVar)
+	for _, c := range conventionals() {
+		out = append(out, c.BaseVars...)
+		out = append(out, c.KeyVars...)
 	}
 	return out
 }
@@ -58,54 +54,55 @@ func (b *builder) envChains() {
 			used[v] = true
 		}
 	}
-	for _, cv := range conventionals {
-		_, hasKey := b.jobVar(cv.keyVar)
-		base, hasBase := "", false
-		if cv.baseVar != "" {
-			base, hasBase = b.jobVar(cv.baseVar)
+	for _, cv := range conventionals() {
+		keyVar := cv.KeyVars[0]
+		for _, v := range cv.KeyVars {
+			if _, ok := b.jobVar(v); ok {
+				keyVar = v
+				break
+			}
 		}
-		if used[cv.keyVar] || (hasBase && used[cv.baseVar]) || (!hasKey && !hasBase) {
+		_, hasKey := b.jobVar(keyVar)
+		base, baseVar, hasBase := "", "", false
+		for _, v := range cv.BaseVars {
+			if val, ok := b.jobVar(v); ok {
+				base, baseVar, hasBase = val, v, true
+				break
+			}
+		}
+		if used[keyVar] || (hasBase && used[baseVar]) || (!hasKey && !hasBase) {
 			continue
 		}
-		h := chain.Hop{Type: cv.typ, URL: cv.base, KeyEnv: cv.keyVar}
+		h := chain.Hop{Type: cv.Type, URL: cv.BaseURL, KeyEnv: keyVar}
 		urlOrigin := "default"
 		if hasBase {
-			h.URL, urlOrigin = base, "env "+cv.baseVar
-			switch knownHost(hostOf(base)) {
-			case "openrouter":
-				h.Type = chain.TypeOpenRouter
-			case "openai":
-				h.Type = chain.TypeOpenAI
-			case "anthropic":
-				h.Type = chain.TypeAnthropic
-			default:
-				if cv.typ == chain.TypeOpenAI {
-					h.Type = chain.TypeOpenAICompatible
-				}
+			h.URL, urlOrigin = base, "env "+baseVar
+			switch s := knownHost(hostOf(base)); {
+			case s != nil:
+				h.Type = s.Type
+			case cv.Type == provider.OpenAI:
+				h.Type = provider.OpenAICompatible
 			}
 		}
 		h.Name = string(h.Type)
-		h.KeyHeader = chain.DefaultHeader(h.Type)
+		h.KeyHeader = provider.For(h.Type).Auth
 		c := &chain.Chain{Canary: chain.CanaryAuthOnly, Timeout: chain.DefaultTimeout, Hops: []chain.Hop{h}}
-		if !b.addChain(c, cv.name) {
+		if !b.addChain(c, string(cv.Type)) {
 			return
 		}
 		b.source(Source{Chain: c.Name, What: "model", Value: "(none: auth-only canary)", Origin: "environment variables only"})
-		b.source(Source{Chain: c.Name, Hop: h.Name, What: "type", Value: string(h.Type), Origin: typeOrigin(cv, hasBase)})
-		b.source(Source{Chain: c.Name, Hop: h.Name, What: "url", Value: h.URL, Origin: urlOrigin})
-		keyOrigin := "env " + cv.keyVar
-		if !hasKey {
-			keyOrigin += " (unset: " + cv.baseVar + " is set, so a client expects it)"
+		typeOrigin := "env " + keyVar
+		if hasBase {
+			typeOrigin = "host of " + baseVar
 		}
-		b.source(Source{Chain: c.Name, Hop: h.Name, What: "key_env", Value: cv.keyVar, Origin: keyOrigin})
+		b.source(Source{Chain: c.Name, Hop: h.Name, What: "type", Value: string(h.Type), Origin: typeOrigin})
+		b.source(Source{Chain: c.Name, Hop: h.Name, What: "url", Value: h.URL, Origin: urlOrigin})
+		keyOrigin := "env " + keyVar
+		if !hasKey {
+			keyOrigin += " (unset: " + baseVar + " is set, so a client expects it)"
+		}
+		b.source(Source{Chain: c.Name, Hop: h.Name, What: "key_env", Value: keyVar, Origin: keyOrigin})
 	}
-}
-
-func typeOrigin(cv conventional, hasBase bool) string {
-	if hasBase {
-		return "host of " + cv.baseVar
-	}
-	return "env " + cv.keyVar
 }
 
 // readDotenv reads one .env file for the shadowing check.
@@ -159,7 +156,7 @@ func (b *builder) crossCheckModels() {
 			continue
 		}
 		for i, h := range c.Hops {
-			if i == 0 || h.Type == chain.TypeLiteLLM {
+			if i == 0 || h.Type == provider.LiteLLM {
 				continue
 			}
 			for _, lf := range b.liteList {

@@ -7,6 +7,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
 )
 
 // expandChain completes chain c of a hopcheck.yml from the configs its hops
@@ -18,9 +19,9 @@ func (b *builder) expandChain(c *chain.Chain) {
 			continue
 		}
 		switch h.Type {
-		case chain.TypeLiteLLM:
+		case provider.LiteLLM:
 			b.expandLite(c, i)
-		case chain.TypeOpenClaw:
+		case provider.OpenClaw:
 			b.expandOpenClaw(c, i)
 		default:
 			b.finding(*(&finding.Finding{Check: "discover.config", Chain: c.Name, Hop: h.Name, Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
@@ -127,7 +128,7 @@ func (b *builder) expandOpenClaw(c *chain.Chain, i int) {
 			break
 		}
 	}
-	k := slices.IndexFunc(pick.Hops, func(x chain.Hop) bool { return x.Type == chain.TypeOpenClaw })
+	k := slices.IndexFunc(pick.Hops, func(x chain.Hop) bool { return x.Type == provider.OpenClaw })
 	if k < 0 {
 		return
 	}

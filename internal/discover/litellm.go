@@ -11,6 +11,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
@@ -139,7 +140,7 @@ func (b *builder) proxyInfo(lf *liteFile) proxyInfo {
 		if !ok {
 			continue
 		}
-		if v == "OPENAI_BASE_URL" && knownHost(hostOf(val)) != "" {
+		if v == "OPENAI_BASE_URL" && knownHost(hostOf(val)) != nil {
 			continue
 		}
 		p.url, p.urlOrigin = val, "env "+v
@@ -317,8 +318,8 @@ func (b *builder) liteChains(lf *liteFile, prefixFile bool) {
 // model_list entry (and its key at master_key).
 func (b *builder) proxyHop(lf *liteFile, at chain.Pos, chainName string) chain.Hop {
 	p := lf.proxy
-	h := chain.Hop{Name: "litellm", Type: chain.TypeLiteLLM, URL: p.url, KeyEnv: p.keyEnv,
-		KeyHeader: chain.DefaultHeader(chain.TypeLiteLLM), Config: lf.rel,
+	h := chain.Hop{Name: "litellm", Type: provider.LiteLLM, URL: p.url, KeyEnv: p.keyEnv,
+		KeyHeader: provider.For(provider.LiteLLM).Auth, Config: lf.rel,
 		Pos: at, URLPos: at, KeyEnvPos: at, KeyHeaderPos: at, TypePos: at}
 	if !p.keyPos.IsZero() {
 		h.KeyEnvPos = p.keyPos
@@ -343,42 +344,10 @@ func originOrDefault(o, why string) string {
 	return o
 }
 
-// provider describes how hopcheck checks an upstream LiteLLM calls.
-type provider struct {
-	typ     chain.HopType
-	base    string   // default base URL ("" : api_base required)
-	baseEnv string   // variable overriding the default base
-	keys    []string // fallback key variables, in LiteLLM's order
-}
-
-// providers maps LiteLLM provider prefixes to hop types. Only providers
-// whose API hopcheck speaks are listed; a deployment of another provider
-// gets a chain ending at the proxy (the canary still goes through it).
-var providers = map[string]provider{
-	"openrouter":    {chain.TypeOpenRouter, litellm.DefaultAPIBase("openrouter"), litellm.APIBaseEnv("openrouter"), litellm.FallbackKeyEnv("openrouter")},
-	"openai":        {chain.TypeOpenAI, litellm.DefaultAPIBase("openai"), litellm.APIBaseEnv("openai"), litellm.FallbackKeyEnv("openai")},
-	"anthropic":     {chain.TypeAnthropic, litellm.DefaultAPIBase("anthropic"), litellm.APIBaseEnv("anthropic"), litellm.FallbackKeyEnv("anthropic")},
-	"groq":          {chain.TypeOpenAICompatible, "https://api.groq.com/openai/v1", "GROQ_API_BASE", []string{"GROQ_API_KEY"}},
-	"deepseek":      {chain.TypeOpenAICompatible, "https://api.deepseek.com/v1", "DEEPSEEK_API_BASE", []string{"DEEPSEEK_API_KEY"}},
-	"xai":           {chain.TypeOpenAICompatible, "https://api.x.ai/v1", "XAI_API_BASE", []string{"XAI_API_KEY"}},
-	"mistral":       {chain.TypeOpenAICompatible, "https://api.mistral.ai/v1", "MISTRAL_API_BASE", []string{"MISTRAL_API_KEY"}},
-	"hosted_vllm":   {chain.TypeOpenAICompatible, "", "HOSTED_VLLM_API_BASE", nil},
-	"openai_like":   {chain.TypeOpenAICompatible, "", "", nil},
-	"custom_openai": {chain.TypeOpenAICompatible, "", "", nil},
-	"lm_studio":     {chain.TypeOpenAICompatible, "", "LM_STUDIO_API_BASE", nil},
-}
-
-// knownHost names the provider whose API lives at host ("" when none).
-func knownHost(host string) string {
-	switch strings.ToLower(host) {
-	case "openrouter.ai", "www.openrouter.ai":
-		return "openrouter"
-	case "api.openai.com":
-		return "openai"
-	case "api.anthropic.com":
-		return "anthropic"
-	}
-	return ""
+// knownHost returns the provider whose official hosts include host.
+func knownHost(host string) *provider.Spec {
+	s, _ := provider.ByHost(host)
+	return s
 }
 
 func hostOf(raw string) string {
@@ -414,7 +383,7 @@ func providerOf(d litellm.Deployment) string {
 // problems. ok is false when the provider is not one hopcheck can check.
 func (b *builder) upstreamHop(lf *liteFile, d litellm.Deployment, c *chain.Chain, proxyName string) (chain.Hop, bool) {
 	pname := providerOf(d)
-	prov, known := providers[pname]
+	prov, known := provider.ByLiteLLM(pname)
 	at := d.Model.Pos
 	if at.IsZero() {
 		at = d.Pos
@@ -428,7 +397,7 @@ func (b *builder) upstreamHop(lf *liteFile, d litellm.Deployment, c *chain.Chain
 			Message: fmt.Sprintf("model %q uses %s, which hopcheck does not probe directly; the chain is checked through the proxy only.", d.Model.Value, what)}).At(at))
 		return chain.Hop{}, false
 	}
-	h := chain.Hop{Type: prov.typ, Pos: at, TypePos: at, URLPos: at, KeyEnvPos: at, KeyHeaderPos: at}
+	h := chain.Hop{Type: prov.Type, Pos: at, TypePos: at, URLPos: at, KeyEnvPos: at, KeyHeaderPos: at}
 	penv := b.proxyEnv(lf)
 
 	// URL. Findings wait for the hop's name, which depends on the URL.
@@ -471,16 +440,16 @@ func (b *builder) upstreamHop(lf *liteFile, d litellm.Deployment, c *chain.Chain
 	host := knownHost(hostOf(h.URL))
 	mismatch := false
 	switch {
-	case pname == "openai" && host == "openrouter":
-		h.Type = chain.TypeOpenRouter
-	case pname == "openai" && host == "" && !strings.EqualFold(hostOf(h.URL), "api.openai.com"):
-		h.Type = chain.TypeOpenAICompatible
-	case (pname == "openrouter" || pname == "anthropic") && host != "" && host != pname:
+	case prov.Type == provider.OpenAI && host != nil:
+		h.Type = host.Type
+	case prov.Type == provider.OpenAI && host == nil:
+		h.Type = provider.OpenAICompatible
+	case prov.Pinned() && host != nil && host != prov:
 		mismatch = true
 	}
 	h.Name = hopName(pname, h.Type, proxyName)
 	urlSrc.Hop, urlSrc.Value = h.Name, h.URL
-	h.KeyHeader = chain.DefaultHeader(h.Type)
+	h.KeyHeader = provider.For(h.Type).Auth
 	link := chain.Link{From: proxyName, To: h.Name}
 	for _, f := range pending {
 		f.Hop, f.Link = h.Name, &link
@@ -491,8 +460,8 @@ func (b *builder) upstreamHop(lf *liteFile, d litellm.Deployment, c *chain.Chain
 	if mismatch {
 		b.finding(*(&finding.Finding{Check: "litellm.api_base", Chain: c.Name, Hop: h.Name, Link: &link, Cause: finding.WrongEndpoint, Severity: finding.SevError,
 			Message: fmt.Sprintf("model %q has the %s/ prefix, but api_base points at %s (%s's API): LiteLLM sends the request and the %s key to the wrong provider.",
-				d.Model.Value, pname, hostOf(h.URL), host, pname),
-			Fix: fmt.Sprintf("Remove api_base (LiteLLM then uses %s) or change the model prefix to the provider at that URL.", prov.base)}).At(h.URLPos))
+				d.Model.Value, pname, hostOf(h.URL), host.Name, pname),
+			Fix: fmt.Sprintf("Remove api_base (LiteLLM then uses %s) or change the model prefix to the provider at that URL.", orNone(prov.BaseURL))}).At(h.URLPos))
 	}
 
 	// Key.
@@ -509,7 +478,7 @@ func (b *builder) upstreamHop(lf *liteFile, d litellm.Deployment, c *chain.Chain
 			b.addSecret(lit.Value.Value)
 		default:
 			if _, ok := b.jobVar(v); !ok {
-				if fb := b.firstSet(prov.keys); fb != "" && fb != v {
+				if fb := b.firstSet(prov.LiteLLMKeyVars()); fb != "" && fb != v {
 					b.finding(*(&finding.Finding{Check: "litellm.api_key", Chain: c.Name, Hop: h.Name, Link: &link, Cause: finding.CredentialMissing, Severity: finding.SevWarning,
 						Message: fmt.Sprintf("api_key reads %s, which is unset or empty in this job; LiteLLM falls back to %s, so the proxy uses that key instead.", v, fb),
 						Fix:     fmt.Sprintf("Set %s where the proxy runs, or reference %s directly.", v, fb)}).At(d.APIKey.Pos))
@@ -529,11 +498,11 @@ func (b *builder) upstreamHop(lf *liteFile, d litellm.Deployment, c *chain.Chain
 		if !d.APIKey.Pos.IsZero() {
 			h.KeyEnvPos = d.APIKey.Pos
 		}
-		switch fb := b.firstSet(prov.keys); {
+		switch keys, fb := prov.LiteLLMKeyVars(), b.firstSet(prov.LiteLLMKeyVars()); {
 		case fb != "":
 			h.KeyEnv, keySrc.Value, keySrc.Origin = fb, fb, "no api_key: LiteLLM's fallback variable"
-		case len(prov.keys) > 0:
-			h.KeyEnv, keySrc.Value, keySrc.Origin = prov.keys[0], prov.keys[0], "no api_key: LiteLLM's fallback variable"
+		case len(keys) > 0:
+			h.KeyEnv, keySrc.Value, keySrc.Origin = keys[0], keys[0], "no api_key: LiteLLM's fallback variable"
 		default:
 			keySrc.Value, keySrc.Origin = "(none)", "no api_key"
 		}
@@ -557,16 +526,16 @@ func orNone(s string) string {
 
 // defaultBase is the base URL LiteLLM uses without api_base: the
 // provider's base variable when set where the proxy runs, else its default.
-func (b *builder) defaultBase(p provider, penv func(string) (string, bool)) (string, string) {
-	if p.baseEnv != "" {
-		if v, ok := penv(p.baseEnv); ok && v != "" {
-			return v, "env " + p.baseEnv
+func (b *builder) defaultBase(p *provider.Spec, penv func(string) (string, bool)) (string, string) {
+	if v := p.LiteLLM.BaseVar; v != "" {
+		if val, ok := penv(v); ok && val != "" {
+			return val, "env " + v
 		}
 	}
-	if p.base == "" {
+	if p.BaseURL == "" {
 		return "", ""
 	}
-	return p.base, "default (no api_base)"
+	return p.BaseURL, "default (no api_base)"
 }
 
 func (b *builder) firstSet(vars []string) string {
@@ -582,7 +551,7 @@ func (b *builder) firstSet(vars []string) string {
 // provider prefix for OpenAI-compatible servers; never the proxy's name.
 func hopName(pname string, t chain.HopType, proxy string) string {
 	name := string(t)
-	if t == chain.TypeOpenAICompatible && pname != "" && pname != "openai" {
+	if t == provider.OpenAICompatible && pname != "" && pname != "openai" {
 		name = sanitizeName(pname)
 	}
 	if name == proxy {
@@ -591,16 +560,13 @@ func hopName(pname string, t chain.HopType, proxy string) string {
 	return name
 }
 
-// placeholderRE matches values that are obviously not real keys.
-var placeholderRE = regexp.MustCompile(`(?i)^(changeme|change[-_]me|replace[-_]?me|todo|x+|dummy|fake[-_]?key|fake|test|none|null|not[-_]needed|anything|sk-\d{1,8}|sk-x+|sk-1234\w*|your[-_ ]?(api[-_ ]?)?key([-_ ]?here)?|<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\*+|\.\.\.)$`)
-
 // keyPrefixRE matches the public prefixes of provider keys.
 var keyPrefixRE = regexp.MustCompile(`^(sk-|sk-or-|sk-ant-|gsk_|AIza|xai-|pk-|rk-|ghp_|hf_)`)
 
 // secretLike reports whether a literal could be a real credential.
 func secretLike(v string) bool {
 	v = strings.TrimSpace(v)
-	if placeholderRE.MatchString(v) || strings.ContainsAny(v, " \t") {
+	if provider.IsPlaceholder(v) || strings.ContainsAny(v, " \t") {
 		return false
 	}
 	if keyPrefixRE.MatchString(v) {

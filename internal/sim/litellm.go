@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/chain/litellm"
+	"github.com/hopcheck/hopcheck/internal/provider"
 )
 
 // LiteLLMVersion is the version the simulated proxy reports.
@@ -205,17 +206,25 @@ type upstream struct {
 func (l *LiteLLM) upstreamOf(d litellm.Deployment) upstream {
 	u := upstream{dep: d, provider: d.Provider()}
 	u.base, _, _ = litellm.Resolve(d.APIBase.Value, l.env)
+	pname := u.provider
+	if pname == "" {
+		pname = "openai" // LiteLLM's default for a model without a prefix
+	}
+	spec, _ := provider.ByLiteLLM(pname)
+	if spec == nil {
+		spec = provider.For(provider.OpenAICompatible)
+	}
 	if u.base == "" {
-		if e := litellm.APIBaseEnv(u.provider); e != "" {
+		if e := spec.LiteLLM.BaseVar; e != "" {
 			u.base, _ = l.env(e)
 		}
 	}
 	if u.base == "" {
-		u.base = litellm.DefaultAPIBase(u.provider)
+		u.base = spec.BaseURL
 	}
 	u.base = strings.TrimRight(u.base, "/")
 	u.key, _, _ = litellm.Resolve(d.APIKey.Value, l.env)
-	for _, e := range litellm.FallbackKeyEnv(u.provider) {
+	for _, e := range spec.LiteLLMKeyVars() {
 		if u.key != "" {
 			break
 		}

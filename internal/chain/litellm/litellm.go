@@ -171,48 +171,6 @@ func MapEnv(m map[string]string) func(string) (string, bool) {
 	}
 }
 
-// DefaultAPIBase returns the base URL LiteLLM uses for a provider when a
-// deployment sets no api_base ("" when unknown).
-func DefaultAPIBase(provider string) string {
-	switch provider {
-	case "openrouter":
-		return "https://openrouter.ai/api/v1"
-	case "openai", "":
-		return "https://api.openai.com/v1"
-	case "anthropic":
-		return "https://api.anthropic.com"
-	}
-	return ""
-}
-
-// APIBaseEnv returns the environment variable that overrides a provider's
-// default base URL in LiteLLM ("" when none is known).
-func APIBaseEnv(provider string) string {
-	switch provider {
-	case "openrouter":
-		return "OPENROUTER_API_BASE"
-	case "openai", "":
-		return "OPENAI_BASE_URL"
-	case "anthropic":
-		return "ANTHROPIC_API_BASE"
-	}
-	return ""
-}
-
-// FallbackKeyEnv lists, in LiteLLM's order, the environment variables it
-// falls back to when a deployment's api_key is empty or unset.
-func FallbackKeyEnv(provider string) []string {
-	switch provider {
-	case "openrouter":
-		return []string{"OPENROUTER_API_KEY", "OR_API_KEY"}
-	case "openai", "":
-		return []string{"OPENAI_API_KEY"}
-	case "anthropic":
-		return []string{"ANTHROPIC_API_KEY"}
-	}
-	return nil
-}
-
 // Error is a problem with the file's structure, at a position.
 type Error struct {
 	Pos chain.Pos

@@ -214,15 +214,3 @@ func TestConfigEnvOverlay(t *testing.T) {
 		t.Errorf("master key with LITELLM_MASTER_KEY unset = %q, %v", v, set)
 	}
 }
-
-func TestProviderDefaults(t *testing.T) {
-	if DefaultAPIBase("openrouter") != "https://openrouter.ai/api/v1" || APIBaseEnv("openrouter") != "OPENROUTER_API_BASE" {
-		t.Error("openrouter defaults")
-	}
-	if diff := cmp.Diff([]string{"OPENROUTER_API_KEY", "OR_API_KEY"}, FallbackKeyEnv("openrouter")); diff != "" {
-		t.Error(diff)
-	}
-	if DefaultAPIBase("nosuch") != "" || FallbackKeyEnv("nosuch") != nil {
-		t.Error("unknown provider must have no defaults")
-	}
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
@@ -223,21 +224,23 @@ func (d *deriver) upstream() (chain.Hop, bool) {
 	}
 	d.model = model
 	prov := cfg.Provider(provID)
-	h := chain.Hop{Name: provID, KeyHeader: chain.DefaultHeader(chain.TypeOpenAICompatible)}
+	builtin, known := provider.ByOpenClaw(provID)
+	h := chain.Hop{Name: provID}
 	switch {
-	case provID == "openrouter":
-		h.Type, h.URL = chain.TypeOpenRouter, DefaultOpenRouterBase
+	case known && (builtin.BaseURL != "" || (prov != nil && prov.BaseURL.Set)):
+		// A provider OpenClaw knows: its own type, at the configured
+		// baseUrl (set below) or the provider's default.
+		h.Type, h.URL = builtin.Type, builtin.BaseURL
 	case prov != nil && prov.BaseURL.Set:
-		h.Type, h.URL = chain.TypeOpenAICompatible, prov.BaseURL.Value
+		h.Type, h.URL = provider.OpenAICompatible, prov.BaseURL.Value
 		switch prov.API.Value {
 		case "anthropic-messages":
-			h.Type = chain.TypeAnthropic
+			h.Type = provider.Anthropic
 		case "", "openai-completions":
 		default:
 			d.add(finding.Finding{Check: "openclaw.provider", Hop: provID, Cause: finding.OK, Severity: finding.SevNotice,
 				Message: fmt.Sprintf("Provider %s speaks %s; hopcheck checks it as an OpenAI-compatible API, which may not match.", provID, prov.API.Value)}, prov.API.Pos)
 		}
-		h.KeyHeader = chain.DefaultHeader(h.Type)
 	default:
 		d.add(finding.Finding{Check: "openclaw.provider", Hop: provID, Cause: finding.OK, Severity: finding.SevNotice,
 			Message: fmt.Sprintf("The primary model uses provider %s, which hopcheck does not know and openclaw.json does not configure (no models.providers.%s.baseUrl); no chain was derived.", provID, provID)},
@@ -257,7 +260,11 @@ func (d *deriver) upstream() (chain.Hop, bool) {
 		d.baseURLNote(provID, h.Type, prov.BaseURL)
 	}
 	link := chain.Link{From: HopName, To: provID}
+	h.KeyHeader = provider.For(h.Type).Auth
 	defEnv := strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(provID)) + "_API_KEY"
+	if known && len(builtin.OpenClawKeyVars()) > 0 {
+		defEnv = builtin.OpenClawKeyVars()[0]
+	}
 	var key Secret
 	if prov != nil {
 		key = prov.APIKey
@@ -279,13 +286,14 @@ func (d *deriver) baseURLNote(provID string, t chain.HopType, b Str) {
 		return
 	}
 	p := strings.TrimRight(u.Path, "/")
-	if t == chain.TypeAnthropic || strings.HasSuffix(p, "/v1") {
+	s := provider.For(t)
+	if len(s.RootTrims) > 0 || strings.HasSuffix(p, "/v1") || (s.RequiredPath != "" && strings.HasSuffix(p, s.RequiredPath)) {
 		return
 	}
 	msg := fmt.Sprintf("models.providers.%s.baseUrl does not end with /v1; OpenClaw appends /chat/completions, so it calls %s://%s%s/chat/completions.", provID, u.Scheme, u.Host, p)
 	fix := "Check that this URL serves the provider's API; OpenAI-compatible servers usually expect the base URL to end with /v1."
-	if t == chain.TypeOpenRouter {
-		fix = "Use https://openrouter.ai/api/v1 (or your proxy's equivalent ending in /api/v1)."
+	if s.RequiredPath != "" {
+		fix = fmt.Sprintf("Use %s (or your proxy's equivalent ending in %s).", s.BaseURL, s.RequiredPath)
 	}
 	d.add(finding.Finding{Check: "openclaw.baseurl", Hop: provID, Link: &chain.Link{From: HopName, To: provID}, Cause: finding.WrongEndpoint,
 		Severity: finding.SevNotice, Message: msg, Fix: fix}, b.Pos)
@@ -311,7 +319,7 @@ func (d *deriver) profileNotes(provID string, h chain.Hop, link chain.Link) {
 // authenticate to the gateway (then the direct link is checked).
 func (d *deriver) gatewayHop() (chain.Hop, bool) {
 	g := &d.cfg.Gateway
-	h := chain.Hop{Name: HopName, Type: chain.TypeOpenClaw, KeyHeader: chain.DefaultHeader(chain.TypeOpenClaw),
+	h := chain.Hop{Name: HopName, Type: provider.OpenClaw, KeyHeader: provider.For(provider.OpenClaw).Auth,
 		Pos: g.Pos, TypePos: g.Pos, URLPos: g.PortPos, Config: d.cfg.File}
 	if h.Pos.IsZero() {
 		h.Pos = chain.Pos{File: d.cfg.File, Line: 1, Col: 1}

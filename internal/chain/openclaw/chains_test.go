@@ -73,7 +73,7 @@ func TestChainsEndpointDisabled(t *testing.T) {
 		cfg := parse(t, src)
 		chains, notes := Chains(cfg, nil)
 		if len(chains) != 1 || chains[0].Name != DirectChainName || len(chains[0].Hops) != 1 || chains[0].Hops[0].Type != chain.TypeOpenRouter ||
-			chains[0].Hops[0].URL != DefaultOpenRouterBase || chains[0].Hops[0].KeyEnv != "OPENROUTER_API_KEY" {
+			chains[0].Hops[0].URL != defaultOpenRouterBase || chains[0].Hops[0].KeyEnv != "OPENROUTER_API_KEY" {
 			t.Fatalf("%s: chains = %+v", src, chains)
 		}
 		ep := byCheck(notes, "openclaw.endpoint")
@@ -198,8 +198,8 @@ func TestChainsModelsAndProviders(t *testing.T) {
 		check       string
 		none        bool
 	}{
-		{name: "default model", src: `{` + on + `}`, model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: DefaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY"},
-		{name: "vendor model", src: `{` + on + `, agents: {defaults: {model: {primary: "openrouter/openai/gpt-4o-mini"}}}}`, model: "openai/gpt-4o-mini", hop: "openrouter", typ: chain.TypeOpenRouter, url: DefaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY"},
+		{name: "default model", src: `{` + on + `}`, model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY"},
+		{name: "vendor model", src: `{` + on + `, agents: {defaults: {model: {primary: "openrouter/openai/gpt-4o-mini"}}}}`, model: "openai/gpt-4o-mini", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY"},
 		{name: "custom provider", src: `{` + on + `, agents: {defaults: {model: "local-vllm/llama"}}, models: {providers: {'local-vllm': {baseUrl: "http://127.0.0.1:8000/v1", apiKey: {source: "env", id: "VLLM_KEY"}}}}}`,
 			model: "llama", hop: "local-vllm", typ: chain.TypeOpenAICompatible, url: "http://127.0.0.1:8000/v1", keyEnv: "VLLM_KEY"},
 		{name: "custom anthropic", src: `{` + on + `, agents: {defaults: {model: "proxy/claude"}}, models: {providers: {proxy: {baseUrl: "http://127.0.0.1:9/anthropic", api: "anthropic-messages"}}}}`,
@@ -211,11 +211,11 @@ func TestChainsModelsAndProviders(t *testing.T) {
 		{name: "base url without v1", src: `{` + on + `, models: {providers: {openrouter: {baseUrl: "https://openrouter.ai/api/"}}}}`,
 			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: "https://openrouter.ai/api/", keyEnv: "OPENROUTER_API_KEY", check: "openclaw.baseurl"},
 		{name: "bare env name api key", src: `{` + on + `, models: {providers: {openrouter: {apiKey: "OPENROUTER_API_KEY"}}}}`,
-			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: DefaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY", check: "openclaw.secret"},
+			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY", check: "openclaw.secret"},
 		{name: "secretref file", src: `{` + on + `, models: {providers: {openrouter: {apiKey: {source: "file", id: "/k"}}}}}`,
-			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: DefaultOpenRouterBase, check: "openclaw.secret"},
+			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, check: "openclaw.secret"},
 		{name: "stored profile", src: `{` + on + `, auth: {profiles: {"openrouter:default": {provider: "openrouter", mode: "api_key"}, "x:oauth": {provider: "openrouter", mode: "oauth"}}}}`,
-			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: DefaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY", check: "openclaw.profile"},
+			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY", check: "openclaw.profile"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := parse(t, tc.src)
@@ -248,3 +248,6 @@ func TestChainsModelsAndProviders(t *testing.T) {
 		t.Errorf("baseurl finding = %+v", f)
 	}
 }
+
+// defaultOpenRouterBase is the bundled openrouter provider's base URL.
+const defaultOpenRouterBase = "https://openrouter.ai/api/v1"

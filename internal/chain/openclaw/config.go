@@ -23,9 +23,6 @@ import (
 // OPENCLAW_GATEWAY_PORT sets one.
 const DefaultPort = 18789
 
-// DefaultOpenRouterBase is the bundled openrouter provider's base URL.
-const DefaultOpenRouterBase = "https://openrouter.ai/api/v1"
-
 // Str is one string setting and where it was written.
 type Str struct {
 	Value string `json:"value"`

@@ -1,0 +1,529 @@
+// Package provider is hopcheck's registry of the services a hop can be:
+// one file per provider or proxy (openrouter.go, litellm.go, …), each a
+// Spec. Everything hopcheck knows about a hop type lives in its Spec: the
+// names it goes by (hop type, LiteLLM model prefix, OpenClaw provider id),
+// its official hosts (the key-pinning rule reads them), its conventional
+// key variables, the shape of its keys, how a key is sent, the cheap
+// requests that check a key and the canary, the error-signature table with
+// the documented bodies it was built from, and what can be verified. Checks,
+// config readers, the classifier, the scrubber and the simulator read the
+// registry; no other package switches on a hop type.
+//
+// Adding a provider is one file here (a Spec registered in init), a
+// simulator entry and its table tests; CONTRIBUTING.md walks through it.
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/classify"
+	"github.com/hopcheck/hopcheck/internal/finding"
+)
+
+// Role says what a hop of a type does with the credential it receives.
+type Role uint8
+
+const (
+	// Provider serves models itself: the credential it receives is the
+	// end of the road.
+	Provider Role = iota
+	// Gateway terminates the client's credential and calls its own
+	// upstream with a key of its own (LiteLLM, OpenClaw).
+	Gateway
+	// Relay forwards whatever it receives and checks nothing (nginx, an
+	// ingress, an API gateway in pass-through mode).
+	Relay
+)
+
+func (r Role) String() string {
+	switch r {
+	case Gateway:
+		return "gateway"
+	case Relay:
+		return "relay"
+	}
+	return "provider"
+}
+
+// Verify says how far hopcheck can verify a hop of a type.
+type Verify uint8
+
+const (
+	// Live: a key check and a canary verify it.
+	Live Verify = iota
+	// StaticOnly: checking it needs signing material hopcheck does not
+	// hold (AWS SigV4, a Google OAuth token): the static checks run, the
+	// hop is `unverified`, never `pass`.
+	StaticOnly
+	// NoKey: a local server that needs no key (Ollama, LM Studio, vLLM):
+	// reachability and the canary verify it; no key check.
+	NoKey
+)
+
+func (v Verify) String() string {
+	switch v {
+	case StaticOnly:
+		return "static-only"
+	case NoKey:
+		return "no-key"
+	}
+	return "live"
+}
+
+// Auth is how a credential is sent: a header name and a value prefix.
+type Auth = chain.Header
+
+// Call is one request template: a method and a path appended to the hop's
+// API root (see Spec.Root).
+type Call struct {
+	Method string
+	Path   string
+}
+
+// Keys describes a provider's API keys, for the static shape check, the
+// key-pinning rule and the scrubber.
+type Keys struct {
+	// Prefixes are the public prefixes of its keys, longest first
+	// ("sk-or-v1-"). Shown in fingerprints.
+	Prefixes []string
+	// Distinctive are the prefixes no other provider's keys start with: a
+	// value with one of them is this provider's key wherever a config
+	// attaches it (the key-pinning rule uses them).
+	Distinctive []string
+	// PrefixRequired: a value without any of Prefixes cannot be this
+	// provider's key (an error, no request is sent); otherwise it is only
+	// worth a warning.
+	PrefixRequired bool
+	// Pattern is the whole key's shape when it is documented or stable
+	// (nil: prefixes only). A value with the prefix that does not match is
+	// a warning ("truncated or mistyped?"); the provider decides.
+	Pattern *regexp.Regexp
+	// Shape describes Pattern for messages ("sk-or-v1- and 64 hex characters").
+	Shape string
+	// Hint is appended when a required prefix is missing (why it matters).
+	Hint string
+}
+
+// KeyFacts is what a key check's answer says about the key itself.
+type KeyFacts struct {
+	// Limit and Remaining are the key's credit limit and what is left, in
+	// the provider's unit (nil: not reported).
+	Limit, Remaining *float64
+	// ExpiresAt is the key's expiry, RFC 3339 ("" when none).
+	ExpiresAt string
+	// Models is the list of model ids the answer lists (nil when the
+	// answer is not a model list).
+	Models []string
+}
+
+// CanaryInput is what a canary request is built from.
+type CanaryInput struct {
+	Model string
+	// Next is the type of the hop after this one in the chain ("" when
+	// none): a gateway may need it to route the canary (OpenClaw).
+	Next chain.HopType
+	// MaxTokens bounds the answer.
+	MaxTokens int
+	// Prompt is the canary's user message.
+	Prompt string
+}
+
+// Canary is a canary request: method, path under the root, extra headers
+// and a JSON body.
+type Canary struct {
+	Call
+	Header http.Header
+	Body   any
+}
+
+// Sample is a documented error body the signature table was built from. The
+// simulator answers with it and the table tests classify it.
+type Sample struct {
+	// Cause is what the table must say.
+	Cause finding.Cause
+	// Status and Body are the answer, Header its notable headers.
+	Status int
+	Body   string
+	Header http.Header
+	// Source is the public page or file the body comes from.
+	Source string
+}
+
+// LiteLLMRoute is how LiteLLM routes to a provider.
+type LiteLLMRoute struct {
+	// Prefixes are the model prefixes (without the slash) LiteLLM routes to
+	// the provider ("openrouter" for openrouter/…).
+	Prefixes []string
+	// BaseVar is the variable LiteLLM reads for the api_base when a
+	// deployment sets none ("" when it reads none).
+	BaseVar string
+	// KeyVars are the variables LiteLLM falls back to, in its order, when a
+	// deployment's api_key is empty (nil: Spec.KeyVars).
+	KeyVars []string
+}
+
+// OpenClawRoute is how OpenClaw names a provider.
+type OpenClawRoute struct {
+	// IDs are OpenClaw's provider ids ("openrouter", "amazon-bedrock").
+	IDs []string
+	// KeyVars are the variables OpenClaw reads the provider's key from
+	// (nil: Spec.KeyVars).
+	KeyVars []string
+}
+
+// Spec is everything hopcheck knows about one hop type.
+type Spec struct {
+	// Type is the hop type in hopcheck.yml ("openrouter").
+	Type chain.HopType
+	// Name is the display name ("OpenRouter").
+	Name string
+	// Aliases are other accepted spellings of Type.
+	Aliases []string
+	Role    Role
+	Verify  Verify
+	// Unverifiable says, for StaticOnly, why a live check is impossible
+	// and what would make the hop verifiable.
+	Unverifiable string
+
+	// LiteLLM is how a LiteLLM proxy reaches the provider; OpenClaw how
+	// an OpenClaw gateway names it.
+	LiteLLM  LiteLLMRoute
+	OpenClaw OpenClawRoute
+
+	// BaseURL is the default API base ("" when it is per account).
+	BaseURL string
+	// Hosts are the official hosts a key of this provider may be sent to:
+	// exact names, or ".example.com" for any subdomain. Empty: a
+	// self-hosted service (a gateway, a local server), which may receive
+	// its own key on loopback, private and single-label hosts only, unless
+	// allowed from outside the repository.
+	Hosts []string
+	// RequiredPath is a path suffix every base URL of this API has
+	// ("/api/v1" for OpenRouter): a URL without it answers HTML 404s.
+	RequiredPath string
+	// RootTrims are base-URL suffixes removed before appending a request
+	// path, for APIs whose paths carry the version themselves ("/v1").
+	RootTrims []string
+
+	// KeyVars are the conventional variables holding its key (the first is
+	// the one SDKs read); BaseVars those its SDKs read for the base URL.
+	KeyVars  []string
+	BaseVars []string
+	Keys     Keys
+	// Auth is the default credential header.
+	Auth Auth
+	// Headers are sent on every request (e.g. anthropic-version).
+	Headers map[string]string
+
+	// KeyCheck is the cheapest authenticated call (zero: none).
+	KeyCheck Call
+	// Public is an unauthenticated call proving the hop is reachable when
+	// the job does not hold its key (zero: none).
+	Public Call
+	// ListsModels: the key check answers an OpenAI-style model list, so
+	// the chain's model can be checked against it.
+	ListsModels bool
+	// ReadKey extracts KeyFacts from a successful key check (nil: none
+	// beyond ListsModels).
+	ReadKey func(body []byte) KeyFacts
+	// BuildCanary builds the inference canary (nil: the OpenAI chat
+	// completion at /chat/completions).
+	BuildCanary func(CanaryInput) Canary
+
+	// Rules is the type's own signature table (the 2xx rules, the shared
+	// wording families and the status fallback are added around it).
+	Rules []classify.Rule
+	// RawTable: Rules is the whole table (a reverse proxy, which relays
+	// everything that is not its own page).
+	RawTable bool
+	// AnyVendor: the hop is an OpenAI-shaped API of unknown vendor, so
+	// every provider's signatures apply (after Rules).
+	AnyVendor bool
+	// Broad: the type's own rules include the shared wording families
+	// (OpenRouter's do), so where every provider's rules are combined they
+	// come after the specific vendors'.
+	Broad bool
+	// Samples are documented error bodies (for the simulator and tests).
+	Samples []Sample
+
+	// Fixes are the provider's own fix sentences for some causes (where
+	// to add credits, raise a key's limit); the cause catalog's otherwise.
+	Fixes map[finding.Cause]string
+
+	// UpstreamKeyFix, for gateways, says how to give the gateway its key
+	// for the upstream hop `to`, read from variable env.
+	UpstreamKeyFix func(from string, to chain.Hop, env string) string
+
+	table *classify.Table
+}
+
+// Terminates reports whether a hop of this type checks the credential it
+// receives; a relay forwards whatever it gets.
+func (s *Spec) Terminates() bool { return s.Role != Relay }
+
+// Fix is the fix sentence for cause c on this provider.
+func (s *Spec) Fix(c finding.Cause) string {
+	if f, ok := s.Fixes[c]; ok {
+		return f
+	}
+	return finding.Fix(c)
+}
+
+// Pinned reports whether the type's keys are pinned to official hosts.
+func (s *Spec) Pinned() bool { return len(s.Hosts) > 0 }
+
+// Table is the type's signature table.
+func (s *Spec) Table() *classify.Table {
+	build()
+	return s.table
+}
+
+// Classify names the cause of an answer from (or relayed through) a hop of
+// this type.
+func (s *Spec) Classify(r classify.Response) classify.Verdict {
+	return classify.Classify(s.Table(), r)
+}
+
+// Root returns base without a trailing slash and without the suffixes the
+// API's own paths carry (users write both https://host and https://host/v1).
+func (s *Spec) Root(base string) string {
+	b := strings.TrimRight(base, "/")
+	for _, t := range s.RootTrims {
+		if strings.HasSuffix(strings.ToLower(b), t) {
+			return b[:len(b)-len(t)]
+		}
+	}
+	return b
+}
+
+// OwnsHost reports whether host (lower-case, no port) is one of the
+// provider's official hosts.
+func (s *Spec) OwnsHost(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	for _, h := range s.Hosts {
+		if strings.HasPrefix(h, ".") {
+			if strings.HasSuffix(host, h) && len(host) > len(h) {
+				return true
+			}
+			continue
+		}
+		if host == h {
+			return true
+		}
+	}
+	return false
+}
+
+// HasKeyPrefix reports whether v starts with one of the provider's key
+// prefixes.
+func (s *Spec) HasKeyPrefix(v string) bool {
+	for _, p := range s.Keys.Prefixes {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	mu       sync.Mutex
+	registry = map[chain.HopType]*Spec{}
+	order    []*Spec
+	built    sync.Once
+)
+
+// register adds s; each provider file calls it from init.
+func register(s *Spec) {
+	mu.Lock()
+	defer mu.Unlock()
+	for _, name := range append([]chain.HopType{s.Type}, aliases(s)...) {
+		if _, dup := registry[name]; dup {
+			panic(fmt.Sprintf("provider: %q registered twice", name))
+		}
+		registry[name] = s
+	}
+	order = append(order, s)
+	sort.SliceStable(order, func(i, j int) bool { return rank(order[i]) < rank(order[j]) })
+}
+
+func aliases(s *Spec) []chain.HopType {
+	out := make([]chain.HopType, len(s.Aliases))
+	for i, a := range s.Aliases {
+		out[i] = chain.HopType(a)
+	}
+	return out
+}
+
+// rank orders the registry for documentation: the hop types hopcheck.yml
+// has always offered first, in their documented order, then the rest by
+// name.
+func rank(s *Spec) string {
+	if i := slices.Index(core, s.Type); i >= 0 {
+		return fmt.Sprintf("0%02d", i)
+	}
+	return "1" + string(s.Type)
+}
+
+var core = []chain.HopType{OpenRouter, LiteLLM, OpenClaw, OpenAI, Anthropic, OpenAICompatible, ReverseProxy}
+
+// Lookup returns the spec of hop type t (or of one of its aliases).
+func Lookup(t chain.HopType) (*Spec, bool) {
+	s, ok := registry[t]
+	return s, ok
+}
+
+// For returns the spec of t; an unknown type is treated as an
+// OpenAI-compatible API of unknown vendor.
+func For(t chain.HopType) *Spec {
+	if s, ok := registry[t]; ok {
+		return s
+	}
+	return registry[OpenAICompatible]
+}
+
+// All lists every spec, in documentation order.
+func All() []*Spec { return slices.Clone(order) }
+
+// Types lists the accepted hop types (without aliases), in documentation order.
+func Types() []chain.HopType {
+	out := make([]chain.HopType, len(order))
+	for i, s := range order {
+		out[i] = s.Type
+	}
+	return out
+}
+
+// ByLiteLLM returns the provider LiteLLM routes model prefix p to.
+func ByLiteLLM(p string) (*Spec, bool) {
+	p = strings.ToLower(p)
+	for _, s := range order {
+		if slices.Contains(s.LiteLLM.Prefixes, p) {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// ByOpenClaw returns the provider OpenClaw knows as id.
+func ByOpenClaw(id string) (*Spec, bool) {
+	id = strings.ToLower(id)
+	for _, s := range order {
+		if slices.Contains(s.OpenClaw.IDs, id) {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// ByHost returns the provider whose official hosts include host.
+func ByHost(host string) (*Spec, bool) {
+	for _, s := range order {
+		if s.OwnsHost(host) {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// LiteLLMKeyVars are the variables LiteLLM falls back to for the provider's key.
+func (s *Spec) LiteLLMKeyVars() []string {
+	if s.LiteLLM.KeyVars != nil {
+		return s.LiteLLM.KeyVars
+	}
+	return s.KeyVars
+}
+
+// OpenClawKeyVars are the variables OpenClaw reads the provider's key from.
+func (s *Spec) OpenClawKeyVars() []string {
+	if s.OpenClaw.KeyVars != nil {
+		return s.OpenClaw.KeyVars
+	}
+	return s.KeyVars
+}
+
+// ByKeyVar returns the providers whose conventional key variable is name.
+func ByKeyVar(name string) []*Spec {
+	var out []*Spec
+	for _, s := range order {
+		if slices.Contains(s.KeyVars, name) || slices.Contains(s.LiteLLMKeyVars(), name) || slices.Contains(s.OpenClawKeyVars(), name) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OwnerOfKey returns the provider whose distinctive key prefix v starts
+// with (the longest matching prefix wins).
+func OwnerOfKey(v string) (*Spec, bool) {
+	var best *Spec
+	n := 0
+	for _, s := range order {
+		for _, p := range s.Keys.Distinctive {
+			if strings.HasPrefix(v, p) && len(p) > n {
+				best, n = s, len(p)
+			}
+		}
+	}
+	return best, best != nil
+}
+
+// build composes every spec's table once the registry is complete: the
+// 2xx rules, the type's own rules (for an OpenAI-shaped API of unknown
+// vendor, every provider's too), the shared families and the status
+// fallback. Inner answers (relayed from a hop not known yet) use every
+// provider's rules that do not nest.
+func build() {
+	built.Do(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		var providers, broad [][]classify.Rule
+		for _, s := range order {
+			switch {
+			case s.Role != Provider || s.AnyVendor || s.RawTable:
+			case s.Broad:
+				broad = append(broad, s.Rules)
+			default:
+				providers = append(providers, s.Rules)
+			}
+		}
+		providers = append(providers, broad...)
+		inner := classify.Standard(classify.WithoutNesting(providers...))
+		for _, s := range order {
+			switch {
+			case s.RawTable:
+				s.table = &classify.Table{Rules: s.Rules, Inner: inner}
+			case s.AnyVendor:
+				s.table = &classify.Table{Rules: classify.Standard(append([][]classify.Rule{s.Rules}, providers...)...), Inner: inner}
+			default:
+				s.table = &classify.Table{Rules: classify.Standard(s.Rules), Inner: inner}
+			}
+		}
+	})
+}
+
+// RuleIDs lists the id of every signature rule of every table, sorted.
+func RuleIDs() []string {
+	build()
+	seen := map[string]bool{}
+	for _, s := range order {
+		for _, r := range s.table.Rules {
+			seen[r.ID] = true
+		}
+		for _, r := range s.table.Inner {
+			seen[r.ID] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for id := range seen {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,99 @@
+// Package trust holds hopcheck's trust boundary in one place. Every file
+// hopcheck reads may have been written by whoever opened the pull request,
+// so nothing in them decides where a credential goes or which variable is
+// one:
+//
+//   - RunnerVar: the variables the GitHub runner sets (GITHUB_*, ACTIONS_*,
+//     RUNNER_*, INPUT_*, …) are never credentials, whatever a file says.
+//   - Allow: hosts that may receive a credential beyond the defaults, given
+//     only from outside the repository (CLI --allow-host, the action input
+//     allow-hosts, the HOPCHECK_ALLOW_HOSTS variable).
+//   - Decide: whether one credential may be sent to one URL (the
+//     key-pinning rule).
+//   - PublicHost: whether a host is on the Internet (as opposed to
+//     loopback, a private network or a CI service container).
+package trust
+
+import (
+	"net"
+	"net/netip"
+	"strings"
+)
+
+// runnerPrefixes are the prefixes of the variables the GitHub Actions runner
+// sets in a job or passes to an action: tokens among them
+// (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN, INPUT_GITHUB-TOKEN)
+// can write the cache, mint OIDC tokens or act on the repository
+// (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/store-information-in-variables#default-environment-variables,
+// https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions#inputs).
+var runnerPrefixes = []string{"GITHUB_", "ACTIONS_", "RUNNER_", "INPUT_", "STATE_", "CI_"}
+
+// runnerNames are other variables the runner, its images and the shell set;
+// none of them is a provider credential.
+var runnerNames = []string{"CI", "GITHUB", "HOME", "PATH", "PWD", "OLDPWD", "USER", "LOGNAME", "SHELL", "HOSTNAME",
+	"TERM", "LANG", "TMPDIR", "IMAGEOS", "IMAGEVERSION", "AGENT_TOOLSDIRECTORY", "ANDROID_HOME", "JAVA_HOME",
+	"DOTNET_ROOT", "ACCEPT_EULA", "DEBIAN_FRONTEND", "INVOCATION_ID", "JOURNAL_STREAM", "SYSTEMD_EXEC_PID",
+	"HOPCHECK_ALLOW_HOSTS"}
+
+// RunnerVar reports whether name is a variable the runner sets (compared
+// without regard to case, as a config may spell it either way). Such a
+// variable is never read as a credential.
+func RunnerVar(name string) bool {
+	u := strings.ToUpper(strings.TrimSpace(name))
+	for _, p := range runnerPrefixes {
+		if strings.HasPrefix(u, p) {
+			return true
+		}
+	}
+	for _, n := range runnerNames {
+		if u == n {
+			return true
+		}
+	}
+	return false
+}
+
+// RunnerVarFix is the fix sentence for a config that names a runner
+// variable as a credential.
+const RunnerVarFix = "Name the variable that holds the provider key (e.g. OPENROUTER_API_KEY) and set it from a secret in the workflow's env; variables the runner sets (GITHUB_*, ACTIONS_*, RUNNER_*, INPUT_*) are never sent as credentials."
+
+// PublicHost reports whether host looks like an Internet host. Loopback,
+// the unspecified address (a server bound to 0.0.0.0 is reached on
+// loopback), private, shared (CGNAT) and link-local addresses, localhost,
+// single-label names (CI service containers such as "litellm") and
+// reserved internal suffixes are not public.
+func PublicHost(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "" || host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return false
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return publicIP(ip)
+	}
+	if !strings.Contains(host, ".") {
+		return false
+	}
+	for _, s := range []string{".local", ".internal", ".lan", ".svc", ".cluster.local", ".home.arpa", ".test", ".intranet", ".corp"} {
+		if strings.HasSuffix(host, s) {
+			return false
+		}
+	}
+	return true
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+func publicIP(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return !(ip.IsLoopback() || ip.IsUnspecified() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || cgnat.Contains(ip))
+}
+
+// splitHostPort splits "host:port" or a bare host (IPv6 in brackets or
+// not) into a lower-case host and a port ("" when none).
+func splitHostPort(s string) (host, port string) {
+	s = strings.TrimSpace(s)
+	if h, p, err := net.SplitHostPort(s); err == nil {
+		return strings.ToLower(strings.TrimSuffix(h, ".")), p
+	}
+	return strings.ToLower(strings.TrimSuffix(strings.Trim(s, "[]"), ".")), ""
+}
