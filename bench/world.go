@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // maxModels is how many models the simulated OpenRouter and LiteLLM serve
@@ -298,7 +299,7 @@ func (w *world) config(cs []benchChain, timeout time.Duration) []byte {
 
 // env is the CI job's environment for the generated config.
 func (w *world) env() map[string]string {
-	return map[string]string{"LITELLM_KEY": w.master, "OPENROUTER_API_KEY": w.orKey}
+	return map[string]string{"LITELLM_KEY": w.master, "OPENROUTER_API_KEY": w.orKey, trust.AllowEnv: sim.LoopbackNet}
 }
 
 // writeSetup writes hopcheck.yml, bench.env (the variables the config
@@ -310,7 +311,7 @@ func (w *world) writeSetup(dir string, cs []benchChain, timeout time.Duration) (
 	}
 	var env strings.Builder
 	env.WriteString("# Fake keys of the simulator (not credentials).\n")
-	for _, k := range []string{"LITELLM_KEY", "OPENROUTER_API_KEY"} {
+	for _, k := range []string{"LITELLM_KEY", "OPENROUTER_API_KEY", trust.AllowEnv} {
 		fmt.Fprintf(&env, "%s=%s\n", k, w.env()[k])
 	}
 	if err := os.WriteFile(filepath.Join(dir, "bench.env"), []byte(env.String()), 0o600); err != nil {

@@ -35,6 +35,7 @@ func TestActionYAML(t *testing.T) {
 		ghaction.InputCheckRun:         "false",
 		ghaction.InputForkBehavior:     ghaction.DefaultForkBehavior,
 		ghaction.InputWorkingDirectory: "",
+		ghaction.InputAllowHosts:       "",
 	}
 	got := map[string]string{}
 	kebab := regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

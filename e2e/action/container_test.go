@@ -2,6 +2,7 @@ package action
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,6 +83,13 @@ func runContainer(t *testing.T, img string, r containerRun) containerResult {
 	}
 
 	meta := readActionMeta(t, filepath.Join(repoRoot(t), "action.yml"))
+	if _, ok := r.with["allow-hosts"]; !ok {
+		// The simulated providers listen on loopback (the container runs
+		// on the host network): the step allows them, as a workflow allows
+		// a self-hosted gateway.
+		r.with = maps.Clone(r.with)
+		r.with["allow-hosts"] = sim.LoopbackNet
+	}
 	inputs := inputEnv(t, meta, r.with, map[string]string{"${{ github.token }}": fakeGitHubToken})
 
 	env := map[string]string{

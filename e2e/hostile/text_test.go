@@ -29,6 +29,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 func TestMain(m *testing.M) {
@@ -111,7 +112,7 @@ chains:
 	c.MaxRetries = 0
 	rep := checks.Run(context.Background(), cfg, checks.Options{
 		LookupEnv: func(k string) (string, bool) { return orKey, k == "OPENROUTER_API_KEY" },
-		Scrubber:  sc, Client: c,
+		Allow:     loopback, Scrubber: sc, Client: c,
 	})
 	if rep.Status != finding.Fail || len(rep.Chains) != 2 {
 		t.Fatalf("status %s, %d chains", rep.Status, len(rep.Chains))
@@ -348,3 +349,7 @@ func TestHostileGitHubOutputs(t *testing.T) {
 		t.Error("the comment lacks the sticky marker")
 	}
 }
+
+// loopback allows the simulated providers' addresses, as a user allows a
+// self-hosted gateway.
+var loopback, _ = trust.ParseAllow(sim.LoopbackNet)

@@ -23,6 +23,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/probe"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 const confTmpl = `worker_processes 1;
@@ -140,7 +141,7 @@ chains:
 					}
 					return "", false
 				},
-				Scrubber: sc, Client: probe.New(sc),
+				Allow: loopback, Scrubber: sc, Client: probe.New(sc),
 			})
 			c := rep.Chains[0]
 			if !tc.drop {
@@ -168,3 +169,7 @@ chains:
 		})
 	}
 }
+
+// loopback allows the simulated providers' addresses, as a user allows a
+// self-hosted gateway.
+var loopback, _ = trust.ParseAllow(sim.LoopbackNet)

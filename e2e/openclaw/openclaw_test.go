@@ -36,6 +36,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // Fake credentials (openclaw-real-hop.md §2).
@@ -318,7 +319,7 @@ func check(t *testing.T, cfg *openclaw.Config, jobEnv map[string]string, allowed
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	start := time.Now()
-	rep := checks.Run(ctx, &chain.Config{File: cfg.File, Chains: chains}, checks.Options{LookupEnv: mapEnv(jobEnv), Scrubber: sc})
+	rep := checks.Run(ctx, &chain.Config{File: cfg.File, Chains: chains}, checks.Options{LookupEnv: mapEnv(jobEnv), Scrubber: sc, Allow: loopback})
 	cr := rep.Chains[0]
 	b, _ := json.Marshal(cr)
 	for _, k := range []string{validKey, wrongKey, gwToken, badToken} {
@@ -501,3 +502,7 @@ func TestInstallScriptLayout(t *testing.T) {
 		}
 	}
 }
+
+// loopback allows the simulator's addresses, as a user allows a
+// self-hosted gateway.
+var loopback, _ = trust.ParseAllow(sim.LoopbackNet)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/cli"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // TestServeAdvertised starts a scenario with forwarders (advertised on
@@ -78,8 +79,14 @@ func TestServeAdvertised(t *testing.T) {
 	}
 	var out, errOut bytes.Buffer
 	code := cli.Main(t.Context(), []string{"check", "--config", filepath.Join(sdir, "hopcheck.yml")}, cli.Env{
-		LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
-		Stdout:    &out, Stderr: &errOut, Dir: sdir,
+		LookupEnv: func(k string) (string, bool) {
+			if k == trust.AllowEnv {
+				return "localhost", true // the forwarders stand in for OpenRouter: allowed, as a workflow allows them
+			}
+			v, ok := vars[k]
+			return v, ok
+		},
+		Stdout: &out, Stderr: &errOut, Dir: sdir,
 	})
 	if code != cli.ExitOK {
 		t.Errorf("hopcheck check through the forwarders: exit %d\n%s%s", code, out.String(), errOut.String())

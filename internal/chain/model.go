@@ -102,6 +102,9 @@ type Hop struct {
 	KeyHeader Header `json:"key_header"`
 	// Config is an optional path to the hop's own config (LiteLLM/OpenClaw).
 	Config string `json:"config,omitempty"`
+	// Params are settings the hop's API needs besides its URL and key
+	// (api_version for Azure, region for Bedrock), by name.
+	Params map[string]string `json:"params,omitempty"`
 	// KeyValue is a credential taken from a config file rather than the
 	// job's environment (a literal gateway token in openclaw.json); it is
 	// used only when KeyEnv is empty. Never serialized, never printed.

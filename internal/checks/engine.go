@@ -18,6 +18,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/probe"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // Options configures a run.
@@ -47,6 +48,21 @@ type Options struct {
 	Now func() time.Time
 	// StaticOnly skips every live request.
 	StaticOnly bool
+	// Allow lists the hosts allowed from outside the repository to
+	// receive credentials the key-pinning rule would refuse (see
+	// trust.Decide).
+	Allow *trust.Allow
+}
+
+// lookup reads a variable the configuration names, refusing the runner's
+// own variables: whatever a file says, they are never credentials. (The
+// config readers report such a reference as an error; this is the second
+// line.)
+func (o Options) lookup(name string) (string, bool) {
+	if name == "" || trust.RunnerVar(name) {
+		return "", false
+	}
+	return o.LookupEnv(name)
 }
 
 // expiryWarning is how close a key's expiry must be to warn.
@@ -66,6 +82,8 @@ type run struct {
 	canaryOK   bool // set by attribute: the canary's answer was a success
 	neutral    bool
 	now        time.Time
+	allow      *trust.Allow
+	refused    map[string]bool // hop index + host already reported as not allowed
 }
 
 type job struct {
@@ -134,7 +152,8 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func newRun(c *chain.Chain, o Options) *run {
 	n := len(c.Hops)
 	r := &run{c: c, creds: make([]credState, n), staticFail: make([]bool, n),
-		direct: make([]*probe.Result, n), public: make([]*probe.Result, n), via: make([]*probe.Result, n), now: o.Now()}
+		direct: make([]*probe.Result, n), public: make([]*probe.Result, n), via: make([]*probe.Result, n), now: o.Now(),
+		allow: o.Allow, refused: map[string]bool{}}
 	missing := []string{}
 	for i, h := range c.Hops {
 		if h.KeyEnv == "" {
@@ -146,9 +165,9 @@ func newRun(c *chain.Chain, o Options) *run {
 			}
 			continue
 		}
-		v, _ := o.LookupEnv(h.KeyEnv)
+		v, _ := o.lookup(h.KeyEnv)
 		o.Scrubber.Add(v)
-		r.creds[i] = credState{env: h.KeyEnv, value: v, set: v != ""}
+		r.creds[i] = credState{env: h.KeyEnv, value: v, set: v != "", companions: companions(spec(h), o)}
 		if v == "" {
 			missing = append(missing, h.KeyEnv)
 		}
@@ -247,11 +266,11 @@ func (r *run) plan() []job {
 		}
 		if spec(h).Terminates() {
 			if r.creds[i].set {
-				if req := keyCheck(h.URL, spec(h), h.KeyHeader, r.creds[i].value); req.URL != "" {
+				if req := keyCheck(h.URL, spec(h), h, r.cred(i)); req.URL != "" && r.allowed(i, i, req.URL) {
 					jobs = append(jobs, job{r, req, &r.direct[i]})
 				}
 			} else if i > 0 {
-				if req := publicCheck(h.URL, spec(h)); req.URL != "" {
+				if req := publicCheck(h.URL, spec(h), h); req.URL != "" {
 					jobs = append(jobs, job{r, req, &r.public[i]})
 				}
 			}
@@ -261,7 +280,7 @@ func (r *run) plan() []job {
 		// when the job holds that key, to see whether it passes auth on.
 		t := target(c, i)
 		if t >= 0 && r.creds[t].set && !r.staticFail[t] {
-			if req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t].KeyHeader, r.creds[t].value); req.URL != "" {
+			if req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t], r.cred(t)); req.URL != "" && r.allowed(t, i, req.URL) {
 				jobs = append(jobs, job{r, req, &r.via[i]})
 			}
 		}
@@ -276,10 +295,9 @@ func (r *run) plan() []job {
 	if r.staticFail[t0] && r.creds[t0].env != "" {
 		return jobs // the first credential is missing or malformed: nothing to learn
 	}
-	key := r.creds[t0].value
 	var req probe.Request
 	if c.Canary == chain.CanaryAuthOnly {
-		req = keyCheck(c.Hops[0].URL, spec(c.Hops[t0]), c.Hops[t0].KeyHeader, key)
+		req = keyCheck(c.Hops[0].URL, spec(c.Hops[t0]), c.Hops[t0], r.cred(t0))
 		if req.URL == "" {
 			return jobs // the API offers no authenticated call but inference
 		}
@@ -290,11 +308,74 @@ func (r *run) plan() []job {
 				next = c.Hops[tn].Type
 			}
 		}
-		req = canaryRequest(c, spec(c.Hops[t0]), c.Hops[t0].KeyHeader, key, next)
+		req = canaryRequest(c, spec(c.Hops[t0]), c.Hops[t0], r.cred(t0), next)
+	}
+	if r.creds[t0].set && !r.allowed(t0, 0, req.URL) {
+		return jobs
 	}
 	r.canaryReq = &req
 	jobs = append(jobs, job{r, req, &r.canary})
 	return jobs
+}
+
+// cred is the credential of hop i, as a request carries it.
+func (r *run) cred(i int) cred {
+	return cred{hdr: r.c.Hops[i].KeyHeader, key: r.creds[i].value, companions: r.creds[i].companions}
+}
+
+// companions reads the companion variables of s (signing material that
+// goes with the key) that are set.
+func companions(s *provider.Spec, o Options) map[string]string {
+	var out map[string]string
+	for _, name := range s.Companions {
+		if v, ok := o.lookup(name); ok && v != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			o.Scrubber.Add(v)
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// allowed applies the key-pinning rule to sending hop k's credential to
+// rawURL, the address of hop dest. A refusal is reported once per hop and
+// host, and nothing is sent.
+func (r *run) allowed(k, dest int, rawURL string) bool {
+	h := r.c.Hops[k]
+	ref := trust.Decide(trust.Credential{Var: h.KeyEnv, Value: r.creds[k].value, For: spec(h)}, rawURL, r.allow)
+	if ref == nil {
+		return true
+	}
+	key := fmt.Sprintf("%d\x00%s", k, ref.Host)
+	if r.refused[key] {
+		return false
+	}
+	r.refused[key] = true
+	d := r.c.Hops[dest]
+	what := r.creds[k].env
+	if fp := r.creds[k].fingerprint(); fp != "" {
+		what += " (" + fp + ")"
+	}
+	var msg string
+	if len(ref.Owners) > 0 {
+		var hosts []string
+		names := make([]string, len(ref.Owners))
+		for j, o := range ref.Owners {
+			names[j] = o.Name
+			hosts = append(hosts, o.Hosts...)
+		}
+		msg = fmt.Sprintf("hopcheck did not send %s to %s (hop %q): it is a key of %s, which goes only to %s.", what, ref.Host, d.Name, strings.Join(names, " and "), strings.Join(hosts, ", "))
+	} else {
+		msg = fmt.Sprintf("hopcheck did not send %s to %s (hop %q): the key of a %s goes only to loopback, private addresses and CI service names, and %s is a public host.", what, ref.Host, d.Name, spec(h).Name, ref.Host)
+	}
+	r.add(finding.Finding{Check: "trust.host", Hop: d.Name, Link: ptr(r.c.LinkInto(dest)), Cause: finding.HostNotAllowed, Severity: finding.SevError,
+		Message: msg, Fix: trust.AllowHint(ref.Host) + "; otherwise point the hop at the provider's own URL."}, d.URLPos)
+	if k == dest {
+		r.staticFail[k] = true
+	}
+	return false
 }
 
 // outcome is a probe result reduced to a cause.
@@ -379,13 +460,13 @@ func (r *run) evaluate() finding.ChainResult {
 
 	for i, h := range c.Hops {
 		if res := r.direct[i]; res != nil {
-			req := keyCheck(h.URL, spec(h), h.KeyHeader, "")
+			req := keyCheck(h.URL, spec(h), h, cred{})
 			o := assess(spec(h), &req, res)
 			entered[i], reach[i] = &o, &o
 			hv[i].tm = timings(res)
 			r.judgeDirect(i, o, res, &hv[i])
 		} else if res := r.public[i]; res != nil {
-			req := publicCheck(h.URL, spec(h))
+			req := publicCheck(h.URL, spec(h), h)
 			o := assess(spec(h), &req, res)
 			reach[i] = &o
 			hv[i].tm = timings(res)
@@ -398,7 +479,7 @@ func (r *run) evaluate() finding.ChainResult {
 			}
 		} else if res := r.via[i]; res != nil {
 			t := target(c, i)
-			req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t].KeyHeader, "")
+			req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t], cred{})
 			o := assess(spec(c.Hops[t]), &req, res)
 			entered[i] = &o
 			hv[i].tm = timings(res)

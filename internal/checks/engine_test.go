@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // runConfig parses yml and runs every check with the given job env.
@@ -23,7 +25,7 @@ func runConfig(t *testing.T, yml string, vars map[string]string, mod func(*Optio
 		t.Fatalf("config: %v", err)
 	}
 	sc := &secret.Scrubber{}
-	o := Options{LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, Scrubber: sc, Client: probe.New(sc)}
+	o := Options{LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, Scrubber: sc, Client: probe.New(sc), Allow: loopback}
 	o.Client.MaxRetries = 1
 	if mod != nil {
 		mod(&o)
@@ -425,4 +427,115 @@ func hasFinding(c finding.ChainResult, cause finding.Cause, sev finding.Severity
 		}
 	}
 	return false
+}
+
+// loopback allows the simulator's addresses, as a user allows a
+// self-hosted gateway.
+var loopback, _ = trust.ParseAllow(sim.LoopbackNet)
+
+// A provider's key goes only to its official hosts: without an allowance
+// the simulated OpenRouter on loopback gets no request, the chain fails
+// with host-not-allowed at the hop's url line and says what to add; with
+// one (host:port) it passes.
+func TestKeysArePinnedToProviderHosts(t *testing.T) {
+	key := sim.FakeOpenRouterKey("pin")
+	or := sim.NewOpenRouter(key)
+	base := listen(t, or)
+	yml := directYML(base, "")
+	vars := map[string]string{"OPENROUTER_API_KEY": key}
+	rep := runConfig(t, yml, vars, func(o *Options) { o.Allow = nil })
+	if n := len(or.Requests()); n != 0 {
+		t.Fatalf("%d requests carried the key to a host that is not OpenRouter's", n)
+	}
+	c := rep.Chains[0]
+	if c.Status != finding.Fail || c.Cause != finding.HostNotAllowed || c.FailingLink == nil || c.FailingLink.To != "openrouter" {
+		t.Fatalf("status %s cause %s link %v", c.Status, c.Cause, c.FailingLink)
+	}
+	var f finding.Finding
+	for _, x := range c.Findings {
+		if x.Cause == finding.HostNotAllowed {
+			f = x
+		}
+	}
+	host := strings.TrimPrefix(base, "http://")
+	if f.Line != 8 || !strings.Contains(f.Fix, "--allow-host "+host) || !strings.Contains(f.Fix, "allow-hosts: "+host) ||
+		strings.Contains(f.Message, key) || !strings.Contains(f.Message, "openrouter.ai") {
+		t.Errorf("finding: %+v", f)
+	}
+	for _, h := range c.Hops {
+		if h.Status == finding.Pass {
+			t.Errorf("hop %s passed without a request", h.Name)
+		}
+	}
+	allow, err := trust.ParseAllow(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep = runConfig(t, yml, vars, func(o *Options) { o.Allow = allow })
+	if rep.Status != finding.Pass || len(or.Requests()) == 0 {
+		t.Fatalf("with the allowance: status %s, %d requests", rep.Status, len(or.Requests()))
+	}
+}
+
+// The key's own shape pins it too: an OpenRouter key declared on a
+// gateway hop (which may get its own key on private hosts) still goes
+// only to OpenRouter; the gateway's own key goes to loopback freely.
+func TestKeyShapePinsWhateverTheHopType(t *testing.T) {
+	orKey := sim.FakeOpenRouterKey("shape")
+	var got []string
+	srv := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"data":[{"id":"m"}]}`)
+	}))
+	yml := func(env string) string {
+		return `version: 1
+chains:
+  - name: bot
+    model: m
+    hops:
+      - name: gw
+        type: litellm
+        url: ` + srv + `
+        key_env: ` + env + `
+`
+	}
+	rep := runConfig(t, yml("PROXY_KEY"), map[string]string{"PROXY_KEY": orKey}, func(o *Options) { o.Allow = nil })
+	if len(got) != 0 || rep.Chains[0].Cause != finding.HostNotAllowed {
+		t.Fatalf("an OpenRouter key reached a gateway on loopback: %d requests, cause %s", len(got), rep.Chains[0].Cause)
+	}
+	rep = runConfig(t, yml("PROXY_KEY"), map[string]string{"PROXY_KEY": "sk-gateway-master-0123"}, func(o *Options) { o.Allow = nil })
+	if len(got) == 0 || rep.Status != finding.Pass {
+		t.Fatalf("the gateway's own key on loopback: %d requests, status %s, findings %+v", len(got), rep.Status, rep.Chains[0].Findings)
+	}
+}
+
+// A key_env naming a runner variable is never read, even if a config
+// reached the engine without the readers' check.
+func TestRunnerVariablesAreNeverRead(t *testing.T) {
+	var got []string
+	srv := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Authorization"))
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	yml := strings.Replace(`version: 1
+chains:
+  - name: bot
+    model: m
+    hops:
+      - name: gw
+        type: litellm
+        url: URL
+        key_env: ACTIONS_RUNTIME_TOKEN
+`, "URL", srv, 1)
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJydW5uZXIifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+	rep := runConfig(t, yml, map[string]string{"ACTIONS_RUNTIME_TOKEN": jwt}, nil)
+	for _, a := range got {
+		if strings.Contains(a, jwt) {
+			t.Fatal("the runner's token was sent")
+		}
+	}
+	if c := rep.Chains[0]; c.Cause != finding.CredentialMissing {
+		t.Errorf("cause %s, want credential-missing (the variable is treated as unset)", c.Cause)
+	}
 }

@@ -12,60 +12,72 @@ import (
 // The requests hopcheck sends are built from the provider registry: the
 // spec of the API a hop speaks says the paths, the headers and the body.
 
-// authHeader sets the credential on h the way a hop expects it.
-func authHeader(h http.Header, hdr chain.Header, value string) {
-	if value == "" {
-		return
-	}
-	h.Set(hdr.Name, hdr.Prefix+value)
+// cred is the credential a request carries.
+type cred struct {
+	hdr        chain.Header
+	key        string
+	companions map[string]string
 }
 
-func baseHeader(s *provider.Spec) http.Header {
+// build turns a registry call into a request to the API s at base, carrying
+// c (no credential when c.key is empty).
+func build(s *provider.Spec, base string, call provider.Call, c cred) probe.Request {
+	if call.Zero() {
+		return probe.Request{}
+	}
 	h := http.Header{}
 	h.Set("Accept", "application/json")
 	for k, v := range s.Headers {
 		h.Set(k, v)
 	}
-	return h
-}
-
-// keyCheck builds the key/auth check of the API s reached at base (the
-// hop's own URL, or a reverse proxy's URL in front of it). The zero Request
-// when the API has none.
-func keyCheck(base string, s *provider.Spec, hdr chain.Header, key string) probe.Request {
-	if s.KeyCheck.Path == "" {
-		return probe.Request{}
-	}
-	h := baseHeader(s)
-	authHeader(h, hdr, key)
-	return probe.Request{Method: s.KeyCheck.Method, URL: s.Root(base) + s.KeyCheck.Path, Header: h}
-}
-
-// publicCheck builds the unauthenticated reachability check (zero Request
-// when the API has none).
-func publicCheck(base string, s *provider.Spec) probe.Request {
-	if s.Public.Path == "" {
-		return probe.Request{}
-	}
-	return probe.Request{Method: s.Public.Method, URL: s.Root(base) + s.Public.Path, Header: baseHeader(s)}
-}
-
-// canaryRequest builds the inference canary sent to the first hop of c.
-// s is the API the first hop speaks (its type, or the type of the hop a
-// reverse proxy fronts); next is the type of the hop after the first
-// terminating hop (a gateway may route by it).
-func canaryRequest(c *chain.Chain, s *provider.Spec, hdr chain.Header, key string, next chain.HopType) probe.Request {
-	cn := s.Canary(provider.CanaryInput{Model: c.Model, Next: next})
-	h := baseHeader(s)
-	h.Set("Content-Type", "application/json")
-	for k, vs := range cn.Header {
+	for k, vs := range call.Header {
 		for _, v := range vs {
 			h.Add(k, v)
 		}
 	}
-	authHeader(h, hdr, key)
-	b, _ := json.Marshal(cn.Body) // maps of strings and ints always marshal
-	return probe.Request{Method: cn.Method, URL: s.Root(c.Hops[0].URL) + cn.Path, Header: h, Body: b}
+	req := probe.Request{Method: call.Method, URL: s.URL(base, call), Header: h}
+	if call.Body != nil {
+		req.Body, _ = json.Marshal(call.Body) // maps of strings and numbers always marshal
+		h.Set("Content-Type", "application/json")
+	}
+	if c.key == "" {
+		return req
+	}
+	if s.Sign != nil {
+		key, comp := c.key, c.companions
+		req.Sign = func(r *http.Request, body []byte) error { return s.Sign(r, body, key, comp) }
+		return req
+	}
+	h.Set(c.hdr.Name, c.hdr.Prefix+c.key)
+	return req
+}
+
+// input is the request input for hop h of chain c.
+func input(c *chain.Chain, h chain.Hop, next chain.HopType) provider.RequestInput {
+	return provider.RequestInput{Base: h.URL, Model: c.Model, Next: next, Params: h.Params}
+}
+
+// keyCheck builds the key/auth check of the API s reached at base (the
+// hop's own URL, or a reverse proxy's URL in front of it) for hop h. The
+// zero Request when the API has none.
+func keyCheck(base string, s *provider.Spec, h chain.Hop, c cred) probe.Request {
+	return build(s, base, s.KeyCheckCall(provider.RequestInput{Base: base, Params: h.Params}), c)
+}
+
+// publicCheck builds the unauthenticated reachability check (zero Request
+// when the API has none).
+func publicCheck(base string, s *provider.Spec, h chain.Hop) probe.Request {
+	return build(s, base, s.PublicCall(provider.RequestInput{Base: base, Params: h.Params}), cred{})
+}
+
+// canaryRequest builds the inference canary sent to the first hop of c. s
+// is the API the first hop speaks (its type, or the type of the hop a
+// reverse proxy fronts), t the hop whose API it is; next is the type of the
+// hop after t (a gateway may route by it).
+func canaryRequest(c *chain.Chain, s *provider.Spec, t chain.Hop, cr cred, next chain.HopType) probe.Request {
+	in := input(c, t, next)
+	in.Base = c.Hops[0].URL
+	return build(s, c.Hops[0].URL, s.Canary(in), cr)
 }
 
 // spec is the registry entry of h's type.

@@ -19,6 +19,9 @@ type credState struct {
 	env   string
 	value string
 	set   bool // present and non-empty
+	// companions are the values of the spec's companion variables that
+	// are set (signing material that goes with the key).
+	companions map[string]string
 }
 
 func (c credState) fingerprint() string {

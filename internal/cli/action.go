@@ -15,6 +15,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/probe"
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/trust"
 	"github.com/sethvargo/go-githubactions"
 )
 
@@ -82,7 +83,15 @@ func runAction(ctx context.Context, env Env) int {
 	sc.Add(values...)
 	res.AddSecrets(sc)
 
-	opts := checks.Options{LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc), Canary: in.Canary, ForkPR: ev.Fork}
+	// Hosts allowed to receive credentials come from outside the
+	// repository only: the step's input and the job's environment.
+	fromEnv, _ := env.LookupEnv(trust.AllowEnv)
+	allow, err := trust.ParseAllow(in.AllowHosts, fromEnv)
+	if err != nil {
+		command(env, "error", "hopcheck: invalid input", "input \"allow-hosts\" / "+trust.AllowEnv+": "+err.Error())
+		return ExitUsage
+	}
+	opts := checks.Options{LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc), Canary: in.Canary, ForkPR: ev.Fork, Allow: allow}
 	if in.Timeout != "" {
 		if d, err := ghaction.ParseTimeout(in.Timeout); err == nil {
 			opts.Timeout = d

@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // Exit codes.
@@ -63,6 +66,7 @@ const usage = `hopcheck — can this CI reach its LLM models through the configu
 Usage:
   hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|warning|never]
                    [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--concurrency N] [--print-chains]
+                   [--allow-host HOST]...
   hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
 
 With no hopcheck.yml (and no --config), check derives the chains from the repository's
@@ -107,6 +111,25 @@ type common struct {
 	format, output, failOn, canary string
 	timeout, deadline              time.Duration
 	concurrency                    int
+	allowHosts                     stringList
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// allow parses the hosts allowed from outside the repository: --allow-host
+// flags and the HOPCHECK_ALLOW_HOSTS variable of the process environment
+// (never a file in the repository).
+func (c *common) allow(env Env) (*trust.Allow, error) {
+	v, _ := env.LookupEnv(trust.AllowEnv)
+	a, err := trust.ParseAllow(append([]string{v}, c.allowHosts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("--allow-host / %s: %w", trust.AllowEnv, err)
+	}
+	return a, nil
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -117,6 +140,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", 0, "override the per-request timeout (e.g. 8s)")
 	fs.IntVar(&c.concurrency, "concurrency", 8, "requests in flight at most")
 	fs.DurationVar(&c.deadline, "deadline", 0, "hard cap on the whole live phase (default none: each request has its own timeout + 1s budget)")
+	fs.Var(&c.allowHosts, "allow-host", "host, host:port or CIDR that may receive credentials beyond the provider's official hosts (repeatable; also HOPCHECK_ALLOW_HOSTS)")
 }
 
 // formats are the report formats --format accepts.
@@ -182,6 +206,11 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
 		return ExitUsage
 	}
+	allow, err := c.allow(env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
+		return ExitUsage
+	}
 	res, err := prepare(env.Dir, *cfgFlag, env.LookupEnv)
 	if err != nil {
 		printConfigError(env.Stderr, relErr(err, env.Dir))
@@ -199,6 +228,7 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	rep := checks.Run(ctx, res.Config, checks.Options{
 		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
+		Allow: allow,
 	})
 	checks.Merge(rep, res.Findings)
 	rep.Version = Version
@@ -211,14 +241,44 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 // conventional variables. Positions are relative to dir.
 func prepare(dir, flagPath string, lookup func(string) (string, bool)) (*discover.Result, error) {
 	cfg, err := loadConfig(dir, flagPath)
-	if errors.Is(err, chain.ErrNoConfig) && flagPath == "" {
-		return discover.Discover(dir, lookup)
+	var res *discover.Result
+	switch {
+	case errors.Is(err, chain.ErrNoConfig) && flagPath == "":
+		res, err = discover.Discover(dir, lookup)
+	case err != nil:
+		return nil, err
+	default:
+		relativise(cfg, dir)
+		res, err = discover.Expand(cfg, dir, lookup)
 	}
 	if err != nil {
-		return nil, err
+		return res, err
 	}
-	relativise(cfg, dir)
-	return discover.Expand(cfg, dir, lookup)
+	return res, trustErrors(res)
+}
+
+// trustErrors refuses a configuration that names a runner variable
+// (GITHUB_*, ACTIONS_*, RUNNER_*, INPUT_*, …) as a credential anywhere: a
+// hop's key_env, or a reference inside a LiteLLM, OpenClaw or .env file.
+func trustErrors(res *discover.Result) error {
+	errs := slices.Clone(res.Errors)
+	for _, c := range res.Config.Chains {
+		for _, h := range c.Hops {
+			if h.KeyEnv != "" && trust.RunnerVar(h.KeyEnv) {
+				errs = append(errs, &chain.ConfigError{Pos: h.KeyEnvPos,
+					Msg: fmt.Sprintf("key_env %s of hop %q is a variable the CI runner sets, not a provider credential; hopcheck never sends it", h.KeyEnv, h.Name),
+					Fix: trust.RunnerVarFix})
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(errs, func(a, b *chain.ConfigError) int {
+		return cmp.Or(cmp.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
+	errs = slices.CompactFunc(errs, func(a, b *chain.ConfigError) bool { return a.Pos == b.Pos })
+	return &chain.ConfigErrors{Errors: errs}
 }
 
 func loadConfig(dir, flagPath string) (*chain.Config, error) {
@@ -355,8 +415,18 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 	}
 	lookup := func(k string) (string, bool) { v, ok := senv.Vars[k]; return v, ok }
 	scr := &secret.Scrubber{}
+	// The simulated providers listen on loopback: the demo allows them
+	// explicitly, as a user allows a self-hosted gateway.
+	allow, err := c.allow(env)
+	if err == nil {
+		allow, err = trust.ParseAllow(allow.String(), sim.LoopbackNet)
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hopcheck demo: %v\n", err)
+		return ExitUsage
+	}
 	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
-		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline})
+		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow})
 	rep.Version = Version
 	return emit(rep, c, env, scr)
 }

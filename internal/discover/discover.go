@@ -33,6 +33,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // ErrNothingFound is returned (wrapped, together with chain.ErrNoConfig) by
@@ -88,6 +89,10 @@ type Result struct {
 	Sources []Source
 	// Files lists the files read, relative to the directory, in slash form.
 	Files []string
+	// Errors are problems that make the configuration unusable (a file
+	// naming a runner variable as a credential): the run must stop with
+	// them, as with an invalid hopcheck.yml.
+	Errors []*chain.ConfigError
 
 	secrets []string
 }
@@ -188,6 +193,7 @@ type builder struct {
 	files    []string
 	secrets  []string
 	taken    map[string]bool // chain names in use
+	errors   []*chain.ConfigError
 	lite     map[string]*liteFile
 	liteList []*liteFile
 	dotenv   []dotenvFile
@@ -222,6 +228,17 @@ func (b *builder) finding(f finding.Finding) {
 }
 
 func (b *builder) source(s Source) { b.sources = append(b.sources, s) }
+
+// checkRefs refuses every reference to a runner variable in a file read
+// (os.environ/GITHUB_TOKEN, ${ACTIONS_RUNTIME_TOKEN}, …): whatever a file in
+// the repository says, the runner's variables are never credentials.
+func (b *builder) checkRefs(rel string, data []byte) {
+	for _, r := range trust.RunnerRefs(data) {
+		b.errors = append(b.errors, &chain.ConfigError{Pos: chain.Pos{File: rel, Line: r.Line, Col: r.Col},
+			Msg: fmt.Sprintf("%s is a variable the CI runner sets, not a provider credential; hopcheck never reads it for a config file", r.Name),
+			Fix: trust.RunnerVarFix})
+	}
+}
 
 func (b *builder) addFile(rel string) {
 	if !slices.Contains(b.files, rel) {
@@ -307,5 +324,5 @@ func (b *builder) result() *Result {
 	slices.SortStableFunc(b.findings, func(x, y finding.Finding) int {
 		return cmp.Or(cmp.Compare(x.File, y.File), cmp.Compare(x.Line, y.Line), cmp.Compare(x.Col, y.Col))
 	})
-	return &Result{Config: b.cfg, Findings: b.findings, Sources: b.sources, Files: b.files, secrets: b.secrets}
+	return &Result{Config: b.cfg, Findings: b.findings, Sources: b.sources, Files: b.files, Errors: b.errors, secrets: b.secrets}
 }

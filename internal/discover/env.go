@@ -112,6 +112,7 @@ func (b *builder) readDotenv(rel string) {
 		return // unreadable or huge: not a .env anyone loads
 	}
 	b.addFile(rel)
+	b.checkRefs(rel, data)
 	entries := parseDotenv(rel, data)
 	for _, e := range entries {
 		if keyish(e.Name) {

@@ -72,6 +72,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		return nil
 	}
 	b.addFile(rel)
+	b.checkRefs(rel, data)
 	cfg, err := litellm.Parse(rel, data)
 	if err != nil {
 		pos := chain.Pos{File: rel, Line: 1}

@@ -88,6 +88,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos) *Result {
 		return nil
 	}
 	b.addFile(rel)
+	b.checkRefs(rel, data)
 	if OpenClaw == nil {
 		b.finding(*(&finding.Finding{Check: "discover.openclaw", Hop: "openclaw", Cause: finding.OK, Severity: finding.SevNotice,
 			Message: fmt.Sprintf("%s was found, but this hopcheck build has no OpenClaw reader; no chain is derived from it.", rel),

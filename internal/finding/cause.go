@@ -30,6 +30,7 @@ const (
 	SecretInConfig      Cause = "secret-in-config"
 	ProxyOpen           Cause = "proxy-open"
 	Unknown             Cause = "unknown"
+	HostNotAllowed      Cause = "host-not-allowed"
 )
 
 // Info documents a cause for `hopcheck explain`, the README table and the
@@ -104,6 +105,9 @@ var catalog = map[Cause]Info{
 	ProxyOpen: {ProxyOpen, "The proxy accepts every request without a key (LiteLLM without master_key).",
 		"general_settings.master_key unset, or set to an os.environ/VAR that is empty.",
 		"Set a master key for the proxy."},
+	HostNotAllowed: {HostNotAllowed, "hopcheck refused to send a credential to a host it may not go to: a provider's key goes only to that provider's official hosts, and a gateway's key only to loopback, private addresses and CI service names, unless the host is allowed from outside the repository.",
+		"A self-hosted gateway or proxy in front of a provider on a host of your own; a test fake; a config in a pull request pointing a key at someone else's server.",
+		"If the host is yours, allow it outside the repository: `--allow-host HOST` (CLI), the action input `allow-hosts: HOST`, or HOPCHECK_ALLOW_HOSTS=HOST in the job's env."},
 	Unknown: {Unknown, "The answer did not match any known signature.",
 		"A new error wording, an unexpected proxy in between.",
 		"Read the evidence excerpt in the report and the hop's logs."},

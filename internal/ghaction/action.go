@@ -68,6 +68,10 @@ type Inputs struct {
 	Comment *bool
 	// CheckRun enables the extra check run (default false).
 	CheckRun bool
+	// AllowHosts lists hosts (host, host:port or CIDR, comma- or
+	// newline-separated) that may receive credentials beyond a provider's
+	// official hosts; validated by the caller (trust.ParseAllow).
+	AllowHosts string
 }
 
 // Input names as declared in action.yml. The runner passes them as
@@ -82,6 +86,7 @@ const (
 	InputCheckRun         = "check-run"
 	InputForkBehavior     = "fork-behavior"
 	InputWorkingDirectory = "working-directory"
+	InputAllowHosts       = "allow-hosts"
 )
 
 // ReadInputs reads the action inputs through go-githubactions with the
@@ -100,6 +105,7 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		GitHubToken:      a.GetInput(InputGitHubToken),
 		ForkBehavior:     strings.ToLower(a.GetInput(InputForkBehavior)),
 		WorkingDirectory: a.GetInput(InputWorkingDirectory),
+		AllowHosts:       a.GetInput(InputAllowHosts),
 	}
 	if in.FailOn == "" {
 		in.FailOn = DefaultFailOn

@@ -25,6 +25,10 @@ type Request struct {
 	// Timeout overrides Client.Timeout for this request when > 0 (chains
 	// have their own timeouts but share one client).
 	Timeout time.Duration
+	// Sign, when set, authenticates each outgoing request (every attempt
+	// and redirect leg) itself, e.g. with AWS SigV4; body is the request
+	// body. Errors are reported as an unusable request.
+	Sign func(r *http.Request, body []byte) error
 }
 
 // NetError describes a request that got no HTTP response.

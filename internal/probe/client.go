@@ -196,6 +196,12 @@ func (c *Client) leg(actx context.Context, hc *http.Client, method string, u *ur
 	if hreq.Header.Get("User-Agent") == "" && c.UserAgent != "" {
 		hreq.Header.Set("User-Agent", c.UserAgent)
 	}
+	if req.Sign != nil {
+		if err := req.Sign(hreq, req.Body); err != nil {
+			res.Err = &NetError{Cause: finding.CredentialMalformed, Phase: "request", Message: c.short("cannot sign the request: " + innermost(err).Error())}
+			return res, nil
+		}
+	}
 
 	resp, err := hc.Do(hreq)
 	if err != nil {

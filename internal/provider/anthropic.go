@@ -31,8 +31,8 @@ func init() {
 		Auth:     Auth{Name: "x-api-key"},
 		Headers:  map[string]string{"anthropic-version": anthropicVersion},
 		KeyCheck: Call{Method: "GET", Path: "/v1/models"},
-		BuildCanary: func(in CanaryInput) Canary {
-			return Canary{Call: Call{Method: "POST", Path: "/v1/messages"},
+		BuildCanary: func(in RequestInput) Call {
+			return Call{Method: "POST", Path: "/v1/messages",
 				Body: map[string]any{"model": in.Model, "max_tokens": in.maxTokens(), "messages": messages(in)}}
 		},
 		Rules: anthropicRules,

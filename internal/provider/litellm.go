@@ -34,7 +34,7 @@ func init() {
 		KeyCheck:    Call{Method: "GET", Path: "/v1/models"},
 		Public:      Call{Method: "GET", Path: "/health/liveliness"},
 		ListsModels: true,
-		BuildCanary: func(in CanaryInput) Canary {
+		BuildCanary: func(in RequestInput) Call {
 			return chatCanary("/v1/chat/completions", in.Model, in)
 		},
 		Rules: classify.Compose(litellmRelayRules, litellmOwnRules),

@@ -27,7 +27,7 @@ func init() {
 		// The gateway accepts only agent targets as model ("openclaw"); the
 		// upstream model is chosen with x-openclaw-model, as
 		// <provider>/<model> with OpenClaw's provider id.
-		BuildCanary: func(in CanaryInput) Canary {
+		BuildCanary: func(in RequestInput) Call {
 			m := in.Model
 			if next, ok := Lookup(in.Next); ok && len(next.OpenClaw.IDs) > 0 {
 				id := next.OpenClaw.IDs[0]

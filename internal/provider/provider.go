@@ -16,6 +16,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -80,11 +81,54 @@ func (v Verify) String() string {
 // Auth is how a credential is sent: a header name and a value prefix.
 type Auth = chain.Header
 
-// Call is one request template: a method and a path appended to the hop's
-// API root (see Spec.Root).
+// Call is one request: a method, a path appended to the hop's API root (see
+// Spec.Root), query parameters, extra headers and a JSON body (nil: none).
+// The credential is added by the engine (Spec.Auth, or Spec.Sign).
 type Call struct {
 	Method string
 	Path   string
+	Query  url.Values
+	Header http.Header
+	Body   any
+}
+
+// Zero reports whether c is no request at all.
+func (c Call) Zero() bool { return c.Path == "" && c.Method == "" }
+
+// Shape is the wire format of a provider's inference API; the simulator
+// answers in it and the 2xx checks know what a valid answer looks like.
+type Shape uint8
+
+const (
+	// ShapeOpenAI: POST …/chat/completions, GET …/models ({"data":[…]}).
+	ShapeOpenAI Shape = iota
+	// ShapeAnthropic: POST /v1/messages.
+	ShapeAnthropic
+	// ShapeGemini: POST …/models/{model}:generateContent, GET …/models ({"models":[…]}).
+	ShapeGemini
+	// ShapeCohere: POST /v2/chat.
+	ShapeCohere
+	// ShapeBedrock: POST /model/{model}/converse.
+	ShapeBedrock
+	// ShapeOllama: Ollama's native API (GET /api/tags, POST /api/chat).
+	ShapeOllama
+)
+
+// RequestInput is what a request is built from: the hop, the chain's model
+// and the hop after it.
+type RequestInput struct {
+	// Base is the hop's base URL as configured.
+	Base  string
+	Model string
+	// Next is the type of the hop after this one ("" when none): a gateway
+	// may route by it (OpenClaw).
+	Next chain.HopType
+	// Params are the hop's extra settings (api_version, region, …).
+	Params map[string]string
+	// MaxTokens bounds the answer (0: CanaryMaxTokens); Prompt is the
+	// canary's user message ("": CanaryPrompt).
+	MaxTokens int
+	Prompt    string
 }
 
 // Keys describes a provider's API keys, for the static shape check, the
@@ -123,36 +167,19 @@ type KeyFacts struct {
 	Models []string
 }
 
-// CanaryInput is what a canary request is built from.
-type CanaryInput struct {
-	Model string
-	// Next is the type of the hop after this one in the chain ("" when
-	// none): a gateway may need it to route the canary (OpenClaw).
-	Next chain.HopType
-	// MaxTokens bounds the answer.
-	MaxTokens int
-	// Prompt is the canary's user message.
-	Prompt string
-}
-
-// Canary is a canary request: method, path under the root, extra headers
-// and a JSON body.
-type Canary struct {
-	Call
-	Header http.Header
-	Body   any
-}
-
-// Sample is a documented error body the signature table was built from. The
-// simulator answers with it and the table tests classify it.
+// Sample is a documented error answer the signature table was built from.
+// The simulator answers with it (a missing key gets the HeaderMissing
+// sample, a wrong key the CredentialRejected one, an unknown model the
+// ModelUnavailable one, …) and the table tests classify it.
 type Sample struct {
 	// Cause is what the table must say.
 	Cause finding.Cause
-	// Status and Body are the answer, Header its notable headers.
+	// Status and Body are the answer, Header its notable headers
+	// (Content-Type defaults to application/json).
 	Status int
 	Body   string
 	Header http.Header
-	// Source is the public page or file the body comes from.
+	// Source is the public page, file or issue the body comes from.
 	Source string
 }
 
@@ -221,12 +248,25 @@ type Spec struct {
 	Auth Auth
 	// Headers are sent on every request (e.g. anthropic-version).
 	Headers map[string]string
+	// Companions are variables read together with the key when the
+	// provider signs requests (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+	// AWS_REGION): they are credentials too, scrubbed and never printed.
+	Companions []string
+	// Sign, when set, authenticates a request itself (AWS SigV4) instead
+	// of Auth: key is the hop's credential, companions the values of
+	// Companions that are set.
+	Sign func(r *http.Request, body []byte, key string, companions map[string]string) error
+	// Shape is the wire format of its inference API.
+	Shape Shape
 
 	// KeyCheck is the cheapest authenticated call (zero: none).
 	KeyCheck Call
 	// Public is an unauthenticated call proving the hop is reachable when
 	// the job does not hold its key (zero: none).
 	Public Call
+	// Adjust, when set, completes every call built for a hop of this type
+	// from the hop's settings (Azure's api-version query, a region host).
+	Adjust func(in RequestInput, c *Call)
 	// ListsModels: the key check answers an OpenAI-style model list, so
 	// the chain's model can be checked against it.
 	ListsModels bool
@@ -235,7 +275,10 @@ type Spec struct {
 	ReadKey func(body []byte) KeyFacts
 	// BuildCanary builds the inference canary (nil: the OpenAI chat
 	// completion at /chat/completions).
-	BuildCanary func(CanaryInput) Canary
+	BuildCanary func(RequestInput) Call
+	// BuildEmbedding builds the canary for an embedding model (nil: the
+	// OpenAI embeddings call at /embeddings).
+	BuildEmbedding func(RequestInput) Call
 
 	// Rules is the type's own signature table (the 2xx rules, the shared
 	// wording families and the status fallback are added around it).

@@ -1,5 +1,10 @@
 package provider
 
+import (
+	"maps"
+	"strings"
+)
+
 // CanaryPrompt and CanaryMaxTokens keep the inference canary tiny: the
 // limit stays above the minimum some reasoning models accept.
 const (
@@ -7,14 +12,14 @@ const (
 	CanaryMaxTokens = 16
 )
 
-func (in CanaryInput) maxTokens() int {
+func (in RequestInput) maxTokens() int {
 	if in.MaxTokens > 0 {
 		return in.MaxTokens
 	}
 	return CanaryMaxTokens
 }
 
-func messages(in CanaryInput) []map[string]string {
+func messages(in RequestInput) []map[string]string {
 	p := in.Prompt
 	if p == "" {
 		p = CanaryPrompt
@@ -23,16 +28,81 @@ func messages(in CanaryInput) []map[string]string {
 }
 
 // chatCanary is an OpenAI chat completion with model at path.
-func chatCanary(path, model string, in CanaryInput) Canary {
-	return Canary{Call: Call{Method: "POST", Path: path},
+func chatCanary(path, model string, in RequestInput) Call {
+	return Call{Method: "POST", Path: path,
 		Body: map[string]any{"model": model, "max_tokens": in.maxTokens(), "messages": messages(in), "stream": false}}
 }
 
-// Canary returns the spec's inference canary: its own builder, or an OpenAI
-// chat completion at /chat/completions.
-func (s *Spec) Canary(in CanaryInput) Canary {
+// embeddingCanary is an OpenAI embeddings call with model at path.
+func embeddingCanary(path, model string) Call {
+	return Call{Method: "POST", Path: path, Body: map[string]any{"model": model, "input": CanaryPrompt}}
+}
+
+// Canary returns the spec's inference canary for in: its own builder, or
+// an OpenAI chat completion at /chat/completions.
+func (s *Spec) Canary(in RequestInput) Call {
+	c := chatCanary("/chat/completions", in.Model, in)
 	if s.BuildCanary != nil {
-		return s.BuildCanary(in)
+		c = s.BuildCanary(in)
 	}
-	return chatCanary("/chat/completions", in.Model, in)
+	return s.adjust(in, c)
+}
+
+// Embedding returns the spec's canary for an embedding model.
+func (s *Spec) Embedding(in RequestInput) Call {
+	c := embeddingCanary("/embeddings", in.Model)
+	if s.BuildEmbedding != nil {
+		c = s.BuildEmbedding(in)
+	}
+	return s.adjust(in, c)
+}
+
+// KeyCheckCall returns the key check for in (zero when the API has none).
+func (s *Spec) KeyCheckCall(in RequestInput) Call {
+	if s.KeyCheck.Zero() {
+		return Call{}
+	}
+	return s.adjust(in, clone(s.KeyCheck))
+}
+
+// PublicCall returns the unauthenticated reachability call (zero when none).
+func (s *Spec) PublicCall(in RequestInput) Call {
+	if s.Public.Zero() {
+		return Call{}
+	}
+	return s.adjust(in, clone(s.Public))
+}
+
+func (s *Spec) adjust(in RequestInput, c Call) Call {
+	if c.Method == "" {
+		c.Method = "GET"
+	}
+	if s.Adjust != nil {
+		s.Adjust(in, &c)
+	}
+	return c
+}
+
+// clone copies c's maps so an Adjust never writes into the spec.
+func clone(c Call) Call {
+	if c.Query != nil {
+		c.Query = maps.Clone(c.Query)
+	}
+	if c.Header != nil {
+		c.Header = c.Header.Clone()
+	}
+	return c
+}
+
+// URL returns the absolute URL of c on a hop at base.
+func (s *Spec) URL(base string, c Call) string {
+	u := s.Root(base) + c.Path
+	if len(c.Query) > 0 {
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + c.Query.Encode()
+	}
+	return u
 }

@@ -25,6 +25,11 @@ import (
 	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
+// LoopbackNet is where every simulated service listens: callers that run
+// hopcheck against the simulator allow it (trust.ParseAllow) as a user
+// allows a self-hosted gateway.
+const LoopbackNet = "127.0.0.0/8"
+
 // Server is one simulated service listening on a loopback port.
 type Server struct {
 	// URL is the server's root, e.g. http://127.0.0.1:43117.

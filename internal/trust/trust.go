@@ -15,9 +15,12 @@
 package trust
 
 import (
+	"bytes"
 	"net"
 	"net/netip"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // runnerPrefixes are the prefixes of the variables the GitHub Actions runner
@@ -96,4 +99,51 @@ func splitHostPort(s string) (host, port string) {
 		return strings.ToLower(strings.TrimSuffix(h, ".")), p
 	}
 	return strings.ToLower(strings.TrimSuffix(strings.Trim(s, "[]"), ".")), ""
+}
+
+// refRe finds the environment references of LiteLLM (os.environ/NAME), of
+// OpenClaw, shells and .env files (${NAME}, $NAME inside ${…} forms) in a
+// config file's text. Names may contain '-' (the runner's INPUT_GITHUB-TOKEN).
+var refRe = regexp.MustCompile(`os\.environ/([A-Za-z_][A-Za-z0-9_-]*)|\$\{([A-Za-z_][A-Za-z0-9_-]*)(?:[:?=+-][^}]*)?\}`)
+
+// RunnerRef is a reference to a runner variable in a config file.
+type RunnerRef struct {
+	Name      string
+	Line, Col int // 1-based
+}
+
+// RunnerRefs returns every reference to a runner variable in a config
+// file's text, in file order. Lines that are comments (# or //) are skipped.
+// The scan is textual on purpose: it covers every place a file can name a
+// variable, including settings hopcheck does not model, so a file cannot
+// make hopcheck (or a proxy it checks) read a runner token through a key
+// hopcheck does not know about.
+func RunnerRefs(data []byte) []RunnerRef {
+	var out []RunnerRef
+	line := 1
+	for len(data) > 0 {
+		end := bytes.IndexByte(data, '\n')
+		text := data
+		if end >= 0 {
+			text = data[:end]
+		}
+		if t := bytes.TrimSpace(text); !bytes.HasPrefix(t, []byte("#")) && !bytes.HasPrefix(t, []byte("//")) {
+			for _, m := range refRe.FindAllSubmatchIndex(text, -1) {
+				lo, hi := m[2], m[3]
+				if lo < 0 {
+					lo, hi = m[4], m[5]
+				}
+				name := string(text[lo:hi])
+				if RunnerVar(name) {
+					out = append(out, RunnerRef{Name: name, Line: line, Col: utf8.RuneCount(text[:m[0]]) + 1})
+				}
+			}
+		}
+		if end < 0 {
+			break
+		}
+		data = data[end+1:]
+		line++
+	}
+	return out
 }
