@@ -5,6 +5,7 @@ package chain
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -45,28 +46,33 @@ const (
 	TypeReverseProxy     HopType = "reverse-proxy"
 )
 
-// HopTypes lists every accepted hop type, in documentation order.
+// HopTypes lists every accepted hop type, in documentation order. It
+// starts with the types hopcheck.yml has always offered; the provider
+// registry adds the rest (RegisterType) when it initialises.
 var HopTypes = []HopType{TypeOpenRouter, TypeLiteLLM, TypeOpenClaw, TypeOpenAI,
 	TypeAnthropic, TypeOpenAICompatible, TypeReverseProxy}
 
-// Valid reports whether t is a known hop type.
-func (t HopType) Valid() bool {
-	for _, k := range HopTypes {
-		if k == t {
-			return true
-		}
+// typeHeaders are the default auth headers of the registered types and
+// aliases.
+var typeHeaders = map[HopType]Header{}
+
+// RegisterType records a hop type (listed: accepted and documented) or an
+// alias (accepted only) with its default auth header. The provider
+// registry calls it for each entry; the config loader reads it.
+func RegisterType(t HopType, h Header, listed bool) {
+	typeHeaders[t] = h
+	if listed && !slices.Contains(HopTypes, t) {
+		HopTypes = append(HopTypes, t)
 	}
-	return false
 }
 
-// Terminates reports whether a hop of this type checks the credential it
-// receives (and, for proxies, attaches its own upstream). A reverse proxy
-// forwards whatever it gets and terminates nothing.
-func (t HopType) Terminates() bool { return t != TypeReverseProxy }
-
-// IsProxy reports whether the hop forwards to a next hop holding its own
-// upstream credential (LiteLLM, OpenClaw).
-func (t HopType) IsProxy() bool { return t == TypeLiteLLM || t == TypeOpenClaw }
+// Valid reports whether t is a known hop type or alias.
+func (t HopType) Valid() bool {
+	if _, ok := typeHeaders[t]; ok {
+		return true
+	}
+	return slices.Contains(HopTypes, t)
+}
 
 // CanaryNone etc. are the canary modes.
 const (
@@ -83,6 +89,9 @@ type Header struct {
 
 // DefaultHeader returns the auth header a hop type expects by default.
 func DefaultHeader(t HopType) Header {
+	if h, ok := typeHeaders[t]; ok {
+		return h
+	}
 	if t == TypeAnthropic {
 		return Header{Name: "x-api-key"}
 	}
@@ -168,29 +177,6 @@ func (c *Chain) LinkInto(i int) Link {
 		return Link{From: CIHop, To: c.Hops[0].Name}
 	}
 	return Link{From: c.Hops[i-1].Name, To: c.Hops[i].Name}
-}
-
-// Holder returns the index of the hop that attaches the credential for hop
-// i: the closest terminating hop before it, or -1 for the CI job itself.
-// Reverse proxies forward what they receive, so they never hold one.
-func (c *Chain) Holder(i int) int {
-	for j := i - 1; j >= 0; j-- {
-		if c.Hops[j].Type.Terminates() {
-			return j
-		}
-	}
-	return -1
-}
-
-// Target returns the index of the first terminating hop at or after i: the
-// hop whose API a request sent to hop i actually speaks. -1 when none.
-func (c *Chain) Target(i int) int {
-	for j := i; j < len(c.Hops); j++ {
-		if c.Hops[j].Type.Terminates() {
-			return j
-		}
-	}
-	return -1
 }
 
 // Config is a loaded hopcheck.yml.

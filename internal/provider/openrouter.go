@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"regexp"
+	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/classify"
@@ -31,6 +32,7 @@ func init() {
 			PrefixRequired: true,
 			Pattern:        regexp.MustCompile(`^sk-or-v1-[0-9a-f]{64}$`),
 			Shape:          "sk-or-v1- and 64 hex characters",
+			Fake:           "sk-or-v1-" + strings.Repeat("0f", 32),
 		},
 		Auth: Auth{Name: "Authorization", Prefix: "Bearer "},
 		// App attribution (https://openrouter.ai/docs/app-attribution).

@@ -153,6 +153,9 @@ type Keys struct {
 	Shape string
 	// Hint is appended when a required prefix is missing (why it matters).
 	Hint string
+	// Fake is a well-formed key that is not a credential (it fits Prefixes
+	// and Pattern), for the simulator, the tests and the docs.
+	Fake string
 }
 
 // KeyFacts is what a key check's answer says about the key itself.
@@ -394,6 +397,10 @@ func register(s *Spec) {
 	}
 	order = append(order, s)
 	sort.SliceStable(order, func(i, j int) bool { return rank(order[i]) < rank(order[j]) })
+	chain.RegisterType(s.Type, s.Auth, true)
+	for _, a := range aliases(s) {
+		chain.RegisterType(a, s.Auth, false)
+	}
 }
 
 func aliases(s *Spec) []chain.HopType {

@@ -1,0 +1,90 @@
+package checks
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
+	"github.com/hopcheck/hopcheck/internal/sim"
+)
+
+// fakeKey is a well-formed key of s that is not a credential.
+func fakeKey(s *provider.Spec) string {
+	if s.Keys.Fake != "" {
+		return s.Keys.Fake
+	}
+	p := ""
+	if len(s.Keys.Prefixes) > 0 {
+		p = s.Keys.Prefixes[0]
+	}
+	return p + "sim0fake0key0" + strings.Repeat("0", 24)
+}
+
+// TestEveryProviderAgainstTheSimulator runs a direct chain ci → provider for
+// every provider of the registry that can be verified live, against the
+// simulator built from its own spec: a good key passes, a wrong one is
+// credential-rejected, a missing one credential-missing before any request,
+// spent credits credits-exhausted, an unknown model model-unavailable.
+func TestEveryProviderAgainstTheSimulator(t *testing.T) {
+	for _, s := range provider.All() {
+		if s.Role != provider.Provider || s.AnyVendor || s.Verify == provider.StaticOnly {
+			continue
+		}
+		t.Run(string(s.Type), func(t *testing.T) {
+			key := fakeKey(s)
+			basePath := ""
+			if u, err := url.Parse(s.BaseURL); err == nil {
+				basePath = u.Path
+			}
+			p := sim.NewProvider(s.Type, key)
+			p.Models = []string{"sim-model"}
+			srvURL := listen(t, p)
+			yml := func(model string) string {
+				keyLine := "        key_env: SIM_KEY\n"
+				if s.Verify == provider.NoKey {
+					keyLine = ""
+				}
+				return fmt.Sprintf(`version: 1
+chains:
+  - name: direct
+    model: %s
+    hops:
+      - name: p
+        type: %s
+        url: %s%s
+%s`, model, s.Type, srvURL, basePath, keyLine)
+			}
+			vars := map[string]string{"SIM_KEY": key}
+
+			check := func(name string, rep *finding.Report, want finding.Cause) {
+				t.Helper()
+				c := rep.Chains[0]
+				if c.Cause != want {
+					t.Errorf("%s: cause %s, want %s; findings %+v", name, c.Cause, want, c.Findings)
+				}
+				if want != finding.OK && (c.Status != finding.Fail || c.FailingLink == nil || c.FailingLink.To != "p") {
+					t.Errorf("%s: status %s link %v", name, c.Status, c.FailingLink)
+				}
+				if want == finding.OK && c.Status != finding.Pass {
+					t.Errorf("%s: status %s", name, c.Status)
+				}
+			}
+			check("good key", runConfig(t, yml("sim-model"), vars, nil), finding.OK)
+			if s.Verify == provider.NoKey {
+				return
+			}
+			check("wrong key", runConfig(t, yml("sim-model"), map[string]string{"SIM_KEY": strings.Replace(key, "0", "1", 8)}, nil), finding.CredentialRejected)
+			before := len(p.Requests())
+			check("missing key", runConfig(t, yml("sim-model"), nil, nil), finding.CredentialMissing)
+			if n := len(p.Requests()) - before; n != 0 {
+				t.Errorf("missing key: %d requests sent", n)
+			}
+			check("unknown model", runConfig(t, yml("no-such-model"), vars, nil), finding.ModelUnavailable)
+			p.NoCredits = true
+			check("no credits", runConfig(t, yml("sim-model"), vars, nil), finding.CreditsExhausted)
+		})
+	}
+}
