@@ -24,9 +24,8 @@ const Marker = "[REDACTED]"
 // context is matched but neither masked nor kept in the marker.
 //
 // Minimum lengths are below the real ones (so truncated or test keys are
-// caught) but well above what a fingerprint shows (sk-or-v1-ab…f3), and the
-// masked part is always longer than Marker, so redacting strictly shrinks
-// the text.
+// caught) but well above what a fingerprint shows (sk-or-v1-ab…f3). No
+// pattern matches its own Marker, so a second pass finds nothing new.
 //
 // The table is written by hand rather than taken from a secret-scanning
 // library: those (gitleaks, trufflehog) bring hundreds of rules, entropy
@@ -104,6 +103,14 @@ var shapes = compileShapes([]shape{
 	{id: "slack", pattern: bnd + `(?P<keep>xox[abeoprs]-|xapp-)(?P<secret>[A-Za-z0-9-]{20,})`, keywords: []string{"xox", "xapp-"}},
 	// Hugging Face user access tokens: hf_ + 34. https://huggingface.co/docs/hub/security-tokens
 	{id: "huggingface", pattern: bnd + `(?P<keep>hf_)(?P<secret>[A-Za-z0-9]{30,})`, keywords: []string{"hf_"}},
+	// A credential in an Authorization header value an upstream echoes
+	// (RFC 9110 §11.6.2; Bearer RFC 6750, Basic RFC 7617), whatever its
+	// format.
+	// https://datatracker.ietf.org/doc/html/rfc6750#section-2.1
+	{id: "authorization", pattern: `(?P<keep>(?:Bearer|bearer|BEARER|Basic|basic|BASIC)[ \t]{1,4})(?P<secret>[A-Za-z0-9._~+/-]{15,}[A-Za-z0-9_~+/-]=*)`, keywords: []string{"Bearer", "bearer", "BEARER", "Basic", "basic", "BASIC"}},
+	// The password in a URL's user information (scheme://user:password@host).
+	// https://datatracker.ietf.org/doc/html/rfc3986#section-3.2.1
+	{id: "url-password", pattern: `[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s/:@]{0,64}:(?P<secret>[^\s/@\[\]]{6,128})@`, keywords: []string{"://"}},
 	// PEM private keys (RFC 7468): the base64 body up to the END line.
 	// https://datatracker.ietf.org/doc/html/rfc7468#section-10
 	{id: "private-key", pattern: `(?P<keep>-----BEGIN[A-Z ]{0,24} PRIVATE KEY-----)(?P<secret>[A-Za-z0-9+/=\s]{16,}-----END[A-Z ]{0,24} PRIVATE KEY-----)`, keywords: []string{"-----BEGIN"}, span: 1 << 14},
@@ -141,27 +148,31 @@ type hit struct {
 // &#…;, backslash) or base64/hex encoded in a token of its own. Text without
 // such a credential is returned unchanged; Redact(Redact(s)) == Redact(s).
 func Redact(s string) string {
-	// Each round strictly shrinks the text (every masked part is longer
-	// than Marker), so the loop ends; it makes Redact idempotent even when
-	// a redaction exposes a new boundary to another shape.
-	for {
-		out, changed := redactOnce(s)
-		if !changed {
-			return out
+	// Repeating until nothing changes makes Redact idempotent even when a
+	// redaction exposes a new boundary to another shape. No pattern
+	// matches a marker, so the second round normally finds nothing; the
+	// bound only guards against a table mistake.
+	for round := 0; round < maxRedactRounds; round++ {
+		out := redactOnce(s)
+		if out == s {
+			break
 		}
 		s = out
 	}
+	return s
 }
 
-func redactOnce(s string) (string, bool) {
+const maxRedactRounds = 8
+
+func redactOnce(s string) string {
 	if len(s) < minShape {
-		return s, false
+		return s
 	}
 	v := newView(s)
 	hits := findShapes(v.b)
 	hits = append(hits, encodedShapes(v.b, hits)...)
 	if len(hits) == 0 {
-		return s, false
+		return s
 	}
 	hits = mergeHits(hits)
 	runs := make([][2]int, len(hits))
@@ -169,7 +180,7 @@ func redactOnce(s string) (string, bool) {
 		runs[i] = [2]int{h.a, h.b}
 	}
 	k := 0
-	return v.mask(s, runs, func(int, int) string { k++; return hits[k-1].repl }), true
+	return v.mask(s, runs, func(int, int) string { k++; return hits[k-1].repl })
 }
 
 // Search window around each keyword occurrence: lead bytes before it (a
