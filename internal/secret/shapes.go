@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"regexp"
 	"sort"
-	"strings"
 )
 
 // Marker replaces the secret part of a redacted credential. A credential
@@ -37,15 +36,14 @@ type shape struct {
 	pattern  string
 	keywords []string // every match contains one, at most lead bytes from its start
 	span     int      // longest text a match reads from its keyword; 0: defaultSpan
-	re       *regexp.Regexp
-	keep     int // submatch index of "keep", -1 when absent
-	secret   int // submatch index of "secret"
+	// word: the match must not follow a letter or digit (short prefixes
+	// that could end an ordinary word: task-…, desk-…). Checked in code,
+	// not in the pattern, so the pattern keeps its literal prefix.
+	word   bool
+	re     *regexp.Regexp
+	keep   int // submatch index of "keep", -1 when absent
+	secret int // submatch index of "secret"
 }
-
-// bnd is a left boundary: start of text or a byte that cannot be part of
-// a token. Used for short prefixes that could end an ordinary word
-// (task-…, desk-…).
-const bnd = `(?:^|[^A-Za-z0-9])`
 
 var shapes = compileShapes([]shape{
 	// OpenRouter: "sk-or-v1-" + 64 hex.
@@ -63,7 +61,7 @@ var shapes = compileShapes([]shape{
 	// Legacy OpenAI user keys (sk- + 48 alphanumerics) and the providers
 	// that copied the form: DeepSeek, Moonshot, LiteLLM virtual keys.
 	// https://help.openai.com/en/articles/9132008 (legacy user keys)
-	{id: "openai-legacy", pattern: bnd + `(?P<keep>sk-)(?P<secret>[A-Za-z0-9]{20,})`, keywords: []string{"sk-"}},
+	{id: "openai-legacy", pattern: `(?P<keep>sk-)(?P<secret>[A-Za-z0-9]{20,})`, keywords: []string{"sk-"}, word: true},
 	// Stripe secret and restricted keys. https://docs.stripe.com/keys
 	{id: "stripe", pattern: `(?P<keep>[sr]k_(?:live|test)_)(?P<secret>[A-Za-z0-9]{16,})`, keywords: []string{"k_live_", "k_test_"}},
 	// GitHub tokens: ghp_ (classic PAT), gho_ (OAuth), ghu_ (user-to-
@@ -76,7 +74,7 @@ var shapes = compileShapes([]shape{
 	// AWS access key ids: AKIA (long-term), ASIA (temporary, STS), ABIA,
 	// ACCA + 16 upper-case alphanumerics.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
-	{id: "aws-access-key-id", pattern: bnd + `(?P<keep>AKIA|ASIA|ABIA|ACCA)(?P<secret>[A-Z0-9]{16})(?:[^A-Za-z0-9]|$)`, keywords: []string{"AKIA", "ASIA", "ABIA", "ACCA"}, span: 32},
+	{id: "aws-access-key-id", pattern: `(?P<keep>AKIA|ASIA|ABIA|ACCA)(?P<secret>[A-Z0-9]{16})(?:[^A-Za-z0-9]|$)`, keywords: []string{"AKIA", "ASIA", "ABIA", "ACCA"}, span: 32, word: true},
 	// AWS secret access key (40 base64 characters) right after its access
 	// key id (CSV, "id:secret", "id secret", …).
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
@@ -95,14 +93,14 @@ var shapes = compileShapes([]shape{
 	// Google API keys: AIza + 35. https://cloud.google.com/docs/authentication/api-keys
 	{id: "google-api-key", pattern: `(?P<keep>AIza)(?P<secret>[A-Za-z0-9_-]{30,})`, keywords: []string{"AIza"}},
 	// Groq: gsk_ + 52. https://console.groq.com/docs/quickstart and gitleaks rule groq-api-key
-	{id: "groq", pattern: bnd + `(?P<keep>gsk_)(?P<secret>[A-Za-z0-9]{30,})`, keywords: []string{"gsk_"}},
+	{id: "groq", pattern: `(?P<keep>gsk_)(?P<secret>[A-Za-z0-9]{30,})`, keywords: []string{"gsk_"}, word: true},
 	// xAI: xai- + 80. https://docs.x.ai/docs/tutorial and gitleaks rule xai-api-key
-	{id: "xai", pattern: bnd + `(?P<keep>xai-)(?P<secret>[A-Za-z0-9]{30,})`, keywords: []string{"xai-"}},
+	{id: "xai", pattern: `(?P<keep>xai-)(?P<secret>[A-Za-z0-9]{30,})`, keywords: []string{"xai-"}, word: true},
 	// Slack tokens: xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xoxo- and
 	// app-level xapp-. https://api.slack.com/concepts/token-types
-	{id: "slack", pattern: bnd + `(?P<keep>xox[abeoprs]-|xapp-)(?P<secret>[A-Za-z0-9-]{20,})`, keywords: []string{"xox", "xapp-"}},
+	{id: "slack", pattern: `(?P<keep>xox[abeoprs]-|xapp-)(?P<secret>[A-Za-z0-9-]{20,})`, keywords: []string{"xox", "xapp-"}},
 	// Hugging Face user access tokens: hf_ + 34. https://huggingface.co/docs/hub/security-tokens
-	{id: "huggingface", pattern: bnd + `(?P<keep>hf_)(?P<secret>[A-Za-z0-9]{30,})`, keywords: []string{"hf_"}},
+	{id: "huggingface", pattern: `(?P<keep>hf_)(?P<secret>[A-Za-z0-9]{30,})`, keywords: []string{"hf_"}, word: true},
 	// A credential in an Authorization header value an upstream echoes
 	// (RFC 9110 §11.6.2; Bearer RFC 6750, Basic RFC 7617), whatever its
 	// format.
@@ -209,8 +207,10 @@ func findShapes(b []byte) []hit {
 
 // keywordIndex maps the first two bytes of every keyword to the shapes
 // and keywords that start with them, so one pass over the text finds every
-// keyword of every shape.
-var keywordIndex = func() (idx [1 << 16][]kwRef) {
+// keyword of every shape; keywordPairs is the same set as a bitmap, checked
+// first.
+var keywordIndex, keywordPairs = func() (map[uint16][]kwRef, *[1 << 16 / 8]byte) {
+	idx, bits := map[uint16][]kwRef{}, new([1 << 16 / 8]byte)
 	for i := range shapes {
 		for _, kw := range shapes[i].keywords {
 			if len(kw) < 2 {
@@ -218,9 +218,10 @@ var keywordIndex = func() (idx [1 << 16][]kwRef) {
 			}
 			k := uint16(kw[0])<<8 | uint16(kw[1])
 			idx[k] = append(idx[k], kwRef{i, kw})
+			bits[k/8] |= 1 << (k % 8)
 		}
 	}
-	return idx
+	return idx, bits
 }()
 
 type kwRef struct {
@@ -233,8 +234,11 @@ type kwRef struct {
 func keywordWindows(b []byte) [][][2]int {
 	var ws [][][2]int
 	for k := 0; k+1 < len(b); k++ {
-		refs := keywordIndex[uint16(b[k])<<8|uint16(b[k+1])]
-		for _, r := range refs {
+		pair := uint16(b[k])<<8 | uint16(b[k+1])
+		if keywordPairs[pair/8]&(1<<(pair%8)) == 0 {
+			continue
+		}
+		for _, r := range keywordIndex[pair] {
 			if !bytes.HasPrefix(b[k:], []byte(r.kw)) {
 				continue
 			}
@@ -270,11 +274,8 @@ func (sh *shape) find(b []byte, wa, wb int, hits []hit) []hit {
 			start = m[2*sh.keep] + pos
 			repl = string(b[start:sa]) + Marker
 		}
-		// A match that starts the slice with no boundary byte of its own
-		// satisfied "^" only because of the slicing: check the real left
-		// neighbour.
-		if m[0] == 0 && start == pos && pos > 0 && strings.HasPrefix(sh.pattern, bnd) && isAlnum(b[pos-1]) {
-			pos++
+		if at := m[0] + pos; sh.word && at > 0 && isAlnum(b[at-1]) {
+			pos = at + 1
 			continue
 		}
 		// A credential running past the window is masked to its end.
