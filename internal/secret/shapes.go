@@ -129,7 +129,7 @@ func compileShapes(ss []shape) []shape {
 
 // minShape is shorter than the shortest text any shape matches: Redact
 // leaves shorter text alone without scanning it.
-const minShape = 16
+const minShape = 12
 
 // minEncoded is the shortest base64 or hex run that is decoded and searched
 // for shapes (base64 of 18 bytes).
@@ -184,7 +184,7 @@ func redactOnce(s string) string {
 // Search window around each keyword occurrence: lead bytes before it (a
 // boundary byte, the "aws_" before "secret", the "s" before "k_live_") and
 // span bytes after. Regular expressions run only inside these windows, so
-// text without keywords costs a few bytes.Index calls and a body full of
+// text without keywords costs one scan (keywordWindows) and a body full of
 // keywords one linear pass per shape.
 const (
 	lead        = 8

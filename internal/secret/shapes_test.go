@@ -85,6 +85,7 @@ var shapeCases = []struct {
 	}, []string{"Bearer Bearer …", "Bearer token", "Basic auth is not supported", "Bearer sk-or-v1-0e…96"}},
 	{"url-password", map[string]string{
 		"redis://default:" + rep("hunter2", 12) + "@": "redis://default:" + Marker + "@",
+		"x://:hunter2@": "x://:" + Marker + "@",
 	}, []string{"https://user:xxxxx@example.com/", "https://example.com:8443/path", "mailto:x@y.z"}},
 	{"private-key", map[string]string{
 		"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----": "-----BEGIN PRIVATE KEY-----" + Marker,
