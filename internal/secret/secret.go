@@ -290,8 +290,9 @@ func (s *Scrubber) scrubOwn(text string) string {
 	})
 }
 
-// Values returns the registered raw secrets (for masking commands). The
-// caller must not print them anywhere but an ::add-mask:: command.
+// Values returns the registered secrets and their URL and base64 forms
+// (for masking commands). The caller must not print them anywhere but an
+// ::add-mask:: command.
 func (s *Scrubber) Values() []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
