@@ -10,6 +10,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/report"
+	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/sethvargo/go-githubactions"
 )
 
@@ -181,7 +182,7 @@ func title(multi bool, chainName string, f finding.Finding) string {
 		b.WriteString(report.Inert(f.Hop) + ": ")
 	}
 	b.WriteString(report.Inert(string(f.Cause)))
-	return b.String()
+	return secret.Redact(b.String()) // final pass over the joined parts
 }
 
 // message is the finding's message and its fix sentence.
@@ -198,7 +199,9 @@ func message(f finding.Finding) string {
 			m = info.Meaning + " Fix: " + info.Fix
 		}
 	}
-	return m
+	// Final pass over the joined text: the workflow command, the check
+	// run annotation and the summary's overflow list all render from it.
+	return secret.Redact(m)
 }
 
 // annotationPath makes a config path workspace-relative: paths relative to

@@ -112,3 +112,79 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestNoForeignCredentialInAnyOutput publishes, without a Scrubber, a report
+// whose provider text carries credentials hopcheck never held (a proxy's
+// own upstream keys echoed in an error): the render-time pass must keep
+// every one out of stdout, the summary, the outputs and the API payloads.
+func TestNoForeignCredentialInAnyOutput(t *testing.T) {
+	t.Parallel()
+	an := strings.Repeat("Zx9Qw3Er7Ty1Ui5Op2As8Df4Gh6Jk0Lm", 4)
+	creds := map[string]string{
+		"sk-or-v1-":     strings.Repeat("9c1de2f3", 8),
+		"sk-proj-":      an[:100],
+		"sk-ant-api03-": an[:93] + "AA",
+		"ghp_":          an[:36],
+		"github_pat_":   an[:22] + "_" + an[22:81],
+		"AKIA":          "Q7XZ2M4N6P8R0T3V",
+		"eyJ":           "hbGciOiJSUzI1NiJ9.eyJzdWIiOiJydW5uZXIifQ." + an[:86],
+		"AIza":          an[:35],
+	}
+	var parts []string
+	for pre, body := range creds {
+		parts = append(parts, pre+body)
+	}
+	text := "upstream said: " + strings.Join(parts, " ; ")
+	// The link is named after a credential too: it reaches the outputs
+	// (failing-link) and the check run title.
+	r := leakyReport("sk-or-v1-"+strings.Repeat("0", 64), func(s string) string { return s + " " + text })
+	r.Chains[0].FailingLink.To += " ghp_" + creds["ghp_"]
+
+	api := newFakeGitHub(t)
+	api.handle("GET /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, []map[string]any{})
+	})
+	api.handle("POST /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 201, map[string]any{"id": 1})
+	})
+	api.handle("POST /repos/acme/review-bot/check-runs", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 201, map[string]any{"id": 2})
+	})
+	s := newStep(t)
+	var stdout strings.Builder
+	p := &Publisher{Stdout: &stdout, Getenv: s.getenv, APIURL: api.apiURL()}
+	if err := p.Publish(t.Context(), PublishInput{
+		Report: r, Inputs: Inputs{GitHubToken: "ghs_test", CheckRun: true},
+		Event: prEvent(t, "event_pull_request.json"), ReportPath: "hopcheck-report.json",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	surfaces := map[string]string{"stdout": stdout.String(), "summary": s.summaryText(t), "outputs": s.outputText(t)}
+	for _, r := range api.requests() {
+		surfaces[r.Method+" "+r.Path] = string(r.Body)
+	}
+	if !strings.Contains(surfaces["summary"], "upstream said") || !strings.Contains(surfaces["stdout"], "upstream said") {
+		t.Fatal("the provider text did not reach the outputs; the test would prove nothing")
+	}
+	for name, out := range surfaces {
+		for pre, body := range creds {
+			if strings.Contains(out, body[:16]) || strings.Contains(out, body[len(body)-16:]) {
+				t.Errorf("%s: the credential after %q leaked", name, pre)
+			}
+		}
+	}
+	if !strings.Contains(surfaces["stdout"], "sk-or-v1-[REDACTED]") {
+		t.Errorf("annotations should keep the public prefix of a redacted key:\n%s", surfaces["stdout"])
+	}
+}
+
+func TestRedactMarkdownEscapesItsMarker(t *testing.T) {
+	body := "| cell | ghp_" + strings.Repeat("a1B2", 9) + "(https://example.com) |"
+	got := redactMarkdown(body)
+	if got != "| cell | ghp_\\[REDACTED\\](https://example.com) |" {
+		t.Errorf("redactMarkdown = %q", got)
+	}
+	if redactMarkdown(got) != got {
+		t.Errorf("not idempotent: %q", redactMarkdown(got))
+	}
+}

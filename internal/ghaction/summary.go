@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
 // Size limits of GitHub's Markdown surfaces, with room for the truncation
@@ -150,7 +151,23 @@ func renderMarkdown(r *finding.Report, status string, creds []finding.Credential
 	if o.reportPath != "" {
 		note += " The full report is in " + md(o.reportPath) + "."
 	}
-	return truncateMarkdown(b.String(), o.limit, note+"\n")
+	return truncateMarkdown(redactMarkdown(b.String()), o.limit, note+"\n")
+}
+
+// escapedMarker is secret.Marker as md renders it.
+var escapedMarker = mdReplacer.Replace(secret.Marker)
+
+// redactMarkdown is the final pass over a rendered summary, comment or
+// check-run body: credential shapes are redacted once more over the whole
+// text (every cell already went through md, hence report.Inert). A marker
+// this pass adds is escaped like md would, so it cannot become a link.
+func redactMarkdown(s string) string {
+	out := secret.Redact(s)
+	if out == s {
+		return s
+	}
+	out = strings.ReplaceAll(out, escapedMarker, secret.Marker)
+	return strings.ReplaceAll(out, secret.Marker, escapedMarker)
 }
 
 // failures returns the findings worth a fix line (notice and above).

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
 // Inert returns s made safe to print on a terminal or in a CI log, for text
@@ -20,6 +22,10 @@ import (
 //   - is a single line: every run of white space (CR, LF, tabs, Unicode
 //     line and paragraph separators, other spaces) becomes one ASCII space,
 //     and both ends are trimmed;
+//   - carries no credential of a known shape (secret.Redact: the provider
+//     prefix stays, the rest becomes [REDACTED]), also when it was escaped
+//     or encoded; this runs after format characters are dropped, so a
+//     zero-width space cannot split a key past it;
 //   - cannot be read by the GitHub Actions runner as a workflow command: the
 //     legacy form `##[` (matched anywhere in a line) becomes `# #[`, and a
 //     leading `::` (the current form, matched after leading blanks) becomes
@@ -60,7 +66,7 @@ func Inert(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	out := b.String()
+	out := secret.Redact(b.String())
 	if strings.Contains(out, "##[") {
 		out = strings.ReplaceAll(out, "##[", "# #[")
 	}

@@ -5,7 +5,8 @@
 // other consumers and reuse Inert for text that came from outside.
 //
 // Reporters never change the report they are given: they render a
-// sanitized copy in which every string has passed through Inert.
+// sanitized copy in which every string has passed through Inert, and
+// redact credential shapes once more over what they write (final).
 package report
 
 import (
@@ -14,10 +15,19 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
 // errNilReport is returned by every reporter given a nil report.
 var errNilReport = errors.New("report: nil report")
+
+// final is the last pass over a rendered report before it is written:
+// every credential shape is redacted once more over the whole output, so a
+// field that did not go through Inert cannot carry one either. The
+// markers it writes are plain text in JSON, XML and the terminal.
+func final(b []byte) []byte {
+	return []byte(secret.Redact(string(b)))
+}
 
 // sanitize returns a deep copy of r in which every free-text string is
 // inert, timings are rounded to microseconds, nil lists that the JSON form

@@ -1,11 +1,14 @@
 // Package secret keeps credentials out of every output. Fingerprint gives
-// the only printable form of a credential; Scrubber removes known
-// credentials (and their common encodings) from text at the point an error
-// or excerpt is created.
+// the only printable form of a credential; Scrubber removes the job's own
+// credentials (and their encodings) from text at the point an error or
+// excerpt is created; Redact removes every credential of a known shape,
+// whoever it belongs to, and runs again in every reporter.
 package secret
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"net/url"
 	"sort"
 	"strings"
@@ -64,13 +67,36 @@ func itoa(n int) string {
 // values (e.g. "1") would scrub ordinary text.
 const minSecret = 6
 
-// Scrubber replaces registered secrets and their encodings with their
-// fingerprints. It is safe for concurrent use. The zero value is usable.
+// Window lengths: a run of text is a leak when it shares partialWindow
+// bytes with a secret, or the base64 (b64Window characters) or hex
+// (hexWindow digits) encoding of partialWindow bytes of one.
+const (
+	partialWindow = 12
+	b64Window     = 16
+	hexWindow     = 24
+	// minNeedle bounds the encoded needles of a secret shorter than
+	// partialWindow: shorter ones would match ordinary text.
+	minNeedle = 8
+)
+
+// Scrubber replaces registered secrets, their pieces and their encodings
+// with fingerprints or Marker, then redacts every credential shape (see
+// Redact). It is safe for concurrent use. The zero value is usable; a nil
+// *Scrubber only redacts shapes.
 type Scrubber struct {
 	mu      sync.RWMutex
-	secrets map[string]string   // needle → replacement
-	needles []string            // sorted longest first
-	windows map[string]struct{} // every partialWindow-byte substring of every secret
+	secrets map[string]string   // plain value → fingerprint
+	masks   map[string]struct{} // values and encodings for ::add-mask::
+	plain   *windowSet          // every partialWindow-byte substring of every secret
+	b64     *windowSet          // every b64Window-character substring of their base64
+	hex     *windowSet          // every hexWindow-digit substring of their hex, any case
+	needles []needle            // whole encodings of secrets shorter than partialWindow
+}
+
+type needle struct {
+	s     string
+	lower bool // search the lower-cased view (hex)
+	b64   bool // extend a hit over the whole base64 token
 }
 
 // Add registers credential values. Empty or very short values are ignored.
@@ -78,121 +104,200 @@ func (s *Scrubber) Add(values ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.secrets == nil {
-		s.secrets = map[string]string{}
+		s.secrets, s.masks = map[string]string{}, map[string]struct{}{}
+		s.plain, s.b64, s.hex = newWindowSet(partialWindow, false), newWindowSet(b64Window, false), newWindowSet(hexWindow, true)
 	}
 	for _, v := range values {
 		for _, t := range []string{v, strings.TrimSpace(v), strings.Trim(strings.TrimSpace(v), `"'`)} {
 			if len(t) < minSecret {
 				continue
 			}
+			if _, ok := s.secrets[t]; ok {
+				continue
+			}
 			fp := Fingerprint(t)
-			if s.windows == nil {
-				s.windows = map[string]struct{}{}
-			}
-			for i := 0; i+partialWindow <= len(t); i++ {
-				s.windows[t[i:i+partialWindow]] = struct{}{}
-			}
-			for _, n := range variants(t) {
-				if len(n) >= minSecret {
-					s.secrets[n] = fp
+			s.secrets[t] = fp
+			for _, m := range maskVariants(t) {
+				if len(m) >= minSecret {
+					s.masks[m] = struct{}{}
 				}
+			}
+			s.addForms(t)
+			// A value with escape introducers (a password with % or \)
+			// is itself decoded when it appears in text: search for the
+			// decoded form too.
+			if d := string(newView(t).b); d != t && len(d) >= minSecret {
+				s.secrets[d] = fp
+				s.addForms(d)
 			}
 		}
 	}
-	s.needles = s.needles[:0]
-	for n := range s.secrets {
-		s.needles = append(s.needles, n)
-	}
-	sort.Slice(s.needles, func(i, j int) bool { return len(s.needles[i]) > len(s.needles[j]) })
 }
 
-// variants lists the encodings under which a secret can come back in a body
-// or an error: plain, URL-encoded, base64 (std and URL alphabets, with and
-// without padding), the base64 of "user:secret" style basic auth is covered
-// by the secret's own base64 only when aligned, so the basic form ":secret"
-// is added too.
-func variants(v string) []string {
-	out := []string{v, url.QueryEscape(v), url.PathEscape(v)}
-	for _, in := range []string{v, ":" + v} {
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-			e := enc.EncodeToString([]byte(in))
-			// Drop the first/last 4 chars that depend on neighbouring
-			// bytes; the middle is stable wherever the secret sits.
-			out = append(out, e)
-			if len(e) > 16 {
-				out = append(out, e[4:len(e)-4])
-			}
+// addForms indexes t: windows for values of partialWindow bytes or more,
+// whole needles for shorter ones.
+func (s *Scrubber) addForms(t string) {
+	if !s.plain.add(t) {
+		s.needles = append(s.needles, needle{s: t})
+	}
+	if h := hex.EncodeToString([]byte(t)); !s.hex.add(h) {
+		s.needles = append(s.needles, needle{s: h, lower: true})
+	}
+	for _, m := range b64Middles(t) {
+		if !s.b64.add(m) && len(m) >= minNeedle {
+			s.needles = append(s.needles, needle{s: m, b64: true})
+		}
+	}
+}
+
+// b64Middles returns, for each of the three alignments a value can have
+// inside a longer base64 string, the characters that depend on the value's
+// bytes alone (the ones at either end also encode neighbouring bytes), in
+// the standard and the URL alphabet. Padding never falls inside them.
+func b64Middles(t string) []string {
+	var out []string
+	for k := 0; k < 3; k++ {
+		buf := make([]byte, k+len(t))
+		copy(buf[k:], t)
+		enc := base64.StdEncoding.EncodeToString(buf)
+		first := (8*k + 5) / 6       // first character whose 6 bits are all the value's
+		last := 8 * (k + len(t)) / 6 // characters before this are complete
+		if last <= first {
+			continue
+		}
+		m := enc[first:last]
+		out = append(out, m)
+		if u := strings.NewReplacer("+", "-", "/", "_").Replace(m); u != m {
+			out = append(out, u)
 		}
 	}
 	return out
 }
 
-// Scrub returns text with every registered secret replaced. It also removes
-// any run of 12 or more characters shared with a secret (partial echoes such
-// as "Received API Key = sk-or-v1-0e6f44a47a05…").
+// maskVariants lists the forms given to ::add-mask:: (the runner masks
+// exact strings in the log): plain, URL-encoded and base64.
+func maskVariants(v string) []string {
+	out := []string{v, url.QueryEscape(v), url.PathEscape(v)}
+	for _, in := range []string{v, ":" + v} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			out = append(out, enc.EncodeToString([]byte(in)))
+		}
+	}
+	return out
+}
+
+// Scrub returns text with every registered secret replaced by its
+// fingerprint and every other run that shares partialWindow bytes with a
+// secret (a partial echo such as "Received API Key = sk-or-v1-0e6f44a47a05…")
+// replaced by Marker. Secrets are found after decoding \u, %HH, &#…; and
+// backslash escapes (in any mix, see view), and in base64 (any alignment,
+// either alphabet, padded or not) and hex (either case); an encoded hit masks
+// its whole token. Then every credential shape is redacted (Redact), so
+// credentials the job never held are removed too.
 func (s *Scrubber) Scrub(text string) string {
 	if s == nil || text == "" {
-		return text
+		return Redact(text)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, n := range s.needles {
-		if strings.Contains(text, n) {
-			text = strings.ReplaceAll(text, n, s.secrets[n])
-		}
+	if len(s.secrets) > 0 {
+		text = s.scrubOwn(text)
 	}
-	return s.scrubPartial(text)
+	return Redact(text)
 }
 
-// partialWindow is the length of a shared substring treated as a leak.
-const partialWindow = 12
+// Cover kinds: which search marked a byte of the view.
+const (
+	coverPlain = 1 << iota
+	coverEnc
+)
 
-// scrubPartial masks every run of text that shares partialWindow or more
-// consecutive bytes with a registered secret. It is written by hand because
-// no library does substring-of-secret redaction. One pass over text with a
-// set of all the secrets' windows: O(len(text)) map lookups, however many
-// and however long the secrets are.
-func (s *Scrubber) scrubPartial(text string) string {
-	if len(s.windows) == 0 || len(text) < partialWindow {
-		return text
+// scrubOwn masks the registered secrets. It is written by hand because no
+// library does substring-of-secret redaction across encodings. One pass
+// over the decoded view per window set (see windowSet): linear in the text,
+// however many and however long the secrets are.
+func (s *Scrubber) scrubOwn(text string) string {
+	v := newView(text)
+	b := v.b
+	var cover []byte
+	mark := func(a, n int, kind byte) {
+		if cover == nil {
+			cover = make([]byte, len(b))
+		}
+		for k := a; k < a+n; k++ {
+			cover[k] |= kind
+		}
 	}
-	var cover []bool // bytes of text that belong to some secret's window
-	for i := 0; i+partialWindow <= len(text); i++ {
-		if _, ok := s.windows[text[i:i+partialWindow]]; ok {
-			if cover == nil {
-				cover = make([]bool, len(text))
+	s.plain.scan(b, func(i int) { mark(i, partialWindow, coverPlain) })
+	s.b64.scan(b, func(i int) { mark(i, b64Window, coverEnc) })
+	s.hex.scan(b, func(i int) { mark(i, hexWindow, coverEnc) })
+	var lower []byte
+	if len(s.needles) > 0 {
+		lower = bytes.ToLower(b)
+	}
+	for _, n := range s.needles {
+		hay := b
+		if n.lower {
+			hay = lower
+		}
+		kind := byte(coverPlain)
+		if n.lower || n.b64 {
+			kind = coverEnc
+		}
+		for off := 0; ; {
+			k := bytes.Index(hay[off:], []byte(n.s))
+			if k < 0 {
+				break
 			}
-			for k := i; k < i+partialWindow; k++ {
-				cover[k] = true
-			}
+			mark(off+k, len(n.s), kind)
+			off += k + 1
 		}
 	}
 	if cover == nil {
 		return text
 	}
-	var b strings.Builder
-	b.Grow(len(text))
-	for i := 0; i < len(text); {
-		if !cover[i] {
-			b.WriteByte(text[i])
+	var runs [][2]int
+	for i := 0; i < len(b); {
+		if cover[i] == 0 {
 			i++
 			continue
 		}
-		for i < len(text) && cover[i] {
-			i++
+		j, enc := i, false
+		for j < len(b) && cover[j] != 0 {
+			enc = enc || cover[j]&coverEnc != 0
+			j++
 		}
-		b.WriteString("[REDACTED]")
+		if enc { // an encoded secret: mask its whole token
+			for i > 0 && isB64(b[i-1]) {
+				i--
+			}
+			for j < len(b) && (isB64(b[j]) || b[j] == '=') {
+				j++
+			}
+			if len(runs) > 0 && i < runs[len(runs)-1][1] {
+				i = runs[len(runs)-1][0]
+				runs = runs[:len(runs)-1]
+			}
+		}
+		runs = append(runs, [2]int{i, j})
+		i = j
 	}
-	return b.String()
+	return v.mask(text, runs, func(a, c int) string {
+		if fp, ok := s.secrets[string(b[a:c])]; ok {
+			return fp
+		}
+		return Marker
+	})
 }
 
-// Values returns the registered raw secrets (for masking commands). The
-// caller must not print them anywhere but an ::add-mask:: command.
+// Values returns the registered secrets and their URL and base64 forms
+// (for masking commands). The caller must not print them anywhere but an
+// ::add-mask:: command.
 func (s *Scrubber) Values() []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]string, 0, len(s.secrets))
-	for n := range s.secrets {
+	out := make([]string, 0, len(s.masks))
+	for n := range s.masks {
 		out = append(out, n)
 	}
 	sort.Strings(out)
