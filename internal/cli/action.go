@@ -55,7 +55,7 @@ func runAction(ctx context.Context, env Env) int {
 		rep := configErrorReport(err, dir)
 		printConfigError(env.Stdout, relErr(err, dir))
 		if perr := pub.Publish(ctx, ghaction.PublishInput{Report: rep, Inputs: in, Event: ev}); perr != nil {
-			fmt.Fprintf(env.Stderr, "hopcheck: %v\n", perr)
+			fmt.Fprintf(env.Stderr, "hopcheck: %s\n", secret.Redact(perr.Error()))
 		}
 		return ExitUsage
 	}

@@ -293,13 +293,15 @@ func loadConfig(dir, flagPath string) (*chain.Config, error) {
 }
 
 // printConfigError prints one compiler-style line per problem.
+// Config errors quote values from the file, so every line is redacted for
+// credential shapes first.
 func printConfigError(w io.Writer, err error) {
 	if errors.Is(err, chain.ErrNoConfig) {
-		fmt.Fprintf(w, "hopcheck: %v\n  fix: create .github/hopcheck.yml (see README) or pass --config FILE\n", err)
+		fmt.Fprintf(w, "hopcheck: %s\n  fix: create .github/hopcheck.yml (see README) or pass --config FILE\n", secret.Redact(err.Error()))
 		return
 	}
 	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
-		fmt.Fprintf(w, "hopcheck: %s\n", line)
+		fmt.Fprintf(w, "hopcheck: %s\n", secret.Redact(line))
 	}
 }
 

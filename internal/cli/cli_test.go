@@ -387,3 +387,21 @@ chains:
 		})
 	}
 }
+
+// A config error quotes the offending value; a credential written there is
+// redacted before it is printed.
+func TestConfigErrorsAreRedacted(t *testing.T) {
+	dir := t.TempDir()
+	tok := "ghp_" + strings.Repeat("A1b2", 9)
+	yml := "version: 1\nchains:\n  - name: bot\n    model: m\n    hops:\n      - name: gw\n        type: litellm\n        url: http://127.0.0.1:4000\n        key_env: \"" + tok + "-x\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "hopcheck.yml"), []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, nil, "check")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "hopcheck.yml:9") {
+		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, tok[:16]) {
+		t.Errorf("the token was printed:\n%s", r.stderr)
+	}
+}
