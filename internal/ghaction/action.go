@@ -45,6 +45,12 @@ var (
 const (
 	DefaultFailOn       = "error"
 	DefaultForkBehavior = "neutral"
+	// DefaultDeadline bounds the live checks of an action run, so a config
+	// with many slow or unreachable hops cannot hold a runner for hours.
+	DefaultDeadline = "2m"
+	// MaxDeadline is the largest deadline input accepted (the CLI's
+	// --deadline has the same cap).
+	MaxDeadline = 30 * time.Minute
 )
 
 // Inputs are the action's inputs (action.yml), read from INPUT_* variables.
@@ -68,6 +74,13 @@ type Inputs struct {
 	Comment *bool
 	// CheckRun enables the extra check run (default false).
 	CheckRun bool
+	// Deadline caps the whole live phase (default DefaultDeadline).
+	Deadline time.Duration
+	// TrustForkConfigs lets a run that has secrets but checks a fork's
+	// pull request (pull_request_target, workflow_run) send them to the
+	// hosts the fork's files name. It can only be set in the workflow, an
+	// input, never by a file of the repository. Default false.
+	TrustForkConfigs bool
 }
 
 // Input names as declared in action.yml. The runner passes them as
@@ -82,6 +95,8 @@ const (
 	InputCheckRun         = "check-run"
 	InputForkBehavior     = "fork-behavior"
 	InputWorkingDirectory = "working-directory"
+	InputDeadline         = "deadline"
+	InputTrustForkConfigs = "trust-fork-configs"
 )
 
 // ReadInputs reads the action inputs through go-githubactions with the
@@ -118,6 +133,25 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 			errs = append(errs, err)
 		}
 	}
+	deadline := a.GetInput(InputDeadline)
+	if deadline == "" {
+		deadline = DefaultDeadline
+	}
+	if d, err := parseDuration(InputDeadline, deadline); err != nil {
+		errs = append(errs, err)
+	} else if d > MaxDeadline {
+		errs = append(errs, fmt.Errorf("input %q must be at most %s (got %s)", InputDeadline, MaxDeadline, shown(deadline)))
+	} else {
+		in.Deadline = d
+	}
+	if v := a.GetInput(InputTrustForkConfigs); v != "" {
+		b, err := parseBool(InputTrustForkConfigs, v)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			in.TrustForkConfigs = b
+		}
+	}
 	if v := a.GetInput(InputComment); v != "" {
 		b, err := parseBool(InputComment, v)
 		if err != nil {
@@ -139,7 +173,11 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 
 // ParseTimeout parses the timeout input: a Go duration ("20s", "1m30s") or
 // a whole number of seconds ("20"). It must be positive.
-func ParseTimeout(v string) (time.Duration, error) {
+func ParseTimeout(v string) (time.Duration, error) { return parseDuration(InputTimeout, v) }
+
+// parseDuration parses a duration input: a Go duration or a whole number
+// of seconds, positive.
+func parseDuration(name, v string) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		if secs, serr := strconv.Atoi(v); serr == nil {
@@ -147,7 +185,7 @@ func ParseTimeout(v string) (time.Duration, error) {
 		}
 	}
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("input %q must be a positive duration such as 20s or 1m, or a number of seconds (got %s)", InputTimeout, shown(v))
+		return 0, fmt.Errorf("input %q must be a positive duration such as 20s or 1m, or a number of seconds (got %s)", name, shown(v))
 	}
 	return d, nil
 }
