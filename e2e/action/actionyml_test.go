@@ -35,6 +35,8 @@ func TestActionYAML(t *testing.T) {
 		ghaction.InputCheckRun:         "false",
 		ghaction.InputForkBehavior:     ghaction.DefaultForkBehavior,
 		ghaction.InputWorkingDirectory: "",
+		ghaction.InputTrustForkConfigs: "false",
+		ghaction.InputDeadline:         ghaction.DefaultDeadline,
 	}
 	got := map[string]string{}
 	kebab := regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

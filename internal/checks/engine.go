@@ -464,7 +464,7 @@ func (r *run) evaluate() finding.ChainResult {
 			}
 		}
 		if r.neutral && hr.Status == finding.Skipped {
-			hr.Status = finding.Neutral
+			hr.Status, hr.Cause = finding.Neutral, finding.SecretsUnavailable
 		}
 		cr.Hops = append(cr.Hops, hr)
 	}
