@@ -143,7 +143,7 @@ func TestActionItem08DeadlineBoundsRun(t *testing.T) {
 	if res.code != 1 {
 		t.Errorf("exit code %d, want 1 (nothing could be verified)", res.code)
 	}
-	if !strings.Contains(res.stdout, "deadline") {
+	if !strings.Contains(res.stdout, "`deadline` input") {
 		t.Errorf("no message names the `deadline` input:\n%s", res.stdout)
 	}
 	chains := actChains(t, res.report)
@@ -349,15 +349,15 @@ func TestActionItem11CanaryNeverDoubleBilled(t *testing.T) {
 			t.Fatalf("no timeout finding: %v", rep)
 		}
 		for _, m := range msgs {
-			if longest(m) < 1500*time.Millisecond {
-				t.Errorf("after %d attempts of 1 s the timeout message states at most %s: %q", gets, longest(m), m)
+			if actLongestDuration(m) < 1500*time.Millisecond {
+				t.Errorf("after %d attempts of 1 s the timeout message states at most %s: %q", gets, actLongestDuration(m), m)
 			}
 		}
 	})
 }
 
-// longest returns the longest duration written in s (Go duration syntax).
-func longest(s string) time.Duration {
+// actLongestDuration returns the longest duration written in s (Go duration syntax).
+func actLongestDuration(s string) time.Duration {
 	var best time.Duration
 	for _, m := range regexp.MustCompile(`\b\d+(?:\.\d+)?(?:ms|s|m)\b`).FindAllString(s, -1) {
 		if d, err := time.ParseDuration(m); err == nil && d > best {
