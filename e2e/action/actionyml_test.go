@@ -36,6 +36,8 @@ func TestActionYAML(t *testing.T) {
 		ghaction.InputForkBehavior:     ghaction.DefaultForkBehavior,
 		ghaction.InputWorkingDirectory: "",
 		ghaction.InputAllowHosts:       "",
+		ghaction.InputTrustForkConfigs: "false",
+		ghaction.InputDeadline:         ghaction.DefaultDeadline,
 	}
 	got := map[string]string{}
 	kebab := regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

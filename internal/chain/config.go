@@ -27,6 +27,12 @@ const (
 	MaxTimeout     = 10 * time.Minute
 	DefaultCanary  = CanaryInference
 
+	// MaxChains caps the chains of one run, in every mode (hopcheck.yml
+	// and discovery alike): each chain costs requests and, with an
+	// inference canary, a billed completion, and the run must end in
+	// bounded time.
+	MaxChains = 64
+
 	// maxTokens bounds the YAML token count before parsing: the YAML parser
 	// is quadratic on some shapes (deep "- - -" nesting, huge mappings,
 	// many documents), and a real hopcheck.yml has a few hundred tokens.
@@ -569,6 +575,12 @@ func (d *decoder) config(body ast.Node) *Config {
 	}
 	seen := map[string]Pos{}
 	for i, n := range seq.Values {
+		if i == MaxChains {
+			d.add(d.src.nodePos(n), fmt.Sprintf("%s/%d", e.ptr, i),
+				fmt.Sprintf("keep at most %d chains in one file: remove unused ones, or split them into several files checked by separate steps (--config / the config input)", MaxChains),
+				"too many chains: %d, hopcheck checks at most %d per run (this is chain %d)", len(seq.Values), MaxChains, i+1)
+			break
+		}
 		c := d.chain(n, fmt.Sprintf("%s/%d", e.ptr, i), i, cfg)
 		if c == nil {
 			continue

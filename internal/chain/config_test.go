@@ -3,6 +3,7 @@ package chain
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -555,4 +556,38 @@ func TestFind(t *testing.T) {
 			t.Error("want an error for a directory")
 		}
 	})
+}
+
+// TestChainCap: MaxChains chains load; one more is a configuration error at
+// the line of the first chain over the cap, naming the cap.
+func TestChainCap(t *testing.T) {
+	build := func(n int) (string, int) {
+		var b strings.Builder
+		b.WriteString("version: 1\nchains:\n")
+		line := 3
+		first := 0
+		for i := range n {
+			if i == MaxChains {
+				first = line
+			}
+			fmt.Fprintf(&b, "  - name: c%d\n    model: m\n    hops:\n      - {name: or, type: openrouter, url: https://openrouter.ai/api/v1, key_env: OPENROUTER_API_KEY}\n", i)
+			line += 4
+		}
+		return b.String(), first
+	}
+	src, _ := build(MaxChains)
+	cfg, err := Parse("cap.yml", []byte(src))
+	if err != nil || len(cfg.Chains) != MaxChains {
+		t.Fatalf("%d chains: err %v", MaxChains, err)
+	}
+	src, line := build(MaxChains + 3)
+	_, err = Parse("cap.yml", []byte(src))
+	var ces *ConfigErrors
+	if !errors.As(err, &ces) || len(ces.Errors) != 1 {
+		t.Fatalf("%d chains: err %v, want one config error", MaxChains+3, err)
+	}
+	e := ces.Errors[0]
+	if e.Pos.Line != line || !strings.Contains(e.Msg, fmt.Sprintf("at most %d", MaxChains)) || e.Fix == "" {
+		t.Errorf("error %s:%d %q (fix %q), want line %d naming the cap of %d", e.Pos.File, e.Pos.Line, e.Msg, e.Fix, line, MaxChains)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -42,8 +43,14 @@ type Options struct {
 	Canary string
 	// Timeout overrides every chain's per-request timeout when > 0.
 	Timeout time.Duration
-	// ForkPR: the run is a pull request from a fork; secrets are withheld.
+	// ForkPR: the run checks a pull request from a fork, whose files the
+	// fork's author wrote. No credential is sent on any request: every
+	// chain is neutral (secrets-unavailable), its live checks skipped, its
+	// static checks run; one run-level notice says why.
 	ForkPR bool
+	// DeadlineName names the setting that raises Deadline, for messages
+	// (default "--deadline").
+	DeadlineName string
 	// Now is the clock (for key expiry); default time.Now.
 	Now func() time.Time
 	// StaticOnly skips every live request.
@@ -126,6 +133,9 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 		execute(ctx, jobs, o)
 	}
 	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File}
+	if o.ForkPR {
+		rep.Findings = append(rep.Findings, forkNotice(len(runs)))
+	}
 	for _, r := range runs {
 		rep.Chains = append(rep.Chains, r.evaluate())
 	}
@@ -154,7 +164,6 @@ func newRun(c *chain.Chain, o Options) *run {
 	r := &run{c: c, creds: make([]credState, n), staticFail: make([]bool, n),
 		direct: make([]*probe.Result, n), public: make([]*probe.Result, n), via: make([]*probe.Result, n), now: o.Now(),
 		allow: o.Allow, refused: map[string]bool{}}
-	missing := []string{}
 	for i, h := range c.Hops {
 		if h.KeyEnv == "" {
 			if h.KeyValue != "" {
@@ -168,18 +177,11 @@ func newRun(c *chain.Chain, o Options) *run {
 		v, _ := o.lookup(h.KeyEnv)
 		o.Scrubber.Add(v)
 		r.creds[i] = credState{env: h.KeyEnv, value: v, set: v != "", companions: companions(spec(h), o)}
-		if v == "" {
-			missing = append(missing, h.KeyEnv)
-		}
 	}
-	if o.ForkPR && len(missing) > 0 {
-		r.neutral = true
-		f := finding.Finding{Check: "fork.secrets", Chain: c.Name, Cause: finding.SecretsUnavailable, Severity: finding.SevNotice,
-			Message: fmt.Sprintf("This run is a pull request from a fork, so GitHub withholds secrets (%s are empty); live checks of chain %q were skipped.", strings.Join(missing, ", "), c.Name),
-			Fix:     "Nothing to fix in this pull request: the check runs with secrets on the base repository's branches."}
-		f.At(c.Pos)
-		r.findings = append(r.findings, f)
-	}
+	// A fork's files decide where requests go, so no request is sent at
+	// all (not even unauthenticated ones, which would let the fork probe
+	// the runner's network), whether or not the variables are set.
+	r.neutral = o.ForkPR
 	for i, h := range c.Hops {
 		api := r.api(i)
 		if msg, fatal := endpointProblem(h, api); msg != "" {
@@ -378,6 +380,13 @@ func (r *run) allowed(k, dest int, rawURL string) bool {
 	return false
 }
 
+// forkNotice is the one notice of a run that checks a fork's pull request.
+func forkNotice(chains int) finding.Finding {
+	return finding.Finding{Check: "fork.secrets", Cause: finding.SecretsUnavailable, Severity: finding.SevNotice,
+		Message: fmt.Sprintf("This run checks a pull request from a fork, so hopcheck sent no credential and skipped the live checks of all %d chain(s); the static checks ran.", chains),
+		Fix:     "Nothing to fix in this pull request: the live checks run where the workflow has its secrets and its own files (pushes and same-repository pull requests)."}
+}
+
 // outcome is a probe result reduced to a cause.
 type outcome struct {
 	cause   finding.Cause
@@ -536,7 +545,7 @@ func (r *run) evaluate() finding.ChainResult {
 			}
 		}
 		if r.neutral && hr.Status == finding.Skipped {
-			hr.Status = finding.Neutral
+			hr.Status, hr.Cause = finding.Neutral, finding.SecretsUnavailable
 		}
 		cr.Hops = append(cr.Hops, hr)
 	}
@@ -723,10 +732,17 @@ func execute(ctx context.Context, jobs []job, o Options) {
 	// starting them first keeps the critical path short when the bound
 	// makes requests queue.
 	sort.SliceStable(groups, func(a, b int) bool { return groups[a].cost > groups[b].cost })
+	name, queuedFix := o.DeadlineName, o.DeadlineName
+	if name == "" {
+		name, queuedFix = "--deadline", "--deadline or --concurrency"
+	}
+	var cut func() bool // the overall deadline (not the caller) ended the phase
 	if o.Deadline > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Deadline)
+		parent := ctx
+		dctx, cancel := context.WithTimeout(parent, o.Deadline)
 		defer cancel()
+		cut = func() bool { return errors.Is(dctx.Err(), context.DeadlineExceeded) && parent.Err() == nil }
+		ctx = dctx
 	}
 	eg, gctx := errgroup.WithContext(ctx)
 	eg.SetLimit(o.Concurrency)
@@ -734,12 +750,20 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		eg.Go(func() error {
 			var res probe.Result
 			if err := gctx.Err(); err != nil {
-				res = probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued",
-					Message: "not sent: the overall deadline passed before a slot was free (raise --deadline or --concurrency)"}}
+				msg := "not sent: the run was cancelled before a slot was free"
+				if cut != nil && cut() {
+					msg = fmt.Sprintf("not sent: the overall deadline of %s passed before a slot was free (raise %s)", o.Deadline, queuedFix)
+				}
+				res = probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued", Message: msg}}
 			} else {
 				rctx, cancel := context.WithTimeout(gctx, g.req.Timeout+time.Second)
 				res = o.Client.Do(rctx, g.req)
 				cancel()
+				if e := res.Err; e != nil && e.Cause == finding.Timeout && cut != nil && cut() {
+					cp := *e
+					cp.Message = fmt.Sprintf("%s; the overall deadline of %s ended the live checks (raise %s)", e.Message, o.Deadline, name)
+					res.Err = &cp
+				}
 			}
 			for _, into := range g.intos {
 				r := res

@@ -3,8 +3,10 @@ package checks
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -235,24 +237,51 @@ func TestEndpointProblems(t *testing.T) {
 	}
 }
 
+// TestForkPRIsNeutral: on a fork's pull request no request is sent even
+// though every variable is set (the fork's files choose the URLs); every
+// chain is neutral with secrets-unavailable and one run-level notice says
+// why. Static errors still fail their chain.
 func TestForkPRIsNeutral(t *testing.T) {
 	env, err := sim.Start("healthy")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	rep := runConfig(t, string(env.Config), map[string]string{}, func(o *Options) { o.ForkPR = true })
-	c := rep.Chains[0]
-	if rep.Status != finding.Neutral || c.Cause != finding.SecretsUnavailable || c.FailingLink != nil {
-		t.Fatalf("status %s cause %s link %v", rep.Status, c.Cause, c.FailingLink)
+	if len(env.Vars) == 0 {
+		t.Fatal("the scenario sets no variables: the test needs keys the job holds")
 	}
-	for _, f := range c.Findings {
-		if f.Severity == finding.SevError {
-			t.Errorf("fork run has an error: %+v", f)
+	rep := runConfig(t, string(env.Config), env.Vars, func(o *Options) { o.ForkPR = true })
+	if rep.Status != finding.Neutral {
+		t.Fatalf("status %s, want neutral", rep.Status)
+	}
+	for _, c := range rep.Chains {
+		if c.Status != finding.Neutral || c.Cause != finding.SecretsUnavailable || c.FailingLink != nil {
+			t.Errorf("chain %s: status %s cause %s link %v", c.Name, c.Status, c.Cause, c.FailingLink)
+		}
+		for _, f := range c.Findings {
+			if f.Severity == finding.SevError {
+				t.Errorf("fork run has an error: %+v", f)
+			}
 		}
 	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Cause != finding.SecretsUnavailable || rep.Findings[0].Severity != finding.SevNotice {
+		t.Errorf("run findings %+v, want one secrets-unavailable notice", rep.Findings)
+	}
 	if env.OpenRouter != nil && len(env.OpenRouter.Requests()) != 0 {
-		t.Errorf("fork run sent live requests")
+		t.Errorf("fork run sent %d requests to OpenRouter", len(env.OpenRouter.Requests()))
+	}
+	if env.LiteLLM != nil && len(env.LiteLLM.Requests()) != 0 {
+		t.Errorf("fork run sent %d requests to LiteLLM", len(env.LiteLLM.Requests()))
+	}
+
+	// A static error (a URL with /chat/completions appended) still fails.
+	bad := strings.Replace(string(env.Config), "/api/v1", "/api/v1/chat/completions", 1)
+	if bad == string(env.Config) {
+		t.Fatal("the scenario config has no /api/v1 URL to break")
+	}
+	rep = runConfig(t, bad, env.Vars, func(o *Options) { o.ForkPR = true })
+	if rep.Status != finding.Fail {
+		t.Errorf("fork run with a wrong endpoint: status %s, want fail", rep.Status)
 	}
 }
 
@@ -537,5 +566,67 @@ chains:
 	}
 	if c := rep.Chains[0]; c.Cause != finding.CredentialMissing {
 		t.Errorf("cause %s, want credential-missing (the variable is treated as unset)", c.Cause)
+	}
+}
+
+// TestDeadlineCutNamesTheSetting: hops that accept and never answer, with
+// per-request timeouts of minutes, are ended by the overall deadline; none
+// passes, and what the deadline cut or kept from starting names the
+// setting to raise.
+func TestDeadlineCutNamesTheSetting(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+	var b strings.Builder
+	b.WriteString("version: 1\ndefaults: {timeout: 5m}\nchains:\n")
+	for i := range 6 {
+		fmt.Fprintf(&b, "  - name: c%d\n    model: m%d\n    hops:\n      - name: gw\n        type: openai-compatible\n        url: http://%s/v1\n        key_env: GW_KEY\n", i, i, ln.Addr())
+	}
+	const setting = "the `deadline` input"
+	rep := runConfig(t, b.String(), map[string]string{"GW_KEY": "gw-key-0123456789"}, func(o *Options) {
+		o.Concurrency = 2
+		o.Deadline = 300 * time.Millisecond
+		o.DeadlineName = setting
+	})
+	if rep.Status != finding.Fail {
+		t.Fatalf("status %s, want fail", rep.Status)
+	}
+	for _, c := range rep.Chains {
+		for _, h := range c.Hops {
+			if h.Status == finding.Pass {
+				t.Errorf("chain %s: hop %s passed although it never answered", c.Name, h.Name)
+			}
+		}
+		var named bool
+		for _, f := range c.Findings {
+			if f.Cause == finding.Timeout && strings.Contains(f.Message, setting) {
+				named = true
+			}
+		}
+		if !named {
+			t.Errorf("chain %s: no timeout finding names %s: %+v", c.Name, setting, c.Findings)
+		}
 	}
 }

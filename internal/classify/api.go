@@ -5,8 +5,9 @@
 // Each hop type walks, first match wins: the 2xx rules (a clean 2xx is ok;
 // a 2xx carrying an error object, as JSON or in any SSE event, is classified
 // as that error with the status taken from error.code / a leading "401 " /
-// Anthropic's error type; malformed JSON or stream on 2xx is
-// upstream-error; an HTML page on 2xx is wrong-endpoint), the type's own
+// Anthropic's error type; malformed JSON on 2xx, or a 2xx event stream
+// without a completion event, is upstream-error; an HTML page on 2xx is
+// wrong-endpoint), the type's own
 // signatures, wording families shared by all providers, then a status
 // fallback (401 credential-rejected, 402 credits-exhausted, 403 forbidden,
 // 404 wrong-endpoint or model-unavailable when a JSON message names a model,

@@ -30,6 +30,10 @@ type facts struct {
 	embedded bool           // an error inside a 2xx body
 	full     string         // the error message, router debug suffix stripped
 	msg      string         // full, at most matchCap bytes: what patterns scan
+	// completion: an SSE event (or a JSON body) is a completion: an OpenAI
+	// chat.completion(.chunk) with choices, an Anthropic message_start,
+	// content_block_delta or message_delta.
+	completion bool
 }
 
 // String names the origin ("self", "relayed", "behind").
@@ -161,6 +165,15 @@ func analyze(r Response) *facts {
 			f.msg = strings.ToValidUTF8(string(body), "\uFFFD")
 		}
 	}
+	// A 2xx event stream proves nothing until it carries a completion
+	// event: a gateway that answers 200 and then garbage, keep-alive
+	// comments, a lone [DONE] or JSON of another shape has not relayed a
+	// completion, so it is malformed (upstream-error), never a pass.
+	stream := ct == "text/event-stream" || f.kind == KindSSE
+	if stream && r.Status >= 200 && r.Status <= 299 && !f.hasError && !f.completion && f.kind != KindBadJSON && f.kind != KindHTML {
+		f.kind = KindBadSSE
+		f.msg = "the 200 event stream carried no completion event (no chat.completion.chunk with choices, no message_start or content_block_delta)"
+	}
 	f.full = stripDebug(strings.TrimSpace(f.msg))
 	f.msg = capBytes(f.full, matchCap)
 	if f.hasError && r.Status >= 200 && r.Status <= 299 {
@@ -201,7 +214,42 @@ func parseJSON(f *facts, body []byte) {
 	if f.root != nil {
 		f.hasError = isError(f.root)
 		f.msg = jsonMessage(f.root)
+		f.completion = isCompletion(f.root)
 	}
+}
+
+// isCompletion reports whether a JSON object (a whole body or one SSE
+// event) is a completion answer: an OpenAI chat.completion or
+// chat.completion.chunk with at least one choice (servers that omit
+// "object" count when a choice carries a delta or message), an Anthropic
+// message, message_start, content_block_delta or message_delta.
+func isCompletion(m map[string]any) bool {
+	choices, _ := m["choices"].([]any)
+	switch m["object"] {
+	case "chat.completion", "chat.completion.chunk":
+		return len(choices) > 0
+	case nil:
+		if len(choices) > 0 {
+			c, _ := choices[0].(map[string]any)
+			_, delta := c["delta"].(map[string]any)
+			_, msg := c["message"].(map[string]any)
+			if delta || msg {
+				return true
+			}
+		}
+	}
+	switch m["type"] {
+	case "message":
+		_, ok := m["content"].([]any)
+		return ok
+	case "message_start":
+		_, ok := m["message"].(map[string]any)
+		return ok
+	case "content_block_delta", "message_delta":
+		_, ok := m["delta"].(map[string]any)
+		return ok
+	}
+	return false
 }
 
 // isError reports whether a JSON object is an error answer.
@@ -363,6 +411,9 @@ func parseSSE(f *facts, body []byte) {
 			f.hasError = true
 			f.msg = jsonMessage(m)
 			return
+		}
+		if isCompletion(m) {
+			f.completion = true
 		}
 	}
 	if bad {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/checks"
@@ -21,6 +22,10 @@ import (
 
 // ReportFile is the JSON report written into the workspace in action mode.
 const ReportFile = "hopcheck-report.json"
+
+// publishBudget bounds the GitHub API calls of one action run (comment
+// search, comment, check run).
+const publishBudget = time.Minute
 
 // runAction runs hopcheck as a GitHub Action: inputs from INPUT_*, the
 // workspace from GITHUB_WORKSPACE, results as annotations, step summary,
@@ -37,6 +42,10 @@ func runAction(ctx context.Context, env Env) int {
 	if err != nil {
 		command(env, "warning", "hopcheck", "cannot read the event payload: "+err.Error())
 	}
+	// A fork's files may point any key at any host: send none (see
+	// docs/security.md). Only an input can lift that on the events that
+	// have secrets.
+	noSecret := ev.SendsNoSecret(in.TrustForkConfigs)
 	workspace := getenv("GITHUB_WORKSPACE")
 	if workspace == "" {
 		workspace = env.Dir
@@ -91,7 +100,11 @@ func runAction(ctx context.Context, env Env) int {
 		command(env, "error", "hopcheck: invalid input", "input \"allow-hosts\" / "+trust.AllowEnv+": "+err.Error())
 		return ExitUsage
 	}
-	opts := checks.Options{LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc), Canary: in.Canary, ForkPR: ev.Fork, Allow: allow}
+	if ev.Fork && !noSecret {
+		command(env, "notice", "hopcheck", fmt.Sprintf("This %s run checks a pull request from a fork and trust-fork-configs is true: credentials are sent to the hosts its files name.", ev.Name))
+	}
+	opts := checks.Options{LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc), Canary: in.Canary, ForkPR: noSecret, Allow: allow,
+		Deadline: in.Deadline, DeadlineName: "the action's `" + ghaction.InputDeadline + "` input"}
 	if in.Timeout != "" {
 		if d, err := ghaction.ParseTimeout(in.Timeout); err == nil {
 			opts.Timeout = d
@@ -118,13 +131,23 @@ func runAction(ctx context.Context, env Env) int {
 		}
 	}
 	pub.Scrubber = sc
-	if err := pub.Publish(ctx, ghaction.PublishInput{Report: rep, Inputs: in, Event: ev, ReportPath: reportPath, Fingerprints: creds}); err != nil {
+	// Publishing has its own budget: the results are out even when the
+	// live checks used the whole deadline.
+	pctx, cancel := context.WithTimeout(ctx, publishBudget)
+	defer cancel()
+	if err := pub.Publish(pctx, ghaction.PublishInput{Report: rep, Inputs: in, Event: ev, ReportPath: reportPath, Fingerprints: creds}); err != nil {
 		fmt.Fprintf(env.Stderr, "hopcheck: %s\n", sc.Scrub(err.Error()))
 		return ExitUsage
 	}
 	code := ExitCode(rep, in.FailOn)
-	if rep.Status == finding.Neutral && ev.Fork && in.ForkBehavior == "fail" && in.FailOn != "never" {
-		code = ExitFailed
+	return forkExit(code, rep, noSecret, in.ForkBehavior, in.FailOn)
+}
+
+// forkExit applies fork-behavior: fail to a run that sent no secret because
+// it checks a fork's pull request.
+func forkExit(code int, rep *finding.Report, noSecret bool, behavior, failOn string) int {
+	if rep.Status == finding.Neutral && noSecret && behavior == "fail" && failOn != "never" {
+		return ExitFailed
 	}
 	return code
 }
@@ -196,9 +219,12 @@ func configErrorReport(err error, dir string) *finding.Report {
 func command(env Env, level, title, msg string) {
 	a := githubactions.New(githubactions.WithWriter(env.Stdout), githubactions.WithGetenv(env.getenv)).
 		WithFieldsMap(map[string]string{"title": title})
-	if level == "error" {
+	switch level {
+	case "error":
 		a.Errorf("%s", msg)
-		return
+	case "notice":
+		a.Noticef("%s", msg)
+	default:
+		a.Warningf("%s", msg)
 	}
-	a.Warningf("%s", msg)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/discover"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/ghaction"
 	"github.com/hopcheck/hopcheck/internal/probe"
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
@@ -66,7 +67,7 @@ const usage = `hopcheck — can this CI reach its LLM models through the configu
 Usage:
   hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|warning|never]
                    [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--concurrency N] [--print-chains]
-                   [--allow-host HOST]...
+                   [--allow-host HOST]... [--fork-behavior neutral|fail] [--trust-fork-configs]
   hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
 
 With no hopcheck.yml (and no --config), check derives the chains from the repository's
@@ -194,6 +195,8 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	c.register(fs)
 	cfgFlag := fs.String("config", "", "config file (default .github/hopcheck.yml, then hopcheck.yml)")
 	staticOnly := fs.Bool("static-only", false, "run only the static checks (no network)")
+	forkBehavior := fs.String("fork-behavior", "neutral", "under GitHub Actions, a pull request from a fork (no credential is sent): neutral (exit 0) or fail (exit 1)")
+	trustFork := fs.Bool("trust-fork-configs", false, "under GitHub Actions on pull_request_target or workflow_run, send credentials although the files may be a fork's (see docs/security.md)")
 	printChains := fs.Bool("print-chains", false, "print the chains hopcheck derived and where every value came from, then exit")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
@@ -211,6 +214,10 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
 		return ExitUsage
 	}
+	if *forkBehavior != "neutral" && *forkBehavior != "fail" {
+		fmt.Fprintf(env.Stderr, "hopcheck check: --fork-behavior %q: use neutral or fail\n", *forkBehavior)
+		return ExitUsage
+	}
 	res, err := prepare(env.Dir, *cfgFlag, env.LookupEnv)
 	if err != nil {
 		printConfigError(env.Stderr, relErr(err, env.Dir))
@@ -223,16 +230,27 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	}
+	// Run as a plain step of a workflow, check applies the action's fork
+	// rule: on a fork's pull request no credential is sent.
+	noSecret := false
+	if ghaction.Detect(env.getenv) {
+		ev, err := ghaction.ReadEvent(env.getenv)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "hopcheck: cannot read the event payload: %v\n", err)
+		}
+		noSecret = ev.SendsNoSecret(*trustFork)
+	}
 	sc := &secret.Scrubber{}
 	res.AddSecrets(sc)
 	rep := checks.Run(ctx, res.Config, checks.Options{
 		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
-		Allow: allow,
+		Allow:  allow,
+		ForkPR: noSecret,
 	})
 	checks.Merge(rep, res.Findings)
 	rep.Version = Version
-	return emit(rep, c, env, sc)
+	return forkExit(emit(rep, c, env, sc), rep, noSecret, *forkBehavior, c.failOn)
 }
 
 // prepare loads hopcheck.yml (expanding hops that point at a proxy's own

@@ -26,8 +26,9 @@ const (
 	MaxEntries = 20000
 	// MaxFileSize is the largest file read; larger ones are skipped.
 	MaxFileSize = chain.MaxConfigSize
-	// MaxChains caps the chains derived from discovered files.
-	MaxChains = 20
+	// MaxChains caps the chains derived from discovered files: the same
+	// cap as hopcheck.yml's.
+	MaxChains = chain.MaxChains
 )
 
 // skipDirs are never entered: version control, dependency trees and

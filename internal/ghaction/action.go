@@ -45,6 +45,12 @@ var (
 const (
 	DefaultFailOn       = "error"
 	DefaultForkBehavior = "neutral"
+	// DefaultDeadline bounds the live checks of an action run, so a config
+	// with many slow or unreachable hops cannot hold a runner for hours.
+	DefaultDeadline = "2m"
+	// MaxDeadline is the largest deadline input accepted (the CLI's
+	// --deadline has the same cap).
+	MaxDeadline = 30 * time.Minute
 )
 
 // Inputs are the action's inputs (action.yml), read from INPUT_* variables.
@@ -72,6 +78,13 @@ type Inputs struct {
 	// newline-separated) that may receive credentials beyond a provider's
 	// official hosts; validated by the caller (trust.ParseAllow).
 	AllowHosts string
+	// Deadline caps the whole live phase (default DefaultDeadline).
+	Deadline time.Duration
+	// TrustForkConfigs lets a run that has secrets but checks a fork's
+	// pull request (pull_request_target, workflow_run) send them to the
+	// hosts the fork's files name. It can only be set in the workflow, an
+	// input, never by a file of the repository. Default false.
+	TrustForkConfigs bool
 }
 
 // Input names as declared in action.yml. The runner passes them as
@@ -87,6 +100,8 @@ const (
 	InputForkBehavior     = "fork-behavior"
 	InputWorkingDirectory = "working-directory"
 	InputAllowHosts       = "allow-hosts"
+	InputDeadline         = "deadline"
+	InputTrustForkConfigs = "trust-fork-configs"
 )
 
 // ReadInputs reads the action inputs through go-githubactions with the
@@ -124,6 +139,25 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 			errs = append(errs, err)
 		}
 	}
+	deadline := a.GetInput(InputDeadline)
+	if deadline == "" {
+		deadline = DefaultDeadline
+	}
+	if d, err := parseDuration(InputDeadline, deadline); err != nil {
+		errs = append(errs, err)
+	} else if d > MaxDeadline {
+		errs = append(errs, fmt.Errorf("input %q must be at most %s (got %s)", InputDeadline, MaxDeadline, shown(deadline)))
+	} else {
+		in.Deadline = d
+	}
+	if v := a.GetInput(InputTrustForkConfigs); v != "" {
+		b, err := parseBool(InputTrustForkConfigs, v)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			in.TrustForkConfigs = b
+		}
+	}
 	if v := a.GetInput(InputComment); v != "" {
 		b, err := parseBool(InputComment, v)
 		if err != nil {
@@ -145,7 +179,11 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 
 // ParseTimeout parses the timeout input: a Go duration ("20s", "1m30s") or
 // a whole number of seconds ("20"). It must be positive.
-func ParseTimeout(v string) (time.Duration, error) {
+func ParseTimeout(v string) (time.Duration, error) { return parseDuration(InputTimeout, v) }
+
+// parseDuration parses a duration input: a Go duration or a whole number
+// of seconds, positive.
+func parseDuration(name, v string) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		if secs, serr := strconv.Atoi(v); serr == nil {
@@ -153,7 +191,7 @@ func ParseTimeout(v string) (time.Duration, error) {
 		}
 	}
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("input %q must be a positive duration such as 20s or 1m, or a number of seconds (got %s)", InputTimeout, shown(v))
+		return 0, fmt.Errorf("input %q must be a positive duration such as 20s or 1m, or a number of seconds (got %s)", name, shown(v))
 	}
 	return d, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -46,34 +47,36 @@ func TestReadInputs(t *testing.T) {
 		{
 			name: "defaults",
 			env:  nil,
-			want: Inputs{FailOn: "error", ForkBehavior: "neutral"},
+			want: Inputs{FailOn: "error", ForkBehavior: "neutral", Deadline: 2 * time.Minute},
 		},
 		{
 			name: "all set, hyphenated names as the runner passes them",
 			env: map[string]string{
-				"INPUT_CONFIG":            " ci/hopcheck.yml ",
-				"INPUT_FAIL-ON":           "warning",
-				"INPUT_CANARY":            "auth-only",
-				"INPUT_TIMEOUT":           "20s",
-				"INPUT_GITHUB-TOKEN":      "ghs_faketoken",
-				"INPUT_COMMENT":           "false",
-				"INPUT_CHECK-RUN":         "TRUE",
-				"INPUT_FORK-BEHAVIOR":     "fail",
-				"INPUT_WORKING-DIRECTORY": "services/bot",
+				"INPUT_CONFIG":             " ci/hopcheck.yml ",
+				"INPUT_FAIL-ON":            "warning",
+				"INPUT_CANARY":             "auth-only",
+				"INPUT_TIMEOUT":            "20s",
+				"INPUT_GITHUB-TOKEN":       "ghs_faketoken",
+				"INPUT_COMMENT":            "false",
+				"INPUT_CHECK-RUN":          "TRUE",
+				"INPUT_FORK-BEHAVIOR":      "fail",
+				"INPUT_WORKING-DIRECTORY":  "services/bot",
+				"INPUT_DEADLINE":           "90s",
+				"INPUT_TRUST-FORK-CONFIGS": "true",
 			},
 			want: Inputs{Config: "ci/hopcheck.yml", FailOn: "warning", Canary: "auth-only", Timeout: "20s",
 				GitHubToken: "ghs_faketoken", Comment: &fal, CheckRun: true, ForkBehavior: "fail",
-				WorkingDirectory: "services/bot"},
+				WorkingDirectory: "services/bot", Deadline: 90 * time.Second, TrustForkConfigs: true},
 		},
 		{
 			name: "underscored names are not the runner's",
 			env:  map[string]string{"INPUT_FAIL_ON": "never", "INPUT_COMMENT": "True"},
-			want: Inputs{FailOn: "error", ForkBehavior: "neutral", Comment: &tru},
+			want: Inputs{FailOn: "error", ForkBehavior: "neutral", Comment: &tru, Deadline: 2 * time.Minute},
 		},
 		{
 			name: "timeout in seconds and case-insensitive enums",
-			env:  map[string]string{"INPUT_TIMEOUT": "45", "INPUT_FAIL-ON": "Never", "INPUT_CANARY": "INFERENCE"},
-			want: Inputs{FailOn: "never", ForkBehavior: "neutral", Canary: "inference", Timeout: "45"},
+			env:  map[string]string{"INPUT_TIMEOUT": "45", "INPUT_FAIL-ON": "Never", "INPUT_CANARY": "INFERENCE", "INPUT_DEADLINE": "300"},
+			want: Inputs{FailOn: "never", ForkBehavior: "neutral", Canary: "inference", Timeout: "45", Deadline: 5 * time.Minute},
 		},
 		{
 			name:    "bad fail-on names the input and the choices",
@@ -83,8 +86,18 @@ func TestReadInputs(t *testing.T) {
 		{
 			name: "every bad input is reported",
 			env: map[string]string{"INPUT_CANARY": "full", "INPUT_FORK-BEHAVIOR": "skip", "INPUT_TIMEOUT": "soon",
-				"INPUT_COMMENT": "yes", "INPUT_CHECK-RUN": "1"},
-			wantErr: []string{`"canary"`, `"fork-behavior"`, `"timeout"`, `"comment"`, `"check-run"`},
+				"INPUT_COMMENT": "yes", "INPUT_CHECK-RUN": "1", "INPUT_DEADLINE": "later", "INPUT_TRUST-FORK-CONFIGS": "yes"},
+			wantErr: []string{`"canary"`, `"fork-behavior"`, `"timeout"`, `"comment"`, `"check-run"`, `"deadline"`, `"trust-fork-configs"`},
+		},
+		{
+			name:    "a deadline beyond the cap is rejected",
+			env:     map[string]string{"INPUT_DEADLINE": "2h"},
+			wantErr: []string{`input "deadline" must be at most 30m0s`},
+		},
+		{
+			name:    "a zero deadline is rejected: action runs are always bounded",
+			env:     map[string]string{"INPUT_DEADLINE": "0s"},
+			wantErr: []string{`"deadline" must be a positive duration`},
 		},
 		{
 			name:    "zero and negative timeouts are rejected",

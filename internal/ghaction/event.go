@@ -16,8 +16,12 @@ type Event struct {
 	// HeadSHA is the commit to report on: the PR head from the payload on
 	// PR events (GITHUB_SHA is the test merge commit there), else GITHUB_SHA.
 	HeadSHA string
-	// Fork is true for a PR whose head lives in another repository than
-	// its base: the run gets no secrets and a read-only token.
+	// Fork is true when the code under check comes from another
+	// repository: a PR (pull_request, pull_request_target and the PR
+	// review events) whose head lives in another repository than its base,
+	// or a workflow_run triggered from such a head. When the payload that
+	// would tell is missing or unreadable on those events, Fork is true:
+	// hopcheck cannot prove the files are the repository's own.
 	Fork bool
 	// Owner and Repo name the repository the workflow runs in.
 	Owner, Repo string
@@ -27,6 +31,36 @@ type Event struct {
 func (e Event) IsPR() bool { return isPREvent(e.Name) && e.PR > 0 }
 
 func isPREvent(name string) bool { return name == "pull_request" || name == "pull_request_target" }
+
+// forkableEvent reports whether an event can run a fork's code: its payload
+// names the head repository (pull_request, pull_request_target,
+// pull_request_review, pull_request_review_comment, workflow_run).
+func forkableEvent(name string) bool {
+	switch name {
+	case "pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment", "workflow_run":
+		return true
+	}
+	return false
+}
+
+// SendsNoSecret reports whether hopcheck must send no credential at all:
+// the files it reads (hopcheck.yml, proxy configs, .env) may be a fork's,
+// so they may point a key at any host. On pull_request and its review
+// events GitHub withholds secrets from forks anyway and that never
+// changes. pull_request_target and workflow_run do have secrets, and a
+// workflow that checked out the fork's head hands hopcheck the fork's
+// files; only trustForkConfigs — an action input, set in the workflow,
+// never by a repository file — lets those runs send credentials.
+func (e Event) SendsNoSecret(trustForkConfigs bool) bool {
+	if !e.Fork {
+		return false
+	}
+	switch e.Name {
+	case "pull_request_target", "workflow_run":
+		return !trustForkConfigs
+	}
+	return true
+}
 
 // payload is the part of the event JSON hopcheck reads. It decodes its own
 // small struct, as reviewdog does, rather than go-githubactions' untyped map.
@@ -42,7 +76,11 @@ type payload struct {
 			Repo *payloadRepo `json:"repo"`
 		} `json:"base"`
 	} `json:"pull_request"`
-	Repository *payloadRepo `json:"repository"`
+	Repository  *payloadRepo `json:"repository"`
+	WorkflowRun *struct {
+		HeadRepository *payloadRepo `json:"head_repository"`
+		Repository     *payloadRepo `json:"repository"`
+	} `json:"workflow_run"`
 }
 
 type payloadRepo struct {
@@ -54,7 +92,8 @@ type payloadRepo struct {
 // ReadEvent reads GITHUB_EVENT_NAME, GITHUB_REPOSITORY, GITHUB_SHA and the
 // JSON payload at GITHUB_EVENT_PATH. A missing GITHUB_EVENT_PATH yields an
 // event without payload data; an unreadable or malformed payload is an
-// error.
+// error. Either way the returned Event is usable, and on events that can
+// run a fork's code it counts as a fork (fail closed).
 //
 // Fork detection compares the PR's head and base repositories. A head
 // repository that is gone (null: the fork was deleted) counts as a fork.
@@ -67,6 +106,9 @@ func ReadEvent(getenv func(string) string) (Event, error) {
 	ev := Event{Name: getenv("GITHUB_EVENT_NAME"), HeadSHA: getenv("GITHUB_SHA")}
 	ev.Owner, ev.Repo = splitRepo(getenv("GITHUB_REPOSITORY"))
 
+	// Until the payload proves otherwise, an event that can run a fork's
+	// code counts as a fork.
+	ev.Fork = forkableEvent(ev.Name)
 	var p payload
 	if path := getenv("GITHUB_EVENT_PATH"); path != "" {
 		b, err := os.ReadFile(path)
@@ -88,17 +130,25 @@ func ReadEvent(getenv func(string) string) (Event, error) {
 		if sha := p.PullRequest.Head.SHA; sha != "" {
 			ev.HeadSHA = sha
 		}
-		ev.Fork = isFork(p.PullRequest.Head.Repo, p.PullRequest.Base.Repo)
+	}
+	switch {
+	case !ev.Fork:
+	case ev.Name == "workflow_run" && p.WorkflowRun != nil:
+		base := p.WorkflowRun.Repository
+		if base == nil {
+			base = p.Repository
+		}
+		ev.Fork = base == nil || isFork(p.WorkflowRun.HeadRepository, base)
+	case ev.Name != "workflow_run" && p.PullRequest != nil:
+		ev.Fork = p.PullRequest.Base.Repo == nil || isFork(p.PullRequest.Head.Repo, p.PullRequest.Base.Repo)
 	}
 	return ev, nil
 }
 
+// isFork compares head and base (base must not be nil).
 func isFork(head, base *payloadRepo) bool {
 	if head == nil {
 		return true // the head repository was deleted: it was a fork
-	}
-	if base == nil {
-		return false
 	}
 	if head.ID != 0 && base.ID != 0 {
 		return head.ID != base.ID

@@ -108,7 +108,80 @@ func TestReadEventErrors(t *testing.T) {
 		}
 	}
 	ev, err := ReadEvent(envOf(map[string]string{"GITHUB_EVENT_NAME": "push", "GITHUB_SHA": "abc"}))
-	if err != nil || ev.HeadSHA != "abc" || ev.IsPR() {
+	if err != nil || ev.HeadSHA != "abc" || ev.IsPR() || ev.Fork {
 		t.Errorf("no payload: got %+v, %v", ev, err)
+	}
+	// Without a payload that proves otherwise, events that can run a
+	// fork's code count as a fork.
+	for _, name := range []string{"pull_request", "pull_request_target", "pull_request_review", "workflow_run"} {
+		ev, _ := ReadEvent(envOf(map[string]string{"GITHUB_EVENT_NAME": name}))
+		if !ev.Fork {
+			t.Errorf("%s without a payload: Fork false, want true", name)
+		}
+		ev, _ = ReadEvent(envOf(map[string]string{"GITHUB_EVENT_NAME": name, "GITHUB_EVENT_PATH": bad}))
+		if !ev.Fork {
+			t.Errorf("%s with a malformed payload: Fork false, want true", name)
+		}
+	}
+}
+
+// TestReadEventForkKinds: the review events and workflow_run tell a fork's
+// head from the repository's own.
+func TestReadEventForkKinds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const (
+		own  = `{"id":1,"full_name":"acme/review-bot"}`
+		fork = `{"id":2,"full_name":"mallory/review-bot"}`
+	)
+	for _, tc := range []struct {
+		name, event, payload string
+		fork                 bool
+	}{
+		{"review from a fork", "pull_request_review", `{"pull_request":{"number":4,"head":{"repo":` + fork + `},"base":{"repo":` + own + `}}}`, true},
+		{"review comment on a same-repo PR", "pull_request_review_comment", `{"pull_request":{"number":4,"head":{"repo":` + own + `},"base":{"repo":` + own + `}}}`, false},
+		{"workflow_run from a fork", "workflow_run", `{"workflow_run":{"head_repository":` + fork + `,"repository":` + own + `},"repository":` + own + `}`, true},
+		{"workflow_run from the repository", "workflow_run", `{"workflow_run":{"head_repository":` + own + `,"repository":` + own + `},"repository":` + own + `}`, false},
+		{"workflow_run without head repository", "workflow_run", `{"workflow_run":{"repository":` + own + `}}`, true},
+		{"pull_request without base", "pull_request", `{"pull_request":{"number":4,"head":{"repo":` + own + `}}}`, true},
+		{"push is never a fork", "push", `{"repository":` + own + `}`, false},
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".json")
+		if err := os.WriteFile(p, []byte(tc.payload), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		ev, err := ReadEvent(envOf(map[string]string{"GITHUB_EVENT_NAME": tc.event, "GITHUB_EVENT_PATH": p, "GITHUB_REPOSITORY": "acme/review-bot"}))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if ev.Fork != tc.fork {
+			t.Errorf("%s: Fork %v, want %v", tc.name, ev.Fork, tc.fork)
+		}
+	}
+}
+
+// TestSendsNoSecret: only an input lets pull_request_target and
+// workflow_run send credentials for a fork; pull_request never does.
+func TestSendsNoSecret(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name        string
+		fork, trust bool
+		noSecret    bool
+	}{
+		{"pull_request", true, false, true},
+		{"pull_request", true, true, true},
+		{"pull_request_review", true, true, true},
+		{"pull_request_target", true, false, true},
+		{"pull_request_target", true, true, false},
+		{"workflow_run", true, false, true},
+		{"workflow_run", true, true, false},
+		{"pull_request", false, false, false},
+		{"pull_request_target", false, false, false},
+		{"push", false, false, false},
+	} {
+		if got := (Event{Name: tc.name, Fork: tc.fork}).SendsNoSecret(tc.trust); got != tc.noSecret {
+			t.Errorf("%s fork=%v trust=%v: SendsNoSecret %v, want %v", tc.name, tc.fork, tc.trust, got, tc.noSecret)
+		}
 	}
 }

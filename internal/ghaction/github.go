@@ -57,22 +57,61 @@ func isForbidden(err error) bool {
 	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusForbidden
 }
 
+// actionsBot is the account the workflow's GITHUB_TOKEN writes as (the
+// github-actions app's bot user, on github.com and GHES alike).
+const actionsBot = "github-actions[bot]"
+
+// tokenLogin returns the login the token writes comments as. GET /user
+// answers for a personal access token; an installation token (the
+// workflow's GITHUB_TOKEN) gets 403 "Resource not accessible by
+// integration" there, and its comments are written by github-actions[bot].
+// (An installation token of another GitHub App cannot name its app without
+// the app's private key; its runs then create a new comment instead of
+// editing one.) Any other failure leaves the identity unknown: "" and the
+// error.
+func tokenLogin(ctx context.Context, gh *github.Client) (string, error) {
+	u, _, err := gh.Users.Get(ctx, "")
+	switch {
+	case isForbidden(err):
+		return actionsBot, nil
+	case err != nil:
+		return "", err
+	case u.GetLogin() == "":
+		return "", errors.New("GET /user named no login")
+	}
+	return u.GetLogin(), nil
+}
+
 // upsertComment creates or updates the sticky comment on the PR: the first
-// comment (oldest first, all pages) containing StickyMarker is edited,
-// otherwise a new one is created. Nothing is ever deleted. It returns
-// "created" or "updated".
+// comment (oldest first, all pages) that contains StickyMarker AND was
+// written by the token's own account (tokenLogin) is edited, otherwise a
+// new one is created. A marked comment by anyone else is never touched:
+// editing it would put hopcheck's result under another author, who could
+// then rewrite it. Nothing is ever deleted. It returns "created" or
+// "updated".
 func upsertComment(ctx context.Context, gh *github.Client, ev Event, body string) (string, error) {
 	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	var me string
+	var known bool
 	for page := 0; page < maxCommentPages; page++ {
 		comments, resp, err := gh.Issues.ListComments(ctx, ev.Owner, ev.Repo, ev.PR, opts)
 		if err != nil {
 			return "", err
 		}
 		for _, c := range comments {
-			if strings.Contains(c.GetBody(), StickyMarker) {
-				_, _, err := gh.Issues.EditComment(ctx, ev.Owner, ev.Repo, c.GetID(), &github.IssueComment{Body: github.String(body)})
-				return "updated", err
+			if !strings.Contains(c.GetBody(), StickyMarker) {
+				continue
 			}
+			if !known {
+				// Asked once, and only when a marked comment exists.
+				me, _ = tokenLogin(ctx, gh)
+				known = true
+			}
+			if me == "" || !strings.EqualFold(c.GetUser().GetLogin(), me) {
+				continue
+			}
+			_, _, err := gh.Issues.EditComment(ctx, ev.Owner, ev.Repo, c.GetID(), &github.IssueComment{Body: github.String(body)})
+			return "updated", err
 		}
 		if resp == nil || resp.NextPage == 0 {
 			break
@@ -133,6 +172,9 @@ func checkAnnotation(a annotation, configPath string) (*github.CheckRunAnnotatio
 // createCheckRun creates the completed check run on the event's head SHA
 // carrying the first 50 annotations, then appends the rest 50 per
 // UpdateCheckRun (Name is always set: v62 sends it without omitempty).
+// It never looks up existing check runs: the only run it ever updates is
+// the one this call created (by the id the API returned), so a check run
+// of another app or user named "hopcheck" is never touched.
 func createCheckRun(ctx context.Context, gh *github.Client, ev Event, status, title, summary string, anns []*github.CheckRunAnnotation) error {
 	if ev.HeadSHA == "" {
 		return errors.New("no head SHA: neither the event payload nor GITHUB_SHA names a commit")

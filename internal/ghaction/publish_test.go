@@ -452,12 +452,17 @@ func TestStickyComment(t *testing.T) {
 				w.Header().Set("Link", api.nextLink("/api-v3"+base+"/42/comments", 2))
 				writeJSON(w, 200, []map[string]any{{"id": 1, "body": "LGTM"}, {"id": 2, "body": "hopcheck is great"}})
 			case "2":
-				writeJSON(w, 200, []map[string]any{{"id": 3, "body": "nit"}, {"id": 9002, "body": StickyMarker + "\nold"},
-					{"id": 9003, "body": StickyMarker + "\nsecond copy"}})
+				writeJSON(w, 200, []map[string]any{{"id": 3, "body": "nit"},
+					{"id": 9001, "body": StickyMarker + "\nforged by a stranger", "user": map[string]any{"login": "mallory", "type": "User"}},
+					{"id": 9002, "body": StickyMarker + "\nold", "user": map[string]any{"login": "github-actions[bot]", "type": "Bot"}},
+					{"id": 9003, "body": StickyMarker + "\nsecond copy", "user": map[string]any{"login": "github-actions[bot]", "type": "Bot"}}})
 			default:
 				t.Errorf("unexpected page %q", r.URL.Query().Get("page"))
 			}
 		})
+		// The workflow's GITHUB_TOKEN cannot read /user: it writes as
+		// github-actions[bot].
+		api.handle("GET /user", forbidden)
 		var edited map[string]string
 		api.handle("PATCH "+base+"/comments/9002", func(w http.ResponseWriter, r *http.Request) {
 			_ = json.NewDecoder(r.Body).Decode(&edited)
@@ -470,7 +475,7 @@ func TestStickyComment(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantCalls := []string{"GET /api-v3" + base + "/42/comments", "GET /api-v3" + base + "/42/comments",
-			"PATCH /api-v3" + base + "/comments/9002"}
+			"GET /api-v3/user", "PATCH /api-v3" + base + "/comments/9002"}
 		if d := cmp.Diff(wantCalls, api.calls()); d != "" {
 			t.Errorf("API calls (-want +got):\n%s", d)
 		}
@@ -509,6 +514,48 @@ func TestStickyComment(t *testing.T) {
 			t.Errorf("created body lacks the marker: %q", created["body"])
 		}
 	})
+	// A marked comment is edited only when the token's own account wrote
+	// it; otherwise hopcheck creates its own.
+	for _, tc := range []struct {
+		name   string
+		user   http.HandlerFunc // GET /user
+		author string
+		edit   bool
+	}{
+		{"a stranger's marked comment is left alone", forbidden, "mallory", false},
+		{"another app's marked comment is left alone", forbidden, "evil-app[bot]", false},
+		{"a personal access token edits its own", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, map[string]any{"login": "Maintainer", "id": 5, "type": "User"})
+		}, "maintainer", true},
+		{"a personal access token leaves github-actions' comment", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, map[string]any{"login": "maintainer", "id": 5, "type": "User"})
+		}, "github-actions[bot]", false},
+		{"an unknown identity edits nothing", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 500, map[string]string{"message": "Server Error"})
+		}, "github-actions[bot]", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api := newFakeGitHub(t)
+			api.handle("GET "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 200, []map[string]any{{"id": 5, "body": StickyMarker, "user": map[string]any{"login": tc.author}}})
+			})
+			api.handle("GET /user", tc.user)
+			api.handle("PATCH "+base+"/comments/5", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"id": 5}) })
+			api.handle("POST "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 201, map[string]any{"id": 6}) })
+			if _, err := publish(t, newStep(t), PublishInput{Report: failingReport(), Inputs: Inputs{GitHubToken: "ghs_test"},
+				Event: prEvent(t, "event_pull_request.json")}, api); err != nil {
+				t.Fatal(err)
+			}
+			last := "POST /api-v3" + base + "/42/comments"
+			if tc.edit {
+				last = "PATCH /api-v3" + base + "/comments/5"
+			}
+			want := []string{"GET /api-v3" + base + "/42/comments", "GET /api-v3/user", last}
+			if d := cmp.Diff(want, api.calls()); d != "" {
+				t.Errorf("API calls (-want +got):\n%s", d)
+			}
+		})
+	}
 	t.Run("comment input false, push events and missing token post nothing", func(t *testing.T) {
 		fal := false
 		for _, in := range []PublishInput{

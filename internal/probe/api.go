@@ -36,6 +36,8 @@ type NetError struct {
 	Cause   finding.Cause // Unreachable, Timeout or TLSError
 	Phase   string        // dns, connect, tls, request, ttfb, body
 	Message string        // scrubbed, human readable
+
+	cancelled bool // a timeout caused by the caller's cancellation
 }
 
 // Redirect is a redirect response the client refused to follow.

@@ -114,18 +114,22 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 	}
 	var res Result
 	var lastRetryAfter time.Duration
+	began := time.Now()
 	for n := 1; ; n++ {
 		res = c.attempt(ctx, hc, req, u)
 		res.Attempts = n
 		if res.RetryAfter > 0 {
 			lastRetryAfter = res.RetryAfter
 		}
-		wait, ok := c.retryWait(ctx, res, n)
+		wait, ok := c.retryWait(ctx, req.Method, res, n)
 		if !ok || !sleep(ctx, wait) {
 			break
 		}
 	}
 	res.RetryAfter = lastRetryAfter
+	if e := res.Err; e != nil && e.Cause == finding.Timeout && res.Attempts > 1 {
+		e.Message = c.short(timeoutMessage(e.cancelled, time.Since(began), res.Attempts, e.Phase, u.Host))
+	}
 	return res
 }
 

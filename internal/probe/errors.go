@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -35,13 +36,9 @@ func (c *Client) netError(err error, st stage, tr *trace, u *url.URL, actx conte
 	host := u.Host
 	if ctxErr := actx.Err(); ctxErr != nil || isTimeout(err) {
 		phase := timeoutPhase(st, s)
-		verb := "timed out after "
-		if errors.Is(ctxErr, context.Canceled) {
-			verb = "cancelled after "
-		}
-		elapsed := time.Since(tr.start).Round(time.Millisecond)
-		return &NetError{Cause: finding.Timeout, Phase: phase,
-			Message: c.short(verb + elapsed.String() + " " + describe(phase, host))}
+		cancelled := errors.Is(ctxErr, context.Canceled)
+		return &NetError{Cause: finding.Timeout, Phase: phase, cancelled: cancelled,
+			Message: c.short(timeoutMessage(cancelled, time.Since(tr.start), 1, phase, host))}
 	}
 	inner := innermost(err).Error()
 	var dnsErr *net.DNSError
@@ -87,6 +84,21 @@ func timeoutPhase(st stage, s snapshot) string {
 		return "request"
 	}
 	return "ttfb"
+}
+
+// timeoutMessage says how long a request ran before it was given up. With
+// several attempts d is the total across all of them (waits included), so
+// the message never understates how long the hop kept the run waiting.
+func timeoutMessage(cancelled bool, d time.Duration, attempts int, phase, host string) string {
+	verb := "timed out after "
+	if cancelled {
+		verb = "cancelled after "
+	}
+	msg := verb + d.Round(time.Millisecond).String()
+	if attempts > 1 {
+		return msg + " in total over " + strconv.Itoa(attempts) + " attempts (the last " + describe(phase, host) + ")"
+	}
+	return msg + " " + describe(phase, host)
 }
 
 func describe(phase, host string) string {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -191,6 +192,14 @@ func TestAcceptThenSilence(t *testing.T) {
 	if res.Attempts != 2 || srv.accepted.Load()-before != 2 || res.Err == nil || res.Err.Cause != finding.Timeout {
 		t.Fatalf("attempts %d, connections %d, err %+v", res.Attempts, srv.accepted.Load()-before, res.Err)
 	}
+	// The message gives the time of both attempts, not the last one's.
+	m := regexp.MustCompile(`^timed out after (\S+) in total over 2 attempts \(the last waiting for response headers from `).FindStringSubmatch(res.Err.Message)
+	if m == nil {
+		t.Fatalf("message %q does not state the total over the attempts", res.Err.Message)
+	}
+	if d, err := time.ParseDuration(m[1]); err != nil || d < 2*c.Timeout {
+		t.Errorf("message %q: total %s, want at least two attempts of %s", res.Err.Message, m[1], c.Timeout)
+	}
 }
 
 func TestOverallDeadlineWins(t *testing.T) {
@@ -322,9 +331,62 @@ func TestRetry503Then200(t *testing.T) {
 	}
 	ts := httptest.NewServer(h)
 	defer ts.Close()
-	res := do(t, testClient(nil), Request{Method: "POST", URL: ts.URL, Body: []byte(`{}`)})
+	res := do(t, testClient(nil), Request{URL: ts.URL})
 	if res.Status != 200 || res.Attempts != 2 || h.n.Load() != 2 || string(res.Body) != "ok" {
 		t.Fatalf("status %d attempts %d hits %d", res.Status, res.Attempts, h.n.Load())
+	}
+}
+
+// TestPOSTNeverRetriedUnlessRejected: a POST (the billed inference canary)
+// is sent again only after a 429; a 5xx (with or without Retry-After) may
+// come from a gateway that already forwarded it, so it is sent once.
+func TestPOSTNeverRetriedUnlessRejected(t *testing.T) {
+	for _, tc := range []struct {
+		status     int
+		retryAfter string
+		want       int32
+	}{
+		{500, "", 1}, {502, "", 1}, {503, "", 1}, {503, "1", 1}, {504, "", 1},
+		{429, "", 2}, {429, "1", 2},
+	} {
+		h := &hitCounter{}
+		h.h = func(w http.ResponseWriter, r *http.Request) {
+			if h.n.Load() == 1 {
+				if tc.retryAfter != "" {
+					w.Header().Set("Retry-After", tc.retryAfter)
+				}
+				w.WriteHeader(tc.status)
+				return
+			}
+			io.WriteString(w, "ok")
+		}
+		ts := httptest.NewServer(h)
+		res := do(t, testClient(nil), Request{Method: http.MethodPost, URL: ts.URL, Body: []byte(`{}`)})
+		ts.Close()
+		if h.n.Load() != tc.want || res.Attempts != int(tc.want) {
+			t.Errorf("POST answered %d (Retry-After %q): sent %d times (attempts %d), want %d", tc.status, tc.retryAfter, h.n.Load(), res.Attempts, tc.want)
+		}
+	}
+}
+
+// TestPOSTNotRetriedAfterTimeoutOrReset: a POST that timed out or whose
+// connection was reset after it was written may have been processed.
+func TestPOSTNotRetriedAfterTimeoutOrReset(t *testing.T) {
+	silent := newRawServer(t, func(c net.Conn) {
+		readRequest(c)
+		io.Copy(io.Discard, c)
+	})
+	reset := newRawServer(t, func(c net.Conn) {
+		readRequest(c)
+		c.(*net.TCPConn).SetLinger(0)
+	})
+	for name, srv := range map[string]*rawServer{"timeout": silent, "reset": reset} {
+		c := testClient(nil)
+		c.MaxRetries = 2
+		res := do(t, c, Request{Method: http.MethodPost, URL: srv.URL(), Body: []byte(`{"model":"m"}`)})
+		if res.Err == nil || res.Attempts != 1 || srv.accepted.Load() != 1 {
+			t.Errorf("%s: POST sent %d times (attempts %d, err %+v), want once", name, srv.accepted.Load(), res.Attempts, res.Err)
+		}
 	}
 }
 

@@ -16,13 +16,29 @@ import (
 const backoffBase = 200 * time.Millisecond
 
 // retryWait decides whether attempt n (1-based) is retried and after how
-// long. Retried: 429, 500, 502, 503, 504, timeouts and connections reset or
-// closed after connecting. Never: other statuses (401/403 above all),
-// refused connections, DNS and TLS failures. A Retry-After above
-// RetryAfterCap, or a wait that would outlive ctx, ends the loop at once so
-// the caller can report the answer it has.
-func (c *Client) retryWait(ctx context.Context, res Result, n int) (time.Duration, bool) {
+// long. A Retry-After above RetryAfterCap, or a wait that would outlive ctx,
+// ends the loop at once so the caller can report the answer it has.
+//
+// Idempotent requests (GET, HEAD, OPTIONS, TRACE: the ones net/http itself
+// replays) are retried on 429, 500, 502, 503, 504, timeouts and connections
+// reset or closed after connecting. Never: other statuses (401/403 above
+// all), refused connections, DNS and TLS failures.
+//
+// Any other method — the inference canary's POST — bills a completion each
+// time a provider processes it, so it is retried only when it certainly was
+// not processed: a 429, which rejects the request before any work. Never
+// after a timeout or a reset (the request may have been written and
+// forwarded), and never on a 5xx: a gateway (LiteLLM, OpenRouter, nginx)
+// answers 500/502/504 after it forwarded the request upstream. A 503, even
+// with Retry-After, is no proof either: proxies return it when the upstream
+// failed mid-request, so it is not retried. Refused connections (nothing
+// was written) are not retried for any method: they do not heal in the
+// backoff.
+func (c *Client) retryWait(ctx context.Context, method string, res Result, n int) (time.Duration, bool) {
 	if n > c.MaxRetries || ctx.Err() != nil {
+		return 0, false
+	}
+	if !idempotent(method) && res.Status != http.StatusTooManyRequests {
 		return 0, false
 	}
 	var wait time.Duration
@@ -48,6 +64,16 @@ func (c *Client) retryWait(ctx context.Context, res Result, n int) (time.Duratio
 		return 0, false
 	}
 	return wait, true
+}
+
+// idempotent reports whether a request with this method may be sent again
+// after it might have been processed (net/http's replayable set; "" is GET).
+func idempotent(method string) bool {
+	switch method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return false
 }
 
 func retryableStatus(status int) bool {
