@@ -490,13 +490,15 @@ func TestContainerForkPRNeutral(t *testing.T) {
 	assertNoLeak(t, secretValues(sc.Vars), leakTexts(t, res, api))
 }
 
-// TestContainerForkPRFail: the same run with fork-behavior: fail exits 1.
+// TestContainerForkPRFail: the same run with fork-behavior: fail exits 1,
+// and the status output says so (the exit code and the status never
+// disagree), with the reason as the cause.
 func TestContainerForkPRFail(t *testing.T) {
 	res, _, _ := forkRun(t, map[string]string{"fork-behavior": "fail"})
 	if res.code != 1 {
 		t.Errorf("exit code = %d, want 1 (fork-behavior fail)", res.code)
 	}
-	assertOutputs(t, res.outputs, map[string]string{"status": "neutral", "cause": "secrets-unavailable"})
+	assertOutputs(t, res.outputs, map[string]string{"status": "fail", "cause": "secrets-unavailable"})
 }
 
 // TestContainerConfigSyntaxError: a YAML syntax error is a usage error

@@ -99,8 +99,7 @@ func run(t *testing.T, dir string, env map[string]string) (*finding.Report, []by
 	}
 	sc := &secret.Scrubber{}
 	res.AddSecrets(sc)
-	rep := checks.Run(context.Background(), res.Config, checks.Options{LookupEnv: lookup, Scrubber: sc, Client: probe.New(sc), Allow: loopback})
-	checks.Merge(rep, res.Findings)
+	rep := checks.Run(context.Background(), res.Config, checks.Options{LookupEnv: lookup, Scrubber: sc, Client: probe.New(sc), Allow: loopback, Findings: res.Findings})
 	var b bytes.Buffer
 	if err := report.JSON(&b, rep); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -53,8 +54,12 @@ type Options struct {
 	DeadlineName string
 	// Now is the clock (for key expiry); default time.Now.
 	Now func() time.Time
-	// StaticOnly skips every live request.
+	// StaticOnly skips every live request (every hop is then unverified).
 	StaticOnly bool
+	// Findings are findings about the configuration itself (discovery's):
+	// one whose Chain names a chain joins it before its verdict (an error
+	// fails it), the rest are run-level.
+	Findings []finding.Finding
 	// Allow lists the hosts allowed from outside the repository to
 	// receive credentials the key-pinning rule would refuse (see
 	// trust.Decide).
@@ -116,14 +121,17 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 	}
 	runs := make([]*run, 0, len(cfg.Chains))
 	var jobs []job
-	for _, c := range cfg.Chains {
+	for _, orig := range cfg.Chains {
+		// The overrides apply to a copy: the caller's config is not changed.
+		c := *orig
+		c.Hops = slices.Clone(orig.Hops)
 		if o.Canary != "" {
 			c.Canary = o.Canary
 		}
 		if o.Timeout > 0 {
 			c.Timeout = o.Timeout
 		}
-		r := newRun(c, o)
+		r := newRun(&c, o)
 		runs = append(runs, r)
 		if !o.StaticOnly && !r.neutral {
 			jobs = append(jobs, r.plan()...)
@@ -137,24 +145,39 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 		rep.Findings = append(rep.Findings, forkNotice(len(runs)))
 	}
 	for _, r := range runs {
-		rep.Chains = append(rep.Chains, r.evaluate())
+		cr := r.evaluate()
+		place(&cr, o.Findings)
+		r.unverified(&cr, o.StaticOnly)
+		rep.Chains = append(rep.Chains, cr)
 	}
-	rep.Status = overall(rep.Chains)
+	for _, f := range o.Findings {
+		if f.Chain == "" || !slices.ContainsFunc(runs, func(r *run) bool { return r.c.Name == f.Chain }) {
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	rep.Status = rollUp(rep.Chains, rep.Findings)
 	rep.DurationMS = ms(time.Since(start))
 	return rep
 }
 
-func overall(cs []finding.ChainResult) finding.Status {
-	st := finding.Pass
-	for _, c := range cs {
-		switch c.Status {
-		case finding.Fail:
-			return finding.Fail
-		case finding.Neutral:
-			st = finding.Neutral
+// place adds the findings about the configuration (discovery's) that
+// belong to chain cr to it; an error fails the chain (naming its link when
+// the chain had none).
+func place(cr *finding.ChainResult, fs []finding.Finding) {
+	for _, f := range fs {
+		if f.Chain == "" || f.Chain != cr.Name {
+			continue
+		}
+		cr.Findings = append(cr.Findings, f)
+		if f.Severity == finding.SevError && cr.Status != finding.Fail {
+			cr.Status, cr.Cause = finding.Fail, f.Cause
+			if cr.FailingLink == nil && f.Link != nil {
+				l := *f.Link
+				cr.FailingLink, cr.FailingHop = &l, f.Hop
+			}
 		}
 	}
-	return st
+	sortFindings(cr.Findings)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -266,6 +289,9 @@ func (r *run) plan() []job {
 		if r.staticFail[i] {
 			continue
 		}
+		if spec(h).Verify == provider.StaticOnly {
+			continue // hopcheck cannot sign its requests: only a canary through a gateway verifies it
+		}
 		if spec(h).Terminates() {
 			if r.creds[i].set {
 				if req := keyCheck(h.URL, spec(h), h, r.cred(i)); req.URL != "" && r.allowed(i, i, req.URL) {
@@ -296,6 +322,9 @@ func (r *run) plan() []job {
 	}
 	if r.staticFail[t0] && r.creds[t0].env != "" {
 		return jobs // the first credential is missing or malformed: nothing to learn
+	}
+	if spec(c.Hops[t0]).Verify == provider.StaticOnly {
+		return jobs // hopcheck cannot sign a request to it
 	}
 	var req probe.Request
 	if c.Canary == chain.CanaryAuthOnly {
@@ -479,9 +508,9 @@ func (r *run) evaluate() finding.ChainResult {
 			o := assess(spec(h), &req, res)
 			reach[i] = &o
 			hv[i].tm = timings(res)
-			if o.ok() {
-				hv[i].status = finding.Pass
-			} else if isNetwork(o.cause) || o.cause == finding.WrongEndpoint || o.cause == finding.RedirectDroppedAuth {
+			// Reachable is not verified: the credential path to the hop is
+			// proven only by a canary that came back through it.
+			if !o.ok() && (isNetwork(o.cause) || o.cause == finding.WrongEndpoint || o.cause == finding.RedirectDroppedAuth) {
 				hv[i].status, hv[i].cause = finding.Fail, o.cause
 				r.add(finding.Finding{Check: "live.reachable", Hop: h.Name, Link: ptr(c.LinkInto(i)), Cause: o.cause, Severity: finding.SevError,
 					Message: fmt.Sprintf("Hop %q is not reachable: %s", h.Name, o.msg), Fix: fixFor(c, o.cause, i, o), Timings: hv[i].tm, Evidence: o.ev}, chain.Pos{})

@@ -104,15 +104,16 @@ func runAction(ctx context.Context, env Env) int {
 		command(env, "notice", "hopcheck", fmt.Sprintf("This %s run checks a pull request from a fork and trust-fork-configs is true: credentials are sent to the hosts its files name.", ev.Name))
 	}
 	opts := checks.Options{LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc), Canary: in.Canary, ForkPR: noSecret, Allow: allow,
-		Deadline: in.Deadline, DeadlineName: "the action's `" + ghaction.InputDeadline + "` input"}
+		Deadline: in.Deadline, DeadlineName: "the action's `" + ghaction.InputDeadline + "` input", Findings: res.Findings}
 	if in.Timeout != "" {
 		if d, err := ghaction.ParseTimeout(in.Timeout); err == nil {
 			opts.Timeout = d
 		}
 	}
 	rep := checks.Run(ctx, cfg, opts)
-	checks.Merge(rep, res.Findings)
 	rep.Version = Version
+	// The one verdict every output below shows, and the exit code.
+	failed := checks.Verdict(rep, checks.Gate{FailOn: in.FailOn, FailNeutral: noSecret && in.ForkBehavior == "fail"})
 
 	if err := report.Text(env.Stdout, rep, report.Options{}); err != nil {
 		fmt.Fprintf(env.Stderr, "hopcheck: %s\n", sc.Scrub(err.Error()))
@@ -139,17 +140,10 @@ func runAction(ctx context.Context, env Env) int {
 		fmt.Fprintf(env.Stderr, "hopcheck: %s\n", sc.Scrub(err.Error()))
 		return ExitUsage
 	}
-	code := ExitCode(rep, in.FailOn)
-	return forkExit(code, rep, noSecret, in.ForkBehavior, in.FailOn)
-}
-
-// forkExit applies fork-behavior: fail to a run that sent no secret because
-// it checks a fork's pull request.
-func forkExit(code int, rep *finding.Report, noSecret bool, behavior, failOn string) int {
-	if rep.Status == finding.Neutral && noSecret && behavior == "fail" && failOn != "never" {
+	if failed {
 		return ExitFailed
 	}
-	return code
+	return ExitOK
 }
 
 // relativise makes the positions in cfg relative to the workspace so

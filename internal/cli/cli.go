@@ -136,7 +136,7 @@ func (c *common) allow(env Env) (*trust.Allow, error) {
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.format, "format", "text", "report format: text, json, junit or sarif")
 	fs.StringVar(&c.output, "output", "", "write the report to this file (atomically) instead of stdout")
-	fs.StringVar(&c.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning or never")
+	fs.StringVar(&c.failOn, "fail-on", checks.DefaultFailOn, "what fails the run: error (default), unverified (also chains hopcheck could not verify), warning (also warnings) or never")
 	fs.StringVar(&c.canary, "canary", "", "override every chain's canary: inference or auth-only")
 	fs.DurationVar(&c.timeout, "timeout", 0, "override the per-request timeout (e.g. 8s)")
 	fs.IntVar(&c.concurrency, "concurrency", 8, "requests in flight at most")
@@ -161,10 +161,8 @@ func (c *common) validate() error {
 	if !SupportsFormat(c.format) {
 		return fmt.Errorf("--format %q: use %s", c.format, strings.Join(formats, ", "))
 	}
-	switch c.failOn {
-	case "error", "warning", "never":
-	default:
-		return fmt.Errorf("--fail-on %q: use error, warning or never", c.failOn)
+	if !checks.ValidFailOn(c.failOn) {
+		return fmt.Errorf("--fail-on %q: use %s", c.failOn, strings.Join(checks.FailOnValues, ", "))
 	}
 	switch c.canary {
 	case "", chain.CanaryInference, chain.CanaryAuthOnly:
@@ -245,12 +243,10 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	rep := checks.Run(ctx, res.Config, checks.Options{
 		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
-		Allow:  allow,
-		ForkPR: noSecret,
+		Allow: allow, ForkPR: noSecret, Findings: res.Findings,
 	})
-	checks.Merge(rep, res.Findings)
 	rep.Version = Version
-	return forkExit(emit(rep, c, env, sc), rep, noSecret, *forkBehavior, c.failOn)
+	return emit(rep, c, checks.Gate{FailOn: c.failOn, FailNeutral: noSecret && *forkBehavior == "fail"}, env, sc)
 }
 
 // prepare loads hopcheck.yml (expanding hops that point at a proxy's own
@@ -323,8 +319,10 @@ func printConfigError(w io.Writer, err error) {
 	}
 }
 
-// emit writes the report and returns the exit code.
-func emit(rep *finding.Report, c common, env Env, sc *secret.Scrubber) int {
+// emit decides the verdict (the exit code and the status every output
+// shows, checks.Verdict), writes the report and returns the exit code.
+func emit(rep *finding.Report, c common, gate checks.Gate, env Env, sc *secret.Scrubber) int {
+	failed := checks.Verdict(rep, gate)
 	write := func(w io.Writer) error {
 		switch c.format {
 		case "json":
@@ -349,27 +347,8 @@ func emit(rep *finding.Report, c common, env Env, sc *secret.Scrubber) int {
 		fmt.Fprintf(env.Stderr, "hopcheck: %s\n", sc.Scrub(err.Error()))
 		return ExitUsage
 	}
-	return ExitCode(rep, c.failOn)
-}
-
-// ExitCode maps a report and --fail-on to the process exit code.
-func ExitCode(rep *finding.Report, failOn string) int {
-	var min int
-	switch failOn {
-	case "never":
-		return ExitOK
-	case "warning":
-		min = finding.SevWarning.Rank()
-	default:
-		min = finding.SevError.Rank()
-	}
-	if rep.Status == finding.Fail && min <= finding.SevError.Rank() {
+	if failed {
 		return ExitFailed
-	}
-	for _, f := range rep.All() {
-		if f.Severity.Rank() >= min {
-			return ExitFailed
-		}
 	}
 	return ExitOK
 }
@@ -448,7 +427,7 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow})
 	rep.Version = Version
-	return emit(rep, c, env, scr)
+	return emit(rep, c, checks.Gate{FailOn: c.failOn}, env, scr)
 }
 
 func runExplain(args []string, env Env) int {

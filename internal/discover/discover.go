@@ -12,7 +12,7 @@
 // the values it came from (Hop.Pos, URLPos, KeyEnvPos), so the engine's own
 // findings land on the right line of the LiteLLM file — plus findings about
 // the files themselves (a literal key committed, a proxy without a master
-// key, an api_base for the wrong provider, …) for checks.Merge, and the
+// key, an api_base for the wrong provider, …) for checks.Options.Findings, and the
 // Sources of every value for `hopcheck check --print-chains`.
 //
 // Discovery assumes the proxy runs with the job's environment (a LiteLLM
@@ -83,7 +83,7 @@ type Result struct {
 	// the chains came from ("" when only environment variables were used).
 	Config *chain.Config
 	// Findings are about the files read. A finding with Chain set belongs
-	// to that chain (checks.Merge attaches it); the others are run-level.
+	// to that chain (checks.Run attaches it); the others are run-level.
 	Findings []finding.Finding
 	// Sources lists every value used, in chain order.
 	Sources []Source

@@ -170,8 +170,7 @@ func TestDiscoveredChainThroughEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(map[string]string{"LITELLM_MASTER_KEY": masterKey}), StaticOnly: true})
-	checks.Merge(rep, r.Findings)
+	rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(map[string]string{"LITELLM_MASTER_KEY": masterKey}), StaticOnly: true, Findings: r.Findings})
 	var got *finding.Finding
 	for i := range rep.Chains {
 		if rep.Chains[i].Name != "claude-sonnet" {

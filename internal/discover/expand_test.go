@@ -72,8 +72,7 @@ chains:
 		t.Errorf("second deployment: %+v", c2)
 	}
 	// The engine blames the right link at the api_key line.
-	rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(map[string]string{"LITELLM_KEY": masterKey}), StaticOnly: true})
-	checks.Merge(rep, r.Findings)
+	rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(map[string]string{"LITELLM_KEY": masterKey}), StaticOnly: true, Findings: r.Findings})
 	found := false
 	for _, f := range rep.Chains[0].Findings {
 		if f.Cause == finding.CredentialMissing && f.File == "deploy/litellm.yaml" && f.Line == 5 && f.Link != nil && *f.Link == (chain.Link{From: "proxy", To: "openrouter"}) {

@@ -31,6 +31,7 @@ const (
 	ProxyOpen           Cause = "proxy-open"
 	Unknown             Cause = "unknown"
 	HostNotAllowed      Cause = "host-not-allowed"
+	NotVerified         Cause = "unverified"
 )
 
 // Info documents a cause for `hopcheck explain`, the README table and the
@@ -108,6 +109,9 @@ var catalog = map[Cause]Info{
 	HostNotAllowed: {HostNotAllowed, "hopcheck refused to send a credential to a host it may not go to: a provider's key goes only to that provider's official hosts, and a gateway's key only to loopback, private addresses and CI service names, unless the host is allowed from outside the repository.",
 		"A self-hosted gateway or proxy in front of a provider on a host of your own; a test fake; a config in a pull request pointing a key at someone else's server.",
 		"If the host is yours, allow it outside the repository: `--allow-host HOST` (CLI), the action input `allow-hosts: HOST`, or HOPCHECK_ALLOW_HOSTS=HOST in the job's env."},
+	NotVerified: {NotVerified, "hopcheck could not verify the hop: no request of its own could reach it and no canary went through it. It is reported as unverified, never as pass.",
+		"A provider that needs signing material hopcheck does not hold (Vertex AI without a token); an auth-only canary that stops at the first hop; a static-only run; a hop whose key the job does not hold, behind a canary that could not be sent.",
+		"Make the hop verifiable as the finding says (export its key to the job, use canary: inference, provide the signing credentials), or accept it with --fail-on error (the default), which does not fail on unverified hops."},
 	Unknown: {Unknown, "The answer did not match any known signature.",
 		"A new error wording, an unexpected proxy in between.",
 		"Read the evidence excerpt in the report and the hop's logs."},

@@ -35,8 +35,12 @@ const (
 	Fail          Status = "fail"
 	Warn          Status = "warn"
 	Neutral       Status = "neutral"
-	Skipped       Status = "skipped" // not checked (e.g. no credential held by CI, or an earlier hop failed)
+	Skipped       Status = "skipped" // not checked because an earlier hop failed or the run is neutral
 	Indeterminate Status = "unknown" // checked, indeterminate
+	// Unverified: hopcheck could not verify it (a provider it cannot sign
+	// requests for, an auth-only canary that stops before it, a static-only
+	// run). Never a pass; --fail-on decides whether it fails the run.
+	Unverified Status = "unverified"
 )
 
 // Timings are per-request phases in milliseconds. Phases that were not

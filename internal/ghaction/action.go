@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/sethvargo/go-githubactions"
 )
 
@@ -36,14 +37,14 @@ func Detect(getenv func(string) string) bool {
 
 // Accepted values of the enum inputs.
 var (
-	FailOnValues       = []string{"error", "warning", "never"}
+	FailOnValues       = checks.FailOnValues
 	CanaryValues       = []string{"inference", "auth-only"}
 	ForkBehaviorValues = []string{"neutral", "fail"}
 )
 
 // Defaults applied by ReadInputs when an input is unset or empty.
 const (
-	DefaultFailOn       = "error"
+	DefaultFailOn       = checks.DefaultFailOn
 	DefaultForkBehavior = "neutral"
 	// DefaultDeadline bounds the live checks of an action run, so a config
 	// with many slow or unreachable hops cannot hold a runner for hours.

@@ -81,7 +81,7 @@ func TestReadInputs(t *testing.T) {
 		{
 			name:    "bad fail-on names the input and the choices",
 			env:     map[string]string{"INPUT_FAIL-ON": "critical"},
-			wantErr: []string{`input "fail-on" must be one of error, warning, never (got "critical")`},
+			wantErr: []string{`input "fail-on" must be one of never, error, unverified, warning (got "critical")`},
 		},
 		{
 			name: "every bad input is reported",

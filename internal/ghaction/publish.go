@@ -21,6 +21,9 @@ const (
 	statusPass    = "pass"
 	statusFail    = "fail"
 	statusNeutral = "neutral"
+	// statusUnverified: hopcheck could not verify every chain; never a
+	// pass (fail-on unverified makes it fail).
+	statusUnverified = "unverified"
 )
 
 // Output names (action.yml outputs).
@@ -114,7 +117,7 @@ func (p *Publisher) Publish(ctx context.Context, in PublishInput) error {
 		issue(&githubactions.Command{Name: "warning", Message: inertLines(msg)})
 	}
 
-	out := computeOutputs(r, in.Inputs.FailOn, in.ReportPath)
+	out := computeOutputs(r, in.ReportPath)
 
 	// 1. Annotations, root causes first, within the per-step caps.
 	all := buildAnnotations(r, in.Inputs.WorkingDirectory, p.getenv("GITHUB_WORKSPACE"))
@@ -248,24 +251,17 @@ func (o outputs) title() string {
 	return outputValue(t)
 }
 
-// StepStatus maps a report to the status output: pass, fail or neutral.
-// A warn run counts as fail only with fail-on warning; a run whose chains
-// could not be decided fails when it carries an error finding.
-func StepStatus(r *finding.Report, failOn string) string {
+// StepStatus maps a report to the status output: pass, fail, unverified
+// or neutral. The report's status is already the verdict (checks.Verdict
+// applied fail-on), so the output and the exit code agree.
+func StepStatus(r *finding.Report) string {
 	switch r.Status {
-	case finding.Pass:
+	case finding.Pass, finding.Warn:
 		return statusPass
 	case finding.Fail:
 		return statusFail
-	case finding.Warn:
-		if failOn == "warning" {
-			return statusFail
-		}
-		return statusPass
-	case finding.Indeterminate:
-		if r.Worst() == finding.SevError {
-			return statusFail
-		}
+	case finding.Unverified:
+		return statusUnverified
 	}
 	return statusNeutral
 }
@@ -274,8 +270,8 @@ func StepStatus(r *finding.Report, failOn string) string {
 // first that is not clean) for failing-hop, failing-link and cause; with no
 // such chain the cause comes from the worst run-level finding, or is "ok"
 // for a passing run.
-func computeOutputs(r *finding.Report, failOn, reportPath string) outputs {
-	o := outputs{Status: StepStatus(r, failOn), ReportPath: reportPath}
+func computeOutputs(r *finding.Report, reportPath string) outputs {
+	o := outputs{Status: StepStatus(r), ReportPath: reportPath}
 	var pick *finding.ChainResult
 	for i := range r.Chains {
 		if r.Chains[i].Status == finding.Fail {

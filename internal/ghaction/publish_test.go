@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/sethvargo/go-githubactions"
 )
@@ -113,20 +114,23 @@ func TestPublishPassAndNeutral(t *testing.T) {
 			notice: "This pull request comes from a fork",
 		},
 		{
-			name:   "warn fails only with fail-on warning",
-			report: &finding.Report{Status: finding.Warn, Chains: []finding.ChainResult{{Name: "a", Status: finding.Warn, Cause: finding.KeyExpiring, FailingHop: "openrouter"}}},
+			name: "warn fails only with fail-on warning",
+			report: &finding.Report{Status: finding.Warn, Chains: []finding.ChainResult{{Name: "a", Status: finding.Warn, Cause: finding.KeyExpiring, FailingHop: "openrouter",
+				Findings: []finding.Finding{{Check: "live.key", Hop: "openrouter", Cause: finding.KeyExpiring, Severity: finding.SevWarning, Message: "expires soon"}}}}},
 			failOn: "warning",
 			want:   map[string]string{"status": "fail", "failing-hop": "openrouter", "failing-link": "", "cause": "key-expiring", "report-path": "r.json"},
 		},
 		{
-			name:   "warn passes with fail-on error",
-			report: &finding.Report{Status: finding.Warn, Chains: []finding.ChainResult{{Name: "a", Status: finding.Warn, Cause: finding.KeyExpiring, FailingHop: "openrouter"}}},
+			name: "warn passes with fail-on error",
+			report: &finding.Report{Status: finding.Warn, Chains: []finding.ChainResult{{Name: "a", Status: finding.Warn, Cause: finding.KeyExpiring, FailingHop: "openrouter",
+				Findings: []finding.Finding{{Check: "live.key", Hop: "openrouter", Cause: finding.KeyExpiring, Severity: finding.SevWarning, Message: "expires soon"}}}}},
 			failOn: "error",
 			want:   map[string]string{"status": "pass", "failing-hop": "", "failing-link": "", "cause": "ok", "report-path": "r.json"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStep(t)
+			checks.Verdict(tc.report, checks.Gate{FailOn: tc.failOn}) // the caller decides the verdict before publishing
 			stdout, err := publish(t, s, PublishInput{Report: tc.report, Inputs: Inputs{FailOn: tc.failOn}, ReportPath: "r.json",
 				Event: Event{Name: "pull_request", PR: 0}}, nil)
 			if err != nil {
@@ -140,8 +144,8 @@ func TestPublishPassAndNeutral(t *testing.T) {
 				if countCmds(cmds, "notice") != 1 || !strings.Contains(cmds[0].Message, tc.notice) {
 					t.Errorf("want one notice containing %q, got %+v", tc.notice, cmds)
 				}
-			} else if len(cmds) != 0 {
-				t.Errorf("unexpected commands: %+v", cmds)
+			} else if len(cmds) != countCmds(cmds, "warning") || countCmds(cmds, "warning") != len(tc.report.All()) {
+				t.Errorf("want one warning annotation per warning finding, got %+v", cmds)
 			}
 			if !strings.Contains(s.summaryText(t), "hopcheck: "+tc.want["status"]) {
 				t.Errorf("summary does not state %s:\n%s", tc.want["status"], s.summaryText(t))

@@ -35,6 +35,7 @@ var verdictIcon = map[finding.Status]string{
 	finding.Fail:          "❌",
 	finding.Warn:          "⚠️",
 	finding.Neutral:       "⚪",
+	finding.Unverified:    "🔶",
 	finding.Skipped:       "⏭️",
 	finding.Indeterminate: "❔",
 }
@@ -64,6 +65,8 @@ func statusRank(s finding.Status) int {
 		return 5
 	case finding.Indeterminate:
 		return 4
+	case finding.Unverified:
+		return 3
 	case finding.Warn:
 		return 3
 	case finding.Neutral:

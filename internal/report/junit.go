@@ -28,8 +28,9 @@ import (
 //   - an indeterminate check (status unknown, or cause unknown: an answer
 //     no signature matched) is an <error>: hopcheck could not decide, which
 //     is not the same as a proven failure;
-//   - a check that was not run (status skipped or neutral, e.g. no secrets
-//     on a fork pull request) is <skipped/>;
+//   - a check that was not run or could not be verified (status skipped,
+//     neutral or unverified, e.g. no secrets on a fork pull request) is
+//     <skipped/>;
 //   - a passing check, or one with only warnings, has no child element;
 //     warnings and notices are in <system-out>;
 //   - findings that belong to no chain (config files, discovery) form a
@@ -208,7 +209,7 @@ func verdict(tc junitTestcase, st finding.Status, cause finding.Cause, related [
 		tc.Error = &junitResult{Message: headline(related, cause, what+" could not be decided"), Type: string(cause), Text: text}
 	case st == finding.Fail:
 		tc.Failure = &junitResult{Message: headline(related, cause, what+" failed"), Type: string(cause), Text: text}
-	case st == finding.Skipped || st == finding.Neutral:
+	case st == finding.Skipped || st == finding.Neutral || st == finding.Unverified:
 		msg := "not checked"
 		if cause != "" && cause != finding.OK {
 			msg += " (" + string(cause) + ")"

@@ -135,7 +135,7 @@ func TestSchemaCauseEnum(t *testing.T) {
 
 func TestSchemaStatusAndSeverityEnums(t *testing.T) {
 	s := loadRawSchema(t)
-	statuses := []finding.Status{finding.Pass, finding.Fail, finding.Warn, finding.Neutral, finding.Skipped, finding.Indeterminate}
+	statuses := []finding.Status{finding.Pass, finding.Fail, finding.Warn, finding.Neutral, finding.Unverified, finding.Skipped, finding.Indeterminate}
 	severities := []finding.Severity{finding.SevError, finding.SevWarning, finding.SevNotice, finding.SevInfo}
 	var ws, wv []string
 	for _, x := range statuses {

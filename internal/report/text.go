@@ -69,7 +69,7 @@ func statusColor(s finding.Status) string {
 		return sgrGreen
 	case finding.Fail:
 		return sgrBoldRed
-	case finding.Warn:
+	case finding.Warn, finding.Unverified:
 		return sgrYellow
 	case finding.Neutral:
 		return sgrCyan
@@ -428,7 +428,7 @@ func (t *textWriter) summary(r *finding.Report) {
 		word string
 	}
 	order := []kind{
-		{finding.Fail, "failed"}, {finding.Warn, "warned"}, {finding.Pass, "passed"},
+		{finding.Fail, "failed"}, {finding.Unverified, "unverified"}, {finding.Warn, "warned"}, {finding.Pass, "passed"},
 		{finding.Neutral, "neutral"}, {finding.Skipped, "skipped"}, {finding.Indeterminate, "unknown"},
 	}
 	var parts []string
