@@ -3,6 +3,7 @@ module github.com/hopcheck/hopcheck
 go 1.26.0
 
 require (
+	github.com/aws/smithy-go/aws-http-auth v1.2.2
 	github.com/goccy/go-yaml v1.19.2
 	github.com/google/go-cmp v0.7.0
 	github.com/google/go-github/v62 v62.0.0

@@ -311,7 +311,8 @@ func jsonMessage(root map[string]any) string {
 			}
 		}
 	}
-	if s := pick(root, "message", "detail", "msg", "title", "error_description", "statusMessage"); s != "" {
+	// "Message": AWS services (Bedrock, API Gateway) capitalise it.
+	if s := pick(root, "message", "Message", "detail", "msg", "title", "error_description", "statusMessage"); s != "" {
 		return s
 	}
 	if errs, ok := root["errors"].([]any); ok {

@@ -90,6 +90,13 @@ type Call struct {
 	Query  url.Values
 	Header http.Header
 	Body   any
+	// Host, when set, replaces the host (and port) of the hop's URL: the
+	// call goes to a sibling host of the same provider (Bedrock's key
+	// check goes to the control plane bedrock.<region>.amazonaws.com, the
+	// canary to bedrock-runtime.<region>.amazonaws.com). The key-pinning
+	// rule checks the resulting URL like any other, so the host must be
+	// one of the provider's Hosts.
+	Host string
 }
 
 // Zero reports whether c is no request at all.
@@ -230,7 +237,9 @@ type Spec struct {
 	// BaseURL is the default API base ("" when it is per account).
 	BaseURL string
 	// Hosts are the official hosts a key of this provider may be sent to:
-	// exact names, or ".example.com" for any subdomain. Empty: a
+	// exact names, ".example.com" for any subdomain, or a name with "*"
+	// standing for part of one DNS label ("bedrock-runtime.*.amazonaws.com"
+	// for every region, "*-aiplatform.googleapis.com"). Empty: a
 	// self-hosted service (a gateway, a local server), which may receive
 	// its own key on loopback, private and single-label hosts only, unless
 	// allowed from outside the repository.
@@ -255,6 +264,11 @@ type Spec struct {
 	// provider signs requests (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 	// AWS_REGION): they are credentials too, scrubbed and never printed.
 	Companions []string
+	// Settings are variables the provider's requests read that are not
+	// secrets (the AWS region): never scrubbed, so a region name stays
+	// readable in URLs. Sign finds their values in its companions map
+	// when the engine passes them.
+	Settings []string
 	// Sign, when set, authenticates a request itself (AWS SigV4) instead
 	// of Auth: key is the hop's credential, companions the values of
 	// Companions that are set.
@@ -354,17 +368,50 @@ func (s *Spec) Root(base string) string {
 func (s *Spec) OwnsHost(host string) bool {
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	for _, h := range s.Hosts {
-		if strings.HasPrefix(h, ".") {
+		switch {
+		case strings.HasPrefix(h, "."):
 			if strings.HasSuffix(host, h) && len(host) > len(h) {
 				return true
 			}
-			continue
-		}
-		if host == h {
+		case strings.Contains(h, "*"):
+			if labelMatch(h, host) {
+				return true
+			}
+		case host == h:
 			return true
 		}
 	}
 	return false
+}
+
+// labelMatch matches host against pattern label by label; a "*" in a
+// pattern label stands for one or more letters, digits or hyphens, never
+// for a dot, so "bedrock.*.amazonaws.com" matches bedrock.us-east-1.amazonaws.com
+// but not bedrock.attacker.example.amazonaws.com.
+func labelMatch(pattern, host string) bool {
+	pl, hl := strings.Split(pattern, "."), strings.Split(host, ".")
+	if len(pl) != len(hl) {
+		return false
+	}
+	for i, p := range pl {
+		pre, suf, wild := strings.Cut(p, "*")
+		if !wild {
+			if p != hl[i] {
+				return false
+			}
+			continue
+		}
+		l := hl[i]
+		if len(l) <= len(pre)+len(suf) || !strings.HasPrefix(l, pre) || !strings.HasSuffix(l, suf) {
+			return false
+		}
+		for _, c := range l[len(pre) : len(l)-len(suf)] {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // HasKeyPrefix reports whether v starts with one of the provider's key

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"maps"
+	"net/url"
 	"strings"
 )
 
@@ -94,9 +95,17 @@ func clone(c Call) Call {
 	return c
 }
 
-// URL returns the absolute URL of c on a hop at base.
+// URL returns the absolute URL of c on a hop at base (on c.Host instead of
+// the hop's host when the call names one).
 func (s *Spec) URL(base string, c Call) string {
-	u := s.Root(base) + c.Path
+	root := s.Root(base)
+	if c.Host != "" {
+		if r, err := url.Parse(root); err == nil && r.Host != "" {
+			r.Host = c.Host
+			root = r.String()
+		}
+	}
+	u := root + c.Path
 	if len(c.Query) > 0 {
 		sep := "?"
 		if strings.Contains(u, "?") {

@@ -1,11 +1,17 @@
 package sim
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
+
+	"github.com/aws/smithy-go/aws-http-auth/credentials"
+	"github.com/aws/smithy-go/aws-http-auth/sigv4"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
@@ -25,8 +31,13 @@ import (
 type Provider struct {
 	Spec *provider.Spec
 	// Keys are the valid credentials (for a signing provider, the access
-	// key ids). A NoKey provider accepts any request.
+	// key ids and bearer API keys). A NoKey provider accepts any request.
 	Keys map[string]bool
+	// Secrets are the secret access keys of a signing provider's access
+	// key ids: when an id has one, its AWS SigV4 signature is verified
+	// (a wrong secret, region, time or body is a rejected credential, as
+	// on AWS). Ids without one are accepted on their id alone.
+	Secrets map[string]string
 	// Models are the models served (nil: any model).
 	Models []string
 	// NoCredits and RateLimited make every authenticated inference fail
@@ -52,14 +63,14 @@ func (p *Provider) Requests() []Request { return p.log.list() }
 
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	key, present := p.credential(r)
+	key, present := p.credential(r, body)
 	rec := Request{Method: r.Method, Path: r.URL.Path, HasAuth: present, KeyFP: fingerprint(key)}
 	var req struct {
 		Model string `json:"model"`
 	}
 	_ = json.Unmarshal(body, &req)
 	rec.Model = req.Model
-	if m := modelFromPath(r.URL.Path); m != "" {
+	if m := modelFromPath(r.URL.EscapedPath()); m != "" {
 		rec.Model = m
 	}
 	sw := &statusWriter{ResponseWriter: w, log: &p.log, index: p.log.add(rec)}
@@ -102,21 +113,29 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request, key string, pre
 	}
 }
 
-// credential extracts the credential the way the spec sends it: the
-// access key id of an AWS SigV4 Authorization header for a signing
-// provider, else the spec's header without its prefix.
-func (p *Provider) credential(r *http.Request) (string, bool) {
+// credential extracts the credential the way the spec sends it: for a
+// signing provider a bearer token (a Bedrock API key) or the access key id
+// of an AWS SigV4 Authorization header (marked, so it matches no valid key,
+// when its signature does not verify), else the spec's header without its
+// prefix.
+func (p *Provider) credential(r *http.Request, body []byte) (string, bool) {
 	s := p.Spec
 	if s.Sign != nil {
 		a := r.Header.Get("Authorization")
 		if a == "" {
 			return "", false
 		}
+		if tok, ok := strings.CutPrefix(a, "Bearer "); ok {
+			return tok, true
+		}
 		_, rest, ok := strings.Cut(a, "Credential=")
 		if !ok {
 			return "", true
 		}
 		id, _, _ := strings.Cut(rest, "/")
+		if secret, ok := p.Secrets[id]; ok && !sigV4Verifies(r, body, id, secret) {
+			return id + " (signature does not verify)", true
+		}
 		return id, true
 	}
 	vals, ok := r.Header[http.CanonicalHeaderKey(s.Auth.Name)]
@@ -131,6 +150,46 @@ func (p *Provider) credential(r *http.Request) (string, bool) {
 		v = strings.TrimPrefix(v, s.Auth.Prefix)
 	}
 	return v, true
+}
+
+// sigV4Verifies recomputes r's AWS Signature Version 4 with secret, as the
+// service does: the same method, path, query, signed headers, payload
+// hash, time and credential scope; it must give the same Authorization.
+func sigV4Verifies(r *http.Request, body []byte, id, secret string) bool {
+	auth := r.Header.Get("Authorization")
+	scope, signed := "", ""
+	for _, part := range strings.Split(strings.TrimPrefix(auth, "AWS4-HMAC-SHA256 "), ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "Credential":
+			_, scope, _ = strings.Cut(v, "/")
+		case "SignedHeaders":
+			signed = v
+		}
+	}
+	sc := strings.Split(scope, "/") // date/region/service/aws4_request
+	if len(sc) != 4 {
+		return false
+	}
+	at, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
+	if err != nil || at.Format("20060102") != sc[0] {
+		return false
+	}
+	u := *r.URL
+	u.Scheme, u.Host = "http", r.Host
+	re := &http.Request{Method: r.Method, URL: &u, Host: r.Host, Header: http.Header{}}
+	for _, h := range strings.Split(signed, ";") {
+		if h != "host" {
+			if vs := r.Header.Values(h); len(vs) > 0 {
+				re.Header[http.CanonicalHeaderKey(h)] = vs
+			}
+		}
+	}
+	sum := sha256.Sum256(body)
+	err = sigv4.New().SignRequest(&sigv4.SignRequestInput{Request: re, PayloadHash: sum[:],
+		Credentials: credentials.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: r.Header.Get("X-Amz-Security-Token")},
+		Service:     sc[2], Region: sc[1], Time: at})
+	return err == nil && re.Header.Get("Authorization") == auth
 }
 
 // sample answers with the spec's first documented sample of cause c, or a
@@ -200,6 +259,12 @@ func (p *Provider) ok(w http.ResponseWriter, r *http.Request, model string, infe
 	case shape == provider.ShapeAnthropic:
 		out = map[string]any{"id": "msg_sim", "type": "message", "role": "assistant", "model": model,
 			"content": []map[string]string{{"type": "text", "text": reply}}, "stop_reason": "end_turn"}
+	case shape == provider.ShapeGemini && strings.HasSuffix(r.URL.Path, ":embedContent"):
+		out = map[string]any{"embedding": map[string]any{"values": []float64{0.1, 0.2}}}
+	case shape == provider.ShapeCohere && strings.HasSuffix(r.URL.Path, "/embed"):
+		out = map[string]any{"id": "sim", "embeddings": map[string]any{"float": [][]float64{{0.1, 0.2}}}}
+	case shape == provider.ShapeBedrock && strings.HasSuffix(r.URL.Path, "/invoke"):
+		out = map[string]any{"embedding": []float64{0.1, 0.2}}
 	case shape == provider.ShapeGemini:
 		out = map[string]any{"candidates": []map[string]any{{"content": map[string]any{"role": "model",
 			"parts": []map[string]string{{"text": reply}}}, "finishReason": "STOP"}}}
@@ -235,15 +300,28 @@ func matches(r *http.Request, c provider.Call) bool {
 	return r.Method == m && strings.HasSuffix(r.URL.Path, c.Path)
 }
 
-// modelFromPath extracts a model named in the path (Gemini's
-// /models/{model}:generateContent, Bedrock's /model/{model}/converse).
+// modelFromPath extracts a model named in the (escaped) path: Gemini's
+// /models/{model}:generateContent, Bedrock's /model/{model}/converse (an
+// id with ":" or an ARN with "/" arrives escaped as one segment), Azure's
+// /openai/deployments/{deployment}/chat/completions.
 func modelFromPath(p string) string {
-	for _, seg := range []string{"/models/", "/model/"} {
-		if i := strings.LastIndex(p, seg); i >= 0 {
-			rest := p[i+len(seg):]
-			if j := strings.IndexAny(rest, ":/"); j > 0 {
-				return rest[:j]
-			}
+	for _, seg := range []string{"/deployments/", "/models/", "/model/"} {
+		i := strings.LastIndex(p, seg)
+		if i < 0 {
+			continue
+		}
+		rest := p[i+len(seg):]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			// The model is the last segment only when a method follows
+			// it (":generateContent"); "/models" alone is a model list.
+			j = strings.LastIndexByte(rest, ':')
+		}
+		if j <= 0 {
+			continue
+		}
+		if m, err := url.PathUnescape(rest[:j]); err == nil {
+			return m
 		}
 	}
 	return ""
