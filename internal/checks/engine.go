@@ -242,6 +242,18 @@ func newRun(c *chain.Chain, o Options) *run {
 				r.staticFail[i] = true
 			}
 		}
+		if need := spec(h).NeedsCompanions; need != nil && !r.neutral {
+			for _, name := range need(cs.value) {
+				if cs.companions[name] != "" {
+					continue
+				}
+				l := credLink(c, i)
+				r.add(finding.Finding{Check: "static.credential", Hop: h.Name, Link: &l, Cause: finding.CredentialMissing, Severity: finding.SevError,
+					Message: fmt.Sprintf("%s holds a %s key that signs requests with %s, which is unset or empty in this job.", h.KeyEnv, spec(h).Name, name),
+					Fix:     fmt.Sprintf("Add %s to the job's env (env: %s: ${{ secrets.%s }}) next to %s.", name, name, name, h.KeyEnv)}, h.KeyEnvPos)
+				r.staticFail[i] = true
+			}
+		}
 	}
 	return r
 }
@@ -355,16 +367,21 @@ func (r *run) cred(i int) cred {
 }
 
 // companions reads the companion variables of s (signing material that
-// goes with the key) that are set.
+// goes with the key, scrubbed like the key) and its settings (the region,
+// not secret, never scrubbed) that are set.
 func companions(s *provider.Spec, o Options) map[string]string {
 	var out map[string]string
-	for _, name := range s.Companions {
-		if v, ok := o.lookup(name); ok && v != "" {
-			if out == nil {
-				out = map[string]string{}
+	for _, names := range [][]string{s.Companions, s.Settings} {
+		for _, name := range names {
+			if v, ok := o.lookup(name); ok && v != "" {
+				if out == nil {
+					out = map[string]string{}
+				}
+				if slices.Contains(s.Companions, name) {
+					o.Scrubber.Add(v)
+				}
+				out[name] = v
 			}
-			o.Scrubber.Add(v)
-			out[name] = v
 		}
 	}
 	return out

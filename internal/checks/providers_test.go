@@ -88,3 +88,29 @@ chains:
 		})
 	}
 }
+
+// An AWS access key id signs nothing without its secret: reported before
+// any request as credential-missing naming the variable; a Bedrock API key
+// needs no secret.
+func TestSigningKeyWithoutItsSecret(t *testing.T) {
+	p := sim.NewProvider(provider.Bedrock, "AKIAFAKEFAKEFAKE0000")
+	srv := listen(t, p)
+	yml := `version: 1
+chains:
+  - name: b
+    model: anthropic.claude-3-haiku
+    hops:
+      - name: bedrock
+        type: bedrock
+        url: ` + srv + `
+        key_env: AWS_ACCESS_KEY_ID
+`
+	rep := runConfig(t, yml, map[string]string{"AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKE0000"}, nil)
+	c := rep.Chains[0]
+	if c.Cause != finding.CredentialMissing || len(p.Requests()) != 0 {
+		t.Fatalf("cause %s, %d requests; findings %+v", c.Cause, len(p.Requests()), c.Findings)
+	}
+	if !strings.Contains(c.Findings[0].Message, "AWS_SECRET_ACCESS_KEY") || !strings.Contains(c.Findings[0].Fix, "AWS_SECRET_ACCESS_KEY") {
+		t.Errorf("finding does not name the secret: %+v", c.Findings[0])
+	}
+}

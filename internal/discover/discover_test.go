@@ -644,3 +644,21 @@ func TestParseDotenv(t *testing.T) {
 		}
 	}
 }
+
+// A provider whose endpoint is per region derives it from the job's region
+// variable (Bedrock API keys are bound to one region).
+func TestEnvChainUsesTheJobsRegion(t *testing.T) {
+	r, err := Discover(t.TempDir(), envOf(map[string]string{"AWS_BEARER_TOKEN_BEDROCK": "ABSK" + strings.Repeat("0fake0", 20), "AWS_REGION": "eu-west-3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Config.Chains {
+		if c.Hops[0].Type == "bedrock" {
+			if c.Hops[0].URL != "https://bedrock-runtime.eu-west-3.amazonaws.com" {
+				t.Errorf("bedrock URL %s", c.Hops[0].URL)
+			}
+			return
+		}
+	}
+	t.Fatalf("no bedrock chain: %+v", r.Config.Chains)
+}

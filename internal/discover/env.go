@@ -73,7 +73,7 @@ func (b *builder) envChains() {
 		if used[keyVar] || (hasBase && used[baseVar]) || (!hasKey && !hasBase) {
 			continue
 		}
-		h := chain.Hop{Type: cv.Type, URL: cv.BaseURL, KeyEnv: keyVar}
+		h := chain.Hop{Type: cv.Type, URL: cv.DefaultBase(func(v string) string { s, _ := b.jobVar(v); return s }), KeyEnv: keyVar}
 		urlOrigin := "default"
 		if hasBase {
 			h.URL, urlOrigin = base, "env "+baseVar

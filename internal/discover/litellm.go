@@ -533,10 +533,11 @@ func (b *builder) defaultBase(p *provider.Spec, penv func(string) (string, bool)
 			return val, "env " + v
 		}
 	}
-	if p.BaseURL == "" {
+	base := p.DefaultBase(func(v string) string { s, _ := penv(v); return s })
+	if base == "" {
 		return "", ""
 	}
-	return p.BaseURL, "default (no api_base)"
+	return base, "default (no api_base)"
 }
 
 func (b *builder) firstSet(vars []string) string {

@@ -92,6 +92,20 @@ func init() {
 		// the request instead (Sign).
 		Auth:  Auth{Name: "Authorization", Prefix: "Bearer "},
 		Sign:  signBedrock,
+		NeedsCompanions: func(key string) []string {
+			if IsBedrockAPIKey(key) {
+				return nil
+			}
+			return []string{awsSecretVar}
+		},
+		BaseFor: func(get func(string) string) string {
+			for _, v := range awsRegionVars {
+				if r := get(v); r != "" {
+					return BedrockRuntimeURL(r)
+				}
+			}
+			return ""
+		},
 		Shape: ShapeBedrock,
 		// ListFoundationModels costs nothing; it lives on the control
 		// plane, bedrock.<region>.amazonaws.com

@@ -34,7 +34,10 @@ func init() {
 		// says v1); the OpenAI-compatible root …/v1beta/openai is the same
 		// API with the same key.
 		RootTrims: []string{"/v1beta/openai", "/v1/openai", "/v1beta", "/v1"},
-		KeyVars:   []string{"GEMINI_API_KEY", "GOOGLE_API_KEY"},
+		// GOOGLE_API_KEY is read by LiteLLM and OpenClaw (their routes
+		// list it) but is not conventional here: jobs hold Google keys for
+		// many other APIs.
+		KeyVars: []string{"GEMINI_API_KEY"},
 		Keys: Keys{
 			// Every Google API key has this shape, so it does not say
 			// which Google API the key is for

@@ -273,6 +273,15 @@ type Spec struct {
 	// of Auth: key is the hop's credential, companions the values of
 	// Companions that are set.
 	Sign func(r *http.Request, body []byte, key string, companions map[string]string) error
+	// NeedsCompanions returns the companion variables a key cannot be
+	// used without (an AWS access key id needs its secret; a Bedrock API
+	// key needs nothing): the engine reports each one unset as
+	// credential-missing before any request (nil: none are required).
+	NeedsCompanions func(key string) []string
+	// BaseFor, when set, derives the default base URL from the job's
+	// settings (get reads Settings variables): Bedrock's endpoint is per
+	// region. Nil: BaseURL.
+	BaseFor func(get func(string) string) string
 	// Shape is the wire format of its inference API.
 	Shape Shape
 
@@ -334,6 +343,17 @@ func (s *Spec) Fix(c finding.Cause) string {
 		return f
 	}
 	return finding.Fix(c)
+}
+
+// DefaultBase is the base URL a client uses when nothing names one, given
+// the job's settings variables.
+func (s *Spec) DefaultBase(get func(string) string) string {
+	if s.BaseFor != nil && get != nil {
+		if b := s.BaseFor(get); b != "" {
+			return b
+		}
+	}
+	return s.BaseURL
 }
 
 // Pinned reports whether the type's keys are pinned to official hosts.
