@@ -90,8 +90,8 @@ func init() {
 		},
 		// Bedrock API keys go as "Authorization: Bearer"; access keys sign
 		// the request instead (Sign).
-		Auth:  Auth{Name: "Authorization", Prefix: "Bearer "},
-		Sign:  signBedrock,
+		Auth: Auth{Name: "Authorization", Prefix: "Bearer "},
+		Sign: signBedrock,
 		NeedsCompanions: func(key string) []string {
 			if IsBedrockAPIKey(key) {
 				return nil
