@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,6 +18,8 @@ import (
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/hopcheck/hopcheck/internal/fsafe"
 )
 
 // Defaults and limits of hopcheck.yml (version 1).
@@ -75,19 +76,25 @@ func Find(dir, flag string) (string, error) {
 	return "", fmt.Errorf("%w in %s (looked for .github/hopcheck.yml and hopcheck.yml)", ErrNoConfig, dir)
 }
 
-// Load reads and parses the configuration file at path. An invalid file
-// gives a *ConfigErrors; a file that cannot be read gives the os error.
-func Load(path string) (*Config, error) {
-	f, err := os.Open(path)
+// Load reads and parses the configuration file at path, which must be a
+// regular file inside the workspace directory (see package fsafe); a
+// relative path is relative to the current directory, as Find returns it.
+// An invalid or refused file gives a *ConfigErrors; a file that cannot be
+// read gives the os error (wrapping fs.ErrNotExist when it is missing).
+func Load(workspace, path string) (*Config, error) {
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	// Read one byte past the limit so Parse can tell the file is too large
-	// without reading all of a huge (or endless) file.
-	data, err := io.ReadAll(io.LimitReader(f, MaxConfigSize+1))
+	data, err := fsafe.ReadFile(workspace, abs)
+	if e, refused := fsafe.Refused(err); refused {
+		if errors.Is(e, fsafe.ErrTooLarge) {
+			return nil, tooLarge(path)
+		}
+		return nil, newConfigErrors([]*ConfigError{{Pos: Pos{File: path}, Msg: "refused: " + e.Detail, Fix: e.Fix}})
+	}
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, err
 	}
 	return Parse(path, data)
 }
@@ -98,11 +105,7 @@ func Load(path string) (*Config, error) {
 // *ConfigErrors.
 func Parse(name string, data []byte) (*Config, error) {
 	if len(data) > MaxConfigSize {
-		return nil, newConfigErrors([]*ConfigError{{
-			Pos: Pos{File: name, Line: 1, Col: 1},
-			Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB); refusing to parse it", MaxConfigSize),
-			Fix: "hopcheck.yml describes a few chains; check that the right file is named",
-		}})
+		return nil, tooLarge(name)
 	}
 	data = normalize(data)
 	src := newSource(name, data)
@@ -128,6 +131,14 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+func tooLarge(name string) error {
+	return newConfigErrors([]*ConfigError{{
+		Pos: Pos{File: name, Line: 1, Col: 1},
+		Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB); refusing to parse it", MaxConfigSize),
+		Fix: "hopcheck.yml describes a few chains; check that the right file is named",
+	}})
 }
 
 // normalize drops a byte-order mark and turns CRLF line ends into LF.

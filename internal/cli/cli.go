@@ -307,7 +307,7 @@ func loadConfig(dir, flagPath string) (*chain.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return chain.Load(path)
+	return chain.Load(dir, path)
 }
 
 // printConfigError prints one compiler-style line per problem.

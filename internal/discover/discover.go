@@ -26,7 +26,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -161,6 +160,8 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 // derived hops appended (a proxy hop that is the last hop of its chain gets
 // the upstream hop of the deployment serving the chain's model; a chain
 // that already lists the hops behind the proxy is only cross-checked).
+// A config file that is not a regular file inside dir (see package fsafe)
+// gives a *chain.ConfigErrors at the hop that names it.
 func Expand(cfg *chain.Config, dir string, lookupEnv func(string) (string, bool)) (*Result, error) {
 	if cfg == nil {
 		return nil, errors.New("discover: nil config")
@@ -180,6 +181,9 @@ func Expand(cfg *chain.Config, dir string, lookupEnv func(string) (string, bool)
 	}
 	r := b.result()
 	r.Config.File = cfg.File
+	if len(b.refused) > 0 {
+		return r, &chain.ConfigErrors{Errors: b.refused}
+	}
 	return r, nil
 }
 
@@ -198,6 +202,7 @@ type builder struct {
 	liteList []*liteFile
 	dotenv   []dotenvFile
 	capped   bool
+	refused  []*chain.ConfigError // files named by hopcheck.yml that fsafe refused
 }
 
 type dotenvFile struct {
@@ -299,12 +304,6 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
-}
-
-// rel returns p relative to the builder's directory in slash form (p is
-// already relative when it comes from the walk or from hopcheck.yml).
-func (b *builder) abs(rel string) string {
-	return filepath.Join(b.dir, filepath.FromSlash(rel))
 }
 
 func (b *builder) result() *Result {

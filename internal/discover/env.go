@@ -107,7 +107,7 @@ func (b *builder) envChains() {
 
 // readDotenv reads one .env file for the shadowing check.
 func (b *builder) readDotenv(rel string) {
-	data, err := readLimited(b.abs(rel))
+	data, err := b.read(rel, chain.Pos{})
 	if err != nil {
 		return // unreadable or huge: not a .env anyone loads
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -13,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/fsafe"
 )
 
 // Bounds of the repository walk. A repository's LLM configs sit near its
@@ -118,7 +118,7 @@ func walk(root string) (*found, error) {
 			if isHopcheckConfig(rel) {
 				return nil
 			}
-			if data, err := readLimited(p); err == nil && liteLLMTop.Match(data) {
+			if data, err := readFile(root, rel); err == nil && liteLLMTop.Match(data) {
 				f.liteLLM = append(f.liteLLM, rel)
 			}
 		}
@@ -139,22 +139,30 @@ func isHopcheckConfig(rel string) bool {
 	return strings.HasPrefix(path.Base(rel), "hopcheck.")
 }
 
-// errTooLarge is returned by readLimited for files over MaxFileSize.
-var errTooLarge = errors.New("file is larger than 1 MiB")
-
-// readLimited reads a file of at most MaxFileSize bytes.
-func readLimited(p string) ([]byte, error) {
-	f, err := os.Open(p)
+// readFile reads a file of the repository through fsafe: a regular file
+// inside dir after resolving symbolic links, at most MaxFileSize bytes,
+// without a byte-order mark.
+func readFile(dir, rel string) ([]byte, error) {
+	data, err := fsafe.ReadFile(dir, filepath.FromSlash(rel))
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileSize {
-		return nil, errTooLarge
 	}
 	return bytes.TrimPrefix(data, []byte("\ufeff")), nil
+}
+
+// read reads rel for the builder. A file named by hopcheck.yml (ref is
+// the hop that names it) that fsafe refuses — a link out of the
+// repository, a FIFO, a device, a file over 1 MiB — is a configuration
+// error: Expand returns it and the run stops with exit code 2 before
+// anything is sent. A discovery candidate that is refused is not: the walk
+// lists only regular files, so a refusal means it changed under the walk;
+// its reader reports it as a finding (LiteLLM and OpenClaw configs) or
+// skips it (.env files, which only feed the shadowing check).
+func (b *builder) read(rel string, ref chain.Pos) ([]byte, error) {
+	data, err := readFile(b.dir, rel)
+	if e, refused := fsafe.Refused(err); refused && !ref.IsZero() {
+		b.refused = append(b.refused, &chain.ConfigError{Pos: ref,
+			Msg: fmt.Sprintf("config file %s is refused: %s", rel, e.Detail), Fix: e.Fix})
+	}
+	return data, err
 }
