@@ -15,7 +15,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
@@ -34,9 +33,8 @@ const (
 	// bounded time.
 	MaxChains = 64
 
-	// maxTokens bounds the YAML token count before parsing: the YAML parser
-	// is quadratic on some shapes (deep "- - -" nesting, huge mappings,
-	// many documents), and a real hopcheck.yml has a few hundred tokens.
+	// maxTokens bounds the YAML token count (see TokenizeYAML); a real
+	// hopcheck.yml has a few hundred tokens.
 	maxTokens = 20000
 )
 
@@ -233,13 +231,11 @@ func parseYAML(src *source, data []byte) (body ast.Node, errs []*ConfigError) {
 			errs = []*ConfigError{{Pos: src.pos(1, 1), Msg: fmt.Sprintf("cannot parse YAML: parser failure (%v)", r)}}
 		}
 	}()
-	tokens := lexer.Tokenize(string(data))
-	if len(tokens) > maxTokens {
-		return nil, []*ConfigError{{
-			Pos: src.tokenPos(tokens[maxTokens]),
-			Msg: fmt.Sprintf("file has more than %d YAML tokens; refusing to parse it", maxTokens),
-			Fix: "hopcheck.yml describes a few chains; check that the right file is named",
-		}}
+	lim := DefaultYAMLLimits
+	lim.Tokens = maxTokens
+	tokens, lerr := TokenizeYAML(data, lim)
+	if lerr != nil {
+		return nil, []*ConfigError{{Pos: src.pos(lerr.Line, lerr.Col), Msg: lerr.Msg, Fix: lerr.Fix}}
 	}
 	for _, tk := range tokens {
 		var msg, fix string

@@ -115,8 +115,10 @@ func (r *Result) AddSecrets(s *secret.Scrubber) {
 // MaxFileSize, MaxChains). Positions are relative to dir.
 //
 // When nothing usable is found the error wraps ErrNothingFound and
-// chain.ErrNoConfig; the Result is returned anyway. Other errors are I/O
-// errors on dir itself.
+// chain.ErrNoConfig; the Result is returned anyway. A config a parser
+// refused because reading it would cost too much (see chain.TokenizeYAML)
+// gives a *chain.ConfigErrors at its position. Other errors are I/O errors
+// on dir itself.
 func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error) {
 	b := newBuilder(dir, lookupEnv)
 	f, err := walk(dir)
@@ -146,6 +148,9 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 	b.dotenvShadowing()
 	b.crossCheckModels()
 	r := b.result()
+	if len(b.refused) > 0 {
+		return r, &chain.ConfigErrors{Errors: b.refused}
+	}
 	if len(r.Config.Chains) == 0 {
 		return r, fmt.Errorf("%w: %w in %s, and no LiteLLM config (YAML with model_list), openclaw.json or LLM provider variable (%s) was found",
 			ErrNothingFound, chain.ErrNoConfig, dir, strings.Join(conventionalVars(), ", "))

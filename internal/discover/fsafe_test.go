@@ -93,3 +93,41 @@ func TestDiscoverIgnoresLinksOutOfTheRepository(t *testing.T) {
 		t.Errorf("values taken from a file outside the repository: %d", len(r.secrets))
 	}
 }
+
+func TestDiscoverRefusesParserBombs(t *testing.T) {
+	for _, c := range []struct {
+		name, file, src string
+		line, col       int
+	}{
+		{"yaml nesting", "config.yaml", "model_list: " + strings.Repeat("[", 64<<10), 1, 13 + 63},
+		{"json5 nesting", "openclaw.json", "{a: " + strings.Repeat("[", 64<<10), 1, 5 + 128},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := write(t, map[string]string{c.file: c.src, ".env": "OPENAI_API_KEY=sk-x\n"})
+			_, err := Discover(dir, envOf(nil))
+			var ces *chain.ConfigErrors
+			if !errors.As(err, &ces) || len(ces.Errors) != 1 {
+				t.Fatalf("err = %v, want one *chain.ConfigErrors", err)
+			}
+			e := ces.Errors[0]
+			if e.Pos != (chain.Pos{File: c.file, Line: c.line, Col: c.col}) || !strings.Contains(e.Msg, "nest") || e.Fix == "" {
+				t.Errorf("error %v (fix %q), want it at %s:%d:%d", e, e.Fix, c.file, c.line, c.col)
+			}
+		})
+	}
+}
+
+func TestDotenvPastTheBoundIsNotRead(t *testing.T) {
+	dir := write(t, map[string]string{".env": strings.Repeat("OPENAI_API_KEY=sk-a\n", maxDotenvEntries+1)})
+	r, _ := Discover(dir, envOf(nil))
+	if len(r.Files) != 0 || len(r.secrets) != 0 {
+		t.Errorf("read %v, %d values", r.Files, len(r.secrets))
+	}
+	found := false
+	for _, f := range r.Findings {
+		found = found || f.Check == "discover.dotenv" && f.File == ".env" && f.Line == maxDotenvEntries+1
+	}
+	if !found {
+		t.Errorf("no notice at .env:%d: %+v", maxDotenvEntries+1, r.Findings)
+	}
+}

@@ -82,6 +82,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		if errors.As(err, &le) {
 			pos, msg = le.Pos, le.Msg
 		}
+		b.tooCostly(err, pos, msg)
 		b.finding(*(&finding.Finding{Check: "discover.litellm", Hop: "litellm", Cause: finding.ConfigInvalid, Severity: finding.SevError,
 			Message: fmt.Sprintf("LiteLLM config %s cannot be read: %s", rel, msg),
 			Fix:     "Fix the file at this line; LiteLLM refuses to start with it too."}).At(pos))

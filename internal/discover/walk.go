@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/chain/openclaw"
 	"github.com/hopcheck/hopcheck/internal/fsafe"
 )
 
@@ -165,4 +166,20 @@ func (b *builder) read(rel string, ref chain.Pos) ([]byte, error) {
 			Msg: fmt.Sprintf("config file %s is refused: %s", rel, e.Detail), Fix: e.Fix})
 	}
 	return data, err
+}
+
+// tooCostly records a config that a parser refused because reading it
+// would cost too much (a *chain.LimitError of the YAML reader, a bound of
+// the JSON5 reader). Such a file is built to hurt, not mistyped: like a
+// refused file it stops the run with exit code 2 at its position, whether
+// hopcheck.yml named it or discovery found it.
+func (b *builder) tooCostly(err error, pos chain.Pos, msg string) {
+	var le *chain.LimitError
+	var se *openclaw.SyntaxError
+	switch {
+	case errors.As(err, &le):
+		b.refused = append(b.refused, &chain.ConfigError{Pos: pos, Msg: msg, Fix: le.Fix})
+	case errors.As(err, &se) && se.Limit:
+		b.refused = append(b.refused, &chain.ConfigError{Pos: pos, Msg: msg, Fix: "flatten the file; an OpenClaw config needs a few levels and a few hundred values"})
+	}
 }
