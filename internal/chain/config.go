@@ -180,11 +180,15 @@ type source struct {
 }
 
 func newSource(name string, data []byte) *source {
-	s := &source{name: name}
-	for _, l := range strings.Split(string(data), "\n") {
-		s.lines = append(s.lines, utf8.RuneCountInString(strings.TrimSuffix(l, "\r")))
+	s := &source{name: name, lines: make([]int, 0, bytes.Count(data, []byte("\n"))+1)}
+	for {
+		l, rest, more := bytes.Cut(data, []byte("\n"))
+		s.lines = append(s.lines, utf8.RuneCount(bytes.TrimSuffix(l, []byte("\r"))))
+		if !more {
+			return s
+		}
+		data = rest
 	}
-	return s
 }
 
 func (s *source) pos(line, col int) Pos {

@@ -17,7 +17,8 @@ import (
 //     tokens and 270 MB before the parser starts;
 //   - its lexer is quadratic on a run of '<' (it counts the whole run again
 //     at every '<', looking for a "<<" merge key) and on the empty lines that
-//     end a block scalar (it copies the scalar once per trailing line);
+//     end a block scalar (it copies the scalar once per trailing line), and
+//     allocates about 85 bytes per byte of a block scalar;
 //   - its parser is quadratic in the nesting depth of flow ("[[[[") and
 //     block ("- - - -") collections and in the number of keys of one block
 //     mapping (64 KiB of "[" took 6.5 GB; 32,000 keys took 4 GB).
@@ -49,7 +50,7 @@ type YAMLLimits struct {
 // DefaultYAMLLimits are far above any real LiteLLM config (a few thousand
 // tokens, nesting below 10) and keep any input of at most 1 MiB within a
 // second and 100 MB (see BenchmarkYAMLAdversarial).
-var DefaultYAMLLimits = YAMLLimits{Tokens: 50000, Depth: 64, Keys: 1000, Aliases: 1000}
+var DefaultYAMLLimits = YAMLLimits{Tokens: 50000, Depth: 64, Keys: 400, Aliases: 1000}
 
 // Bounds of the byte scan that have no YAMLLimits field: they guard lexer
 // pathologies no real file comes near.
@@ -66,6 +67,9 @@ const (
 	// scalar (at most everything before the run) once per trailing empty
 	// line. 4M keeps that copying under ~40 MB.
 	maxBlankCost = 4 << 20
+	// maxBlockBytes bounds the bytes of block scalars: the lexer allocates
+	// about 85 bytes for each (an error value per byte, among others).
+	maxBlockBytes = 512 << 10
 )
 
 // LimitError is YAML refused because parsing it would cost too much; Line
@@ -97,16 +101,25 @@ func TokenizeYAML(data []byte, lim YAMLLimits) (token.Tokens, *LimitError) {
 // bytes counted here (wherever they stand, even inside quotes or comments,
 // so the bound cannot be fooled), and every plain or block scalar token ends
 // at such a token, at a line break or at the end of the input. So tokens ≤
-// 2 × indicators + line breaks + 1. The same pass bounds runs of '<' and
-// the cost of empty lines after a block scalar. It returns the bound.
+// 2 × indicators + line breaks + 1. The same pass bounds runs of '<', the
+// cost of empty lines after a block scalar and the bytes of block scalars.
+// It returns the token bound.
 func scanYAML(data []byte, lim YAMLLimits) (int, *LimitError) {
 	maxBound := scanFactor * lim.Tokens
 	indicators, breaks := 0, 0
-	lineStart := 0 // offset of the current line
+	lineStart := 0     // offset of the current line
+	indent := 0        // blanks before the first other byte of the line
+	lineBlank := true  // the current line holds only blanks so far
+	directive := false // the current line starts with '%'
+	header := false    // the current line holds what may be a block scalar header
 	ltRun := 0
 	blankRun, blankCost := 0, 0 // empty lines in a row; their cost so far
-	lineBlank := true           // the current line holds only blanks so far
-	directive := false          // the current line starts with '%'
+	// Block scalars: inBlock from a line with a header on, while lines are
+	// empty or indented deeper than blockIndent, the header line's indent.
+	// The lexer ends the scalar at a line indented no deeper than the key or
+	// "-" that owns it, which stands at or after the header line's indent,
+	// so every byte the lexer reads as block scalar content is counted.
+	inBlock, blockIndent, blockBytes := false, 0, 0
 	refuse := func(i int, msg, fix string) *LimitError {
 		return &LimitError{Line: breaks + 1, Col: utf8.RuneCount(data[lineStart:i]) + 1, Msg: msg, Fix: fix}
 	}
@@ -138,9 +151,23 @@ func scanYAML(data []byte, lim YAMLLimits) (int, *LimitError) {
 			} else {
 				blankRun = 0
 			}
-			lineStart, lineBlank, directive = i+1, true, false
+			if inBlock && (lineBlank || indent > blockIndent) {
+				if blockBytes += i + 1 - lineStart; blockBytes > maxBlockBytes {
+					return 0, refuse(i, fmt.Sprintf("block scalars (| or >) hold more than %d KiB; refusing to parse the file", maxBlockBytes>>10),
+						"keep long texts out of the configuration")
+				}
+			} else {
+				inBlock = false
+				if header {
+					inBlock, blockIndent = true, indent
+				}
+			}
+			lineStart, indent, lineBlank, directive, header = i+1, 0, true, false, false
 			continue
 		case ' ', '\t':
+			if lineBlank {
+				indent++
+			}
 			if directive {
 				indicators++ // the lexer cuts a directive at every blank
 			}
@@ -167,6 +194,7 @@ func scanYAML(data []byte, lim YAMLLimits) (int, *LimitError) {
 			indicators++
 		case '|', '>':
 			indicators += 2 // the header, and an empty scalar when no content follows
+			header = header || isBlockHeader(data[i+1:])
 		case '[', ']', '{', '}', ',', '#', '&', '*', '!', '\'', '"', '<', '@', '`':
 			indicators++
 		}
@@ -181,6 +209,23 @@ func scanYAML(data []byte, lim YAMLLimits) (int, *LimitError) {
 		return bound, nil
 	}
 	return 0, refuse(len(data), tooManyTokens(lim), fixTokens)
+}
+
+// isBlockHeader reports whether rest, what follows a '|' or '>', ends a
+// block scalar header: an optional chomping and indentation indicator,
+// blanks, an optional comment, the end of the line. The lexer refuses any
+// other header, so a '|' or '>' that passes nothing here starts no block
+// scalar. The look-ahead stops at the first byte that is none of these, so
+// the scan stays linear.
+func isBlockHeader(rest []byte) bool {
+	k := 0
+	for k < len(rest) && k < 3 && (rest[k] == '-' || rest[k] == '+' || rest[k] >= '0' && rest[k] <= '9') {
+		k++
+	}
+	for k < len(rest) && (rest[k] == ' ' || rest[k] == '\t') {
+		k++
+	}
+	return k == len(rest) || rest[k] == '\n' || rest[k] == '\r' || rest[k] == '#'
 }
 
 func tooManyTokens(lim YAMLLimits) string {
@@ -256,10 +301,7 @@ func checkTokens(tokens token.Tokens, lim YAMLLimits) *LimitError {
 			if flow > 0 {
 				continue
 			}
-			key := tk
-			if i > 0 {
-				key = tokens[i-1]
-			}
+			key := keyStart(tokens, i)
 			col := key.Position.Column
 			for len(stack) > 0 && (stack[len(stack)-1].col > col || stack[len(stack)-1].col == col && stack[len(stack)-1].seq) {
 				stack = stack[:len(stack)-1]
@@ -278,4 +320,21 @@ func checkTokens(tokens token.Tokens, lim YAMLLimits) *LimitError {
 		}
 	}
 	return nil
+}
+
+// keyStart returns the first token of the key before the mapping value
+// tokens[i]: the key itself, or a tag or anchor before it on its line.
+func keyStart(tokens token.Tokens, i int) *token.Token {
+	if i == 0 {
+		return tokens[i]
+	}
+	key := tokens[i-1]
+	for j := i - 2; j >= 0; j-- {
+		t := tokens[j]
+		if (t.Type != token.TagType && t.Type != token.AnchorType) || t.Position.Line != key.Position.Line {
+			break
+		}
+		key = t
+	}
+	return key
 }

@@ -42,8 +42,8 @@ func TestTokenizeYAMLBounds(t *testing.T) {
 			}
 			return b.String()
 		}(), 65, 65, "nested deeper than 64 levels"},
-		{"keys at the limit", keys(1000), 0, 0, ""},
-		{"keys past the limit", keys(1001), 1002, 3, "more than 1000 keys"},
+		{"keys at the limit", keys(400), 0, 0, ""},
+		{"keys past the limit", keys(401), 402, 3, "more than 400 keys"},
 		{"many small mappings", strings.Repeat("- a: b\n  c: d\n", 2000), 0, 0, ""},
 		{"anchors past the limit", anchors(1001), 1001, 3, "more than 1000 YAML anchors and aliases"},
 		{"too many tokens", strings.Repeat("a,", 600<<10), 1, 200000, "more than 50000 YAML tokens"},
@@ -52,6 +52,8 @@ func TestTokenizeYAMLBounds(t *testing.T) {
 		{"a short run of '<'", "a: <<<<<<< HEAD\n", 0, 0, ""},
 		{"empty lines after a big block scalar", bigScalar + strings.Repeat("\n", 20) + "b: c\n", 50015, 1, "too many empty lines"},
 		{"a few empty lines", bigScalar + "\n\n\nb: c\n", 0, 0, ""},
+		{"a huge block scalar", "a:\n  b: >-\n" + strings.Repeat("    text text text\n", 32<<10) + "c: d\n", 4+(512<<10)/19, 19, "block scalars (| or >) hold more than 512 KiB"},
+		{"a block scalar header in a comment", "# a >\n" + strings.Repeat("- text text text\n", 24000), 0, 0, ""},
 		{"a long quoted comment", "a: b # " + strings.Repeat("x, ", 1000) + "\n", 0, 0, ""},
 	}
 	for _, c := range cases {
