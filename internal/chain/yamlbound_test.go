@@ -52,7 +52,7 @@ func TestTokenizeYAMLBounds(t *testing.T) {
 		{"a short run of '<'", "a: <<<<<<< HEAD\n", 0, 0, ""},
 		{"empty lines after a big block scalar", bigScalar + strings.Repeat("\n", 20) + "b: c\n", 50015, 1, "too many empty lines"},
 		{"a few empty lines", bigScalar + "\n\n\nb: c\n", 0, 0, ""},
-		{"a huge block scalar", "a:\n  b: >-\n" + strings.Repeat("    text text text\n", 32<<10) + "c: d\n", 4+(512<<10)/19, 19, "block scalars (| or >) hold more than 512 KiB"},
+		{"a huge block scalar", "a:\n  b: >-\n" + strings.Repeat("    text text text\n", 32<<10) + "c: d\n", 4 + (512<<10)/19, 19, "block scalars (| or >) hold more than 512 KiB"},
 		{"a block scalar header in a comment", "# a >\n" + strings.Repeat("- text text text\n", 24000), 0, 0, ""},
 		{"a long quoted comment", "a: b # " + strings.Repeat("x, ", 1000) + "\n", 0, 0, ""},
 	}
