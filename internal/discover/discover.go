@@ -130,6 +130,11 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 			Message: fmt.Sprintf("Discovery stopped after %d directory entries; configs further down were not read.", MaxEntries),
 			Fix:     "Add a hopcheck.yml naming the chains (hops with config: point at the proxy configs)."})
 	}
+	if f.capped {
+		b.finding(finding.Finding{Check: "discover.walk", Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("Discovery read at most %d files of each kind and %d MiB of YAML; further configs were not read.", MaxFiles, MaxProbeBytes>>20),
+			Fix:     "Add a hopcheck.yml naming the chains (hops with config: point at the proxy configs)."})
+	}
 	for _, rel := range f.dotenv {
 		b.readDotenv(rel)
 	}

@@ -30,6 +30,14 @@ const (
 	// MaxChains caps the chains derived from discovered files: the same
 	// cap as hopcheck.yml's.
 	MaxChains = chain.MaxChains
+	// MaxFiles caps the files of each kind (LiteLLM configs, openclaw.json,
+	// .env) discovery reads, and MaxProbeBytes the YAML it reads to find the
+	// LiteLLM configs among them: each read is bounded, and these bound
+	// their number, so a repository full of large files cannot stretch the
+	// loading phase. A config yields at least one chain, so reading more
+	// than MaxChains of a kind cannot help.
+	MaxFiles      = MaxChains
+	MaxProbeBytes = 32 << 20
 )
 
 // skipDirs are never entered: version control, dependency trees and
@@ -60,6 +68,9 @@ type found struct {
 	dotenv   []string
 	// truncated: the walk stopped at MaxEntries.
 	truncated bool
+	// capped: files were left unread at MaxFiles or MaxProbeBytes.
+	capped bool
+	probed int // bytes of YAML read to look for model_list
 }
 
 // walk looks for LiteLLM configs, OpenClaw configs and .env files under
@@ -108,19 +119,33 @@ func walk(root string) (*found, error) {
 			return nil
 		}
 		name := d.Name()
+		add := func(list *[]string) {
+			if len(*list) < MaxFiles {
+				*list = append(*list, rel)
+			} else {
+				f.capped = true
+			}
+		}
 		switch {
 		case name == "openclaw.json":
-			f.openClaw = append(f.openClaw, rel)
+			add(&f.openClaw)
 		case name == ".env" || strings.HasPrefix(name, ".env."):
 			if !templateEnv.MatchString(name) {
-				f.dotenv = append(f.dotenv, rel)
+				add(&f.dotenv)
 			}
 		case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
 			if isHopcheckConfig(rel) {
 				return nil
 			}
-			if data, err := readFile(root, rel); err == nil && liteLLMTop.Match(data) {
-				f.liteLLM = append(f.liteLLM, rel)
+			if len(f.liteLLM) >= MaxFiles || f.probed >= MaxProbeBytes {
+				f.capped = true
+				return nil
+			}
+			if data, err := readFile(root, rel); err == nil {
+				f.probed += len(data)
+				if liteLLMTop.Match(data) {
+					f.liteLLM = append(f.liteLLM, rel)
+				}
 			}
 		}
 		return nil

@@ -2,6 +2,7 @@ package discover
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,5 +130,36 @@ func TestDotenvPastTheBoundIsNotRead(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no notice at .env:%d: %+v", maxDotenvEntries+1, r.Findings)
+	}
+}
+
+func TestDiscoverReadsABoundedNumberOfFiles(t *testing.T) {
+	files := map[string]string{}
+	for i := range MaxFiles + 8 {
+		files[fmt.Sprintf("svc%02d/config.yaml", i)] = expandLiteLLM
+		files[fmt.Sprintf("svc%02d/.env", i)] = "A=b\n"
+	}
+	r, err := Discover(write(t, files), envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml, env := 0, 0
+	for _, f := range r.Files {
+		switch {
+		case strings.HasSuffix(f, "config.yaml"):
+			yaml++
+		case strings.HasSuffix(f, ".env"):
+			env++
+		}
+	}
+	if yaml != MaxFiles || env != MaxFiles {
+		t.Errorf("read %d LiteLLM configs and %d .env files, want %d of each", yaml, env, MaxFiles)
+	}
+	noticed := false
+	for _, f := range r.Findings {
+		noticed = noticed || f.Check == "discover.walk" && strings.Contains(f.Message, "at most")
+	}
+	if !noticed {
+		t.Error("no notice that files were left unread")
 	}
 }
