@@ -167,6 +167,9 @@ func scanYAML(data []byte, lim YAMLLimits) (int, *LimitError) {
 		case ' ', '\t':
 			if lineBlank {
 				indent++
+				if c == '\t' {
+					indicators++ // the lexer makes an invalid token of every tab that indents
+				}
 			}
 			if directive {
 				indicators++ // the lexer cuts a directive at every blank
