@@ -212,7 +212,7 @@ type builder struct {
 	liteList []*liteFile
 	dotenv   []dotenvFile
 	capped   bool
-	refused  []*chain.ConfigError // files named by hopcheck.yml that fsafe refused
+	refused  []*chain.ConfigError // configs that stop the run: see read and tooCostly
 }
 
 type dotenvFile struct {
