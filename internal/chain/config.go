@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,9 +15,10 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/hopcheck/hopcheck/internal/fsafe"
 )
 
 // Defaults and limits of hopcheck.yml (version 1).
@@ -33,9 +33,8 @@ const (
 	// bounded time.
 	MaxChains = 64
 
-	// maxTokens bounds the YAML token count before parsing: the YAML parser
-	// is quadratic on some shapes (deep "- - -" nesting, huge mappings,
-	// many documents), and a real hopcheck.yml has a few hundred tokens.
+	// maxTokens bounds the YAML token count (see TokenizeYAML); a real
+	// hopcheck.yml has a few hundred tokens.
 	maxTokens = 20000
 )
 
@@ -75,19 +74,25 @@ func Find(dir, flag string) (string, error) {
 	return "", fmt.Errorf("%w in %s (looked for .github/hopcheck.yml and hopcheck.yml)", ErrNoConfig, dir)
 }
 
-// Load reads and parses the configuration file at path. An invalid file
-// gives a *ConfigErrors; a file that cannot be read gives the os error.
-func Load(path string) (*Config, error) {
-	f, err := os.Open(path)
+// Load reads and parses the configuration file at path, which must be a
+// regular file inside the workspace directory (see package fsafe); a
+// relative path is relative to the current directory, as Find returns it.
+// An invalid or refused file gives a *ConfigErrors; a file that cannot be
+// read gives the os error (wrapping fs.ErrNotExist when it is missing).
+func Load(workspace, path string) (*Config, error) {
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	// Read one byte past the limit so Parse can tell the file is too large
-	// without reading all of a huge (or endless) file.
-	data, err := io.ReadAll(io.LimitReader(f, MaxConfigSize+1))
+	data, err := fsafe.ReadFile(workspace, abs)
+	if e, refused := fsafe.Refused(err); refused {
+		if errors.Is(e, fsafe.ErrTooLarge) {
+			return nil, tooLarge(path)
+		}
+		return nil, newConfigErrors([]*ConfigError{{Pos: Pos{File: path}, Msg: "refused: " + e.Detail, Fix: e.Fix}})
+	}
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, err
 	}
 	return Parse(path, data)
 }
@@ -98,11 +103,7 @@ func Load(path string) (*Config, error) {
 // *ConfigErrors.
 func Parse(name string, data []byte) (*Config, error) {
 	if len(data) > MaxConfigSize {
-		return nil, newConfigErrors([]*ConfigError{{
-			Pos: Pos{File: name, Line: 1, Col: 1},
-			Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB); refusing to parse it", MaxConfigSize),
-			Fix: "hopcheck.yml describes a few chains; check that the right file is named",
-		}})
+		return nil, tooLarge(name)
 	}
 	data = normalize(data)
 	src := newSource(name, data)
@@ -128,6 +129,14 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+func tooLarge(name string) error {
+	return newConfigErrors([]*ConfigError{{
+		Pos: Pos{File: name, Line: 1, Col: 1},
+		Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB); refusing to parse it", MaxConfigSize),
+		Fix: "hopcheck.yml describes a few chains; check that the right file is named",
+	}})
 }
 
 // normalize drops a byte-order mark and turns CRLF line ends into LF.
@@ -171,11 +180,15 @@ type source struct {
 }
 
 func newSource(name string, data []byte) *source {
-	s := &source{name: name}
-	for _, l := range strings.Split(string(data), "\n") {
-		s.lines = append(s.lines, utf8.RuneCountInString(strings.TrimSuffix(l, "\r")))
+	s := &source{name: name, lines: make([]int, 0, bytes.Count(data, []byte("\n"))+1)}
+	for {
+		l, rest, more := bytes.Cut(data, []byte("\n"))
+		s.lines = append(s.lines, utf8.RuneCount(bytes.TrimSuffix(l, []byte("\r"))))
+		if !more {
+			return s
+		}
+		data = rest
 	}
-	return s
 }
 
 func (s *source) pos(line, col int) Pos {
@@ -222,13 +235,11 @@ func parseYAML(src *source, data []byte) (body ast.Node, errs []*ConfigError) {
 			errs = []*ConfigError{{Pos: src.pos(1, 1), Msg: fmt.Sprintf("cannot parse YAML: parser failure (%v)", r)}}
 		}
 	}()
-	tokens := lexer.Tokenize(string(data))
-	if len(tokens) > maxTokens {
-		return nil, []*ConfigError{{
-			Pos: src.tokenPos(tokens[maxTokens]),
-			Msg: fmt.Sprintf("file has more than %d YAML tokens; refusing to parse it", maxTokens),
-			Fix: "hopcheck.yml describes a few chains; check that the right file is named",
-		}}
+	lim := DefaultYAMLLimits
+	lim.Tokens = maxTokens
+	tokens, lerr := TokenizeYAML(data, lim)
+	if lerr != nil {
+		return nil, []*ConfigError{{Pos: src.pos(lerr.Line, lerr.Col), Msg: lerr.Msg, Fix: lerr.Fix}}
 	}
 	for _, tk := range tokens {
 		var msg, fix string

@@ -123,7 +123,7 @@ func TestParseBad(t *testing.T) {
 			if !ok {
 				t.Fatalf("testdata/bad/%s has no entry in badCases", name)
 			}
-			cfg, err := Load(f)
+			cfg, err := Load(".", f)
 			if err == nil {
 				t.Fatalf("Load(%s) = %+v, want an error", f, cfg)
 			}
@@ -191,7 +191,7 @@ func TestParseGood(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			cfg, err := Load(f)
+			cfg, err := Load(".", f)
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
@@ -207,7 +207,7 @@ func TestParseGood(t *testing.T) {
 
 func TestParseFullPositionsAndValues(t *testing.T) {
 	const f = "testdata/good/full.yml"
-	cfg, err := Load(f)
+	cfg, err := Load(".", f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,7 +443,7 @@ func TestParseRefusesLargeInput(t *testing.T) {
 	if err := os.WriteFile(path, big, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := Load(filepath.Dir(path), path); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("Load err = %v", err)
 	}
 }
@@ -473,7 +473,8 @@ func TestYAMLErrorsDoNotQuoteSource(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
-	_, err := Load(filepath.Join(t.TempDir(), "nope.yml"))
+	dir := t.TempDir()
+	_, err := Load(dir, filepath.Join(dir, "nope.yml"))
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("err = %v, want fs.ErrNotExist", err)
 	}

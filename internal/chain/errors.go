@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hopcheck/hopcheck/internal/fsafe"
 )
 
 // ErrNoConfig is returned (wrapped) by Find when no hopcheck.yml exists in
@@ -15,7 +17,7 @@ import (
 var ErrNoConfig = errors.New("no hopcheck.yml found")
 
 // MaxConfigSize is the largest configuration file Load and Parse accept.
-const MaxConfigSize = 1 << 20
+const MaxConfigSize = fsafe.MaxSize
 
 // maxReported caps how many errors one ConfigErrors carries; past it the
 // rest are summed up in one last error.

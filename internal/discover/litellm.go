@@ -11,6 +11,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/fsafe"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 )
@@ -54,7 +55,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		return lf
 	}
 	b.lite[rel] = nil
-	data, err := readLimited(b.abs(rel))
+	data, err := b.read(rel, ref)
 	if err != nil {
 		pos := ref
 		if pos.IsZero() {
@@ -64,7 +65,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			msg = fmt.Sprintf("LiteLLM config %s does not exist.", rel)
-		case errors.Is(err, errTooLarge):
+		case errors.Is(err, fsafe.ErrTooLarge):
 			msg = fmt.Sprintf("LiteLLM config %s is larger than 1 MiB; it was not read.", rel)
 		}
 		b.finding(*(&finding.Finding{Check: "discover.litellm", Cause: finding.ConfigInvalid, Severity: finding.SevError,
@@ -81,6 +82,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		if errors.As(err, &le) {
 			pos, msg = le.Pos, le.Msg
 		}
+		b.tooCostly(err, pos, msg)
 		b.finding(*(&finding.Finding{Check: "discover.litellm", Hop: "litellm", Cause: finding.ConfigInvalid, Severity: finding.SevError,
 			Message: fmt.Sprintf("LiteLLM config %s cannot be read: %s", rel, msg),
 			Fix:     "Fix the file at this line; LiteLLM refuses to start with it too."}).At(pos))

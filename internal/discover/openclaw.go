@@ -81,7 +81,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos) *Result {
 	if pos.IsZero() {
 		pos = chain.Pos{File: rel}
 	}
-	data, err := readLimited(b.abs(rel))
+	data, err := b.read(rel, ref)
 	if err != nil {
 		b.finding(*(&finding.Finding{Check: "discover.openclaw", Hop: "openclaw", Cause: finding.ConfigInvalid, Severity: finding.SevError,
 			Message: fmt.Sprintf("Cannot read OpenClaw config %s: %v.", rel, err)}).At(pos))
@@ -106,6 +106,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos) *Result {
 		case errors.As(err, &oe):
 			pos, msg = oe.Pos, oe.Msg
 		}
+		b.tooCostly(err, pos, msg)
 		b.finding(*(&finding.Finding{Check: "discover.openclaw", Hop: "openclaw", Cause: finding.ConfigInvalid, Severity: finding.SevError,
 			Message: fmt.Sprintf("OpenClaw config %s cannot be used: %s", rel, msg),
 			Fix:     "Fix the file; OpenClaw refuses to start with it too."}).At(pos))

@@ -175,9 +175,20 @@ func MapEnv(m map[string]string) func(string) (string, bool) {
 type Error struct {
 	Pos chain.Pos
 	Msg string
+
+	limit *chain.LimitError // the file passed a parser bound
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Unwrap gives the *chain.LimitError of a file refused because parsing it
+// would cost too much (see chain.TokenizeYAML), else nil.
+func (e *Error) Unwrap() error {
+	if e.limit == nil {
+		return nil
+	}
+	return e.limit
+}
 
 // Parse reads a LiteLLM config.yaml. name is the file name recorded in
 // every position. Unknown sections and keys are ignored (LiteLLM has many);
@@ -185,7 +196,11 @@ func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 // they come back with Set false for the checks to judge.
 func Parse(name string, data []byte) (*Config, error) {
 	cfg := &Config{File: name}
-	f, err := parser.ParseBytes(data, 0)
+	tokens, lerr := chain.TokenizeYAML(data, chain.DefaultYAMLLimits)
+	if lerr != nil {
+		return nil, &Error{Pos: chain.Pos{File: name, Line: lerr.Line, Col: lerr.Col}, Msg: lerr.Msg, limit: lerr}
+	}
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		return nil, yamlError(name, err)
 	}
@@ -244,7 +259,7 @@ func (r *reader) modelList(cfg *Config, n ast.Node) error {
 	}
 	seq, ok := n.(*ast.SequenceNode)
 	if !ok {
-		return &Error{r.pos(n), "model_list must be a list of models"}
+		return &Error{Pos: r.pos(n), Msg: "model_list must be a list of models"}
 	}
 	for i, item := range seq.Values {
 		item = r.unwrap(item)
@@ -378,7 +393,7 @@ func (r *reader) mapping(n ast.Node, where string) ([]pair, error) {
 		r.depth++
 		defer func() { r.depth-- }()
 		if r.depth > 32 {
-			return nil, &Error{r.pos(n), where + ": nested too deeply"}
+			return nil, &Error{Pos: r.pos(n), Msg: where + ": nested too deeply"}
 		}
 		var out, merged []pair
 		for _, mv := range t.Values {
@@ -408,7 +423,7 @@ func (r *reader) mapping(n ast.Node, where string) ([]pair, error) {
 		r.merged[t] = out
 		return out, nil
 	}
-	return nil, &Error{r.pos(n), where + " must be a mapping"}
+	return nil, &Error{Pos: r.pos(n), Msg: where + " must be a mapping"}
 }
 
 func (r *reader) merge(n ast.Node, where string) ([]pair, error) {
@@ -449,7 +464,7 @@ func (r *reader) scalar(p pair, where string) (Value, error) {
 	case ast.ScalarNode:
 		return Value{Value: scalarText(t), Pos: r.pos(n), Set: true}, nil
 	}
-	return Value{}, &Error{r.pos(n), where + " must be a single value"}
+	return Value{}, &Error{Pos: r.pos(n), Msg: where + " must be a single value"}
 }
 
 func scalarText(s ast.ScalarNode) string {
@@ -475,7 +490,7 @@ func yamlError(name string, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		p := ye.GetToken().Position
-		return &Error{chain.Pos{File: name, Line: p.Line, Col: p.Column}, ye.GetMessage()}
+		return &Error{Pos: chain.Pos{File: name, Line: p.Line, Col: p.Column}, Msg: ye.GetMessage()}
 	}
-	return &Error{chain.Pos{File: name}, err.Error()}
+	return &Error{Pos: chain.Pos{File: name}, Msg: err.Error()}
 }

@@ -12,11 +12,11 @@ package openclaw
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/fsafe"
 )
 
 // DefaultPort is the gateway port when neither gateway.port nor
@@ -151,9 +151,11 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
-// Load reads and parses an openclaw.json.
-func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+// Load reads and parses an openclaw.json, which must be a regular file
+// inside the workspace directory (see package fsafe); a relative path is
+// relative to the workspace.
+func Load(workspace, path string) (*Config, error) {
+	data, err := fsafe.ReadFile(workspace, path)
 	if err != nil {
 		return nil, err
 	}

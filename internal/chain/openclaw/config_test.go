@@ -15,7 +15,7 @@ import (
 
 func load(t *testing.T, name string) *Config {
 	t.Helper()
-	cfg, err := Load(filepath.Join("testdata", name))
+	cfg, err := Load(".", filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestParseTypeErrors(t *testing.T) {
 	if _, err := Parse("c.json5", []byte(`{a: }`)); !errors.As(err, &se) {
 		t.Errorf("syntax error not passed through: %v", err)
 	}
-	if _, err := Load(filepath.Join(t.TempDir(), "missing.json")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := Load(t.TempDir(), "missing.json"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Load of a missing file: %v", err)
 	}
 }

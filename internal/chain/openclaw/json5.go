@@ -122,12 +122,21 @@ func (v *Value) Path(keys ...string) *Value {
 type SyntaxError struct {
 	Pos chain.Pos
 	Msg string
+	// Limit reports that the text passed a bound of the reader (maxDepth,
+	// maxValues) rather than a rule of JSON5.
+	Limit bool
 }
 
 func (e *SyntaxError) Error() string { return e.Pos.String() + ": " + e.Msg }
 
-// maxDepth bounds nesting so hostile input cannot exhaust the stack.
-const maxDepth = 512
+// Bounds of the reader: an openclaw.json may be written by whoever opens a
+// pull request. A real one nests below 10 levels and holds a few hundred
+// values; each value costs about 200 bytes, so maxValues keeps any input
+// within ~20 MB (see BenchmarkJSON5Adversarial).
+const (
+	maxDepth  = 128
+	maxValues = 100000
+)
 
 // ParseJSON5 parses data (one JSON5 value, optionally surrounded by
 // whitespace and comments) read from file.
@@ -163,6 +172,7 @@ type parser struct {
 	src       []byte
 	off       int
 	line, col int
+	values    int // values read so far (a member's value counts, its key not)
 }
 
 func (p *parser) pos() chain.Pos { return chain.Pos{File: p.file, Line: p.line, Col: p.col} }
@@ -170,6 +180,8 @@ func (p *parser) pos() chain.Pos { return chain.Pos{File: p.file, Line: p.line, 
 func (p *parser) err(msg string) error { return p.errAt(p.pos(), msg) }
 
 func (p *parser) errAt(pos chain.Pos, msg string) error { return &SyntaxError{Pos: pos, Msg: msg} }
+
+func (p *parser) limit(msg string) error { return &SyntaxError{Pos: p.pos(), Msg: msg, Limit: true} }
 
 func (p *parser) eof() bool { return p.off >= len(p.src) }
 
@@ -283,7 +295,10 @@ func (p *parser) skip() error {
 
 func (p *parser) value(depth int) (*Value, error) {
 	if depth > maxDepth {
-		return nil, p.err(fmt.Sprintf("nesting deeper than %d levels", maxDepth))
+		return nil, p.limit(fmt.Sprintf("nesting deeper than %d levels; refusing to read the file", maxDepth))
+	}
+	if p.values++; p.values > maxValues {
+		return nil, p.limit(fmt.Sprintf("more than %d values; refusing to read the file", maxValues))
 	}
 	start := p.pos()
 	r, _ := p.peek()

@@ -232,8 +232,8 @@ func FuzzJSON5(f *testing.F) {
 			return // e.g. a number out of float64 range
 		}
 		if err != nil {
-			if strings.Contains(err.Error(), "nesting deeper") {
-				return
+			if se, ok := err.(*SyntaxError); ok && se.Limit {
+				return // a bound of the reader, not a JSON5 rule
 			}
 			t.Fatalf("valid JSON rejected: %v", err)
 		}
