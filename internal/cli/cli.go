@@ -25,6 +25,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
@@ -343,11 +344,11 @@ func loadConfig(dir, flagPath string) (*chain.Config, error) {
 	if flagPath != "" && !filepath.IsAbs(flagPath) {
 		flagPath = filepath.Join(dir, flagPath)
 	}
-	path, err := chain.Find(dir, flagPath)
+	path, err := hopcheckyml.Find(dir, flagPath)
 	if err != nil {
 		return nil, err
 	}
-	return chain.Load(dir, path)
+	return hopcheckyml.Load(dir, path)
 }
 
 // printConfigError prints one compiler-style line per problem.
@@ -448,7 +449,7 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	defer senv.Close()
-	cfg, err := chain.Parse(senv.ConfigName, senv.Config)
+	cfg, err := hopcheckyml.Parse(senv.ConfigName, senv.Config)
 	if err != nil {
 		printConfigError(env.Stderr, err)
 		return ExitUsage

@@ -116,7 +116,7 @@ func (r *Result) AddSecrets(s *secret.Scrubber) {
 //
 // When nothing usable is found the error wraps ErrNothingFound and
 // chain.ErrNoConfig; the Result is returned anyway. A config a parser
-// refused because reading it would cost too much (see chain.TokenizeYAML)
+// refused because reading it would cost too much (see yamlbound.Tokenize)
 // gives a *chain.ConfigErrors at its position. Other errors are I/O errors
 // on dir itself.
 func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error) {

@@ -9,11 +9,11 @@ import (
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/fsafe"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/source/litellm"
 )
 
 // DefaultLiteLLMURL is where a LiteLLM proxy listens when nothing says

@@ -6,8 +6,9 @@ import (
 	"slices"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/openclaw"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/json5"
+	"github.com/hopcheck/hopcheck/internal/source/openclaw"
 )
 
 // OpenClawReader derives chains from one OpenClaw config. rel is the file's
@@ -98,7 +99,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos) *Result {
 	res, err := OpenClaw(rel, data, b.env)
 	if err != nil {
 		msg := err.Error()
-		var se *openclaw.SyntaxError
+		var se *json5.SyntaxError
 		var oe *openclaw.Error
 		switch {
 		case errors.As(err, &se):

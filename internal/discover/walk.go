@@ -12,8 +12,10 @@ import (
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/openclaw"
 	"github.com/hopcheck/hopcheck/internal/fsafe"
+	"github.com/hopcheck/hopcheck/internal/json5"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
+	"github.com/hopcheck/hopcheck/internal/yamlbound"
 )
 
 // Bounds of the repository walk. A repository's LLM configs sit near its
@@ -157,7 +159,7 @@ func walk(root string) (*found, error) {
 }
 
 func isHopcheckConfig(rel string) bool {
-	for _, n := range chain.ConfigNames {
+	for _, n := range hopcheckyml.ConfigNames {
 		if rel == n {
 			return true
 		}
@@ -194,13 +196,13 @@ func (b *builder) read(rel string, ref chain.Pos) ([]byte, error) {
 }
 
 // tooCostly records a config that a parser refused because reading it
-// would cost too much (a *chain.LimitError of the YAML reader, a bound of
+// would cost too much (a *yamlbound.LimitError of the YAML reader, a bound of
 // the JSON5 reader). Such a file is built to hurt, not mistyped: like a
 // refused file it stops the run with exit code 2 at its position, whether
 // hopcheck.yml named it or discovery found it.
 func (b *builder) tooCostly(err error, pos chain.Pos, msg string) {
-	var le *chain.LimitError
-	var se *openclaw.SyntaxError
+	var le *yamlbound.LimitError
+	var se *json5.SyntaxError
 	switch {
 	case errors.As(err, &le):
 		b.refused = append(b.refused, &chain.ConfigError{Pos: pos, Msg: msg, Fix: le.Fix})

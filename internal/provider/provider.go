@@ -464,10 +464,6 @@ func register(s *Spec) {
 	}
 	order = append(order, s)
 	sort.SliceStable(order, func(i, j int) bool { return rank(order[i]) < rank(order[j]) })
-	chain.RegisterType(s.Type, s.Auth, true)
-	for _, a := range aliases(s) {
-		chain.RegisterType(a, s.Auth, false)
-	}
 }
 
 func aliases(s *Spec) []chain.HopType {

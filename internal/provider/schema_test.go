@@ -24,7 +24,7 @@ func TestSchemaListsEveryHopType(t *testing.T) {
 	b, _ := json.Marshal(want)
 	enum := `"enum": ` + string(b)
 	re := regexp.MustCompile(`(?m)("type": \{\n\s+"description": "The kind of service[^\n]*\n\s+"type": "string",\n\s+)"enum": \[[^\]]*\]`)
-	for _, path := range []string{"../../docs/hopcheck.schema.json", "../chain/hopcheck.schema.json"} {
+	for _, path := range []string{"../../docs/hopcheck.schema.json", "../source/hopcheckyml/hopcheck.schema.json"} {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)

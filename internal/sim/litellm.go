@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/provider"
+	"github.com/hopcheck/hopcheck/internal/source/litellm"
 )
 
 // LiteLLMVersion is the version the simulated proxy reports.

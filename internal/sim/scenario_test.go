@@ -14,8 +14,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
+	"github.com/hopcheck/hopcheck/internal/source/litellm"
 )
 
 // hopcheckYML is a generic reading of the scenario config (the real loader
@@ -260,7 +261,7 @@ func TestStartEveryScenario(t *testing.T) {
 			hops := map[string]bool{chain.CIHop: true}
 			for _, h := range cfg.Chains[0].Hops {
 				hops[h.Name] = true
-				if !chain.HopType(h.Type).Valid() {
+				if _, ok := provider.Lookup(chain.HopType(h.Type)); !ok {
 					t.Errorf("hop %s: type %q", h.Name, h.Type)
 				}
 				u, err := url.Parse(h.URL)

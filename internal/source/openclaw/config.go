@@ -17,6 +17,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/fsafe"
+	"github.com/hopcheck/hopcheck/internal/json5"
 )
 
 // DefaultPort is the gateway port when neither gateway.port nor
@@ -120,7 +121,7 @@ type Config struct {
 	// reader does not follow.
 	Includes []chain.Pos `json:"-"`
 	// Root is the whole document.
-	Root *Value `json:"-"`
+	Root *json5.Value `json:"-"`
 }
 
 // Provider returns the provider with the given id, or nil.
@@ -164,11 +165,11 @@ func Load(workspace, path string) (*Config, error) {
 
 // Parse parses the JSON5 text of an openclaw.json read from file.
 func Parse(file string, data []byte) (*Config, error) {
-	root, err := ParseJSON5(file, data)
+	root, err := json5.Parse(file, data)
 	if err != nil {
 		return nil, err
 	}
-	if root.Kind != Object {
+	if root.Kind != json5.Object {
 		return nil, &Error{root.Pos, fmt.Sprintf("openclaw.json must hold an object, not %s", root.Kind)}
 	}
 	r := &reader{}
@@ -196,34 +197,34 @@ func (r *reader) fail(p chain.Pos, format string, a ...any) {
 
 // obj returns the object at key of parent (nil when absent or null); any
 // other type is an error named by path.
-func (r *reader) obj(parent *Value, key, path string) (*Value, *Member) {
+func (r *reader) obj(parent *json5.Value, key, path string) (*json5.Value, *json5.Member) {
 	m := parent.Member(key)
-	if m == nil || m.Value.Kind == Null {
+	if m == nil || m.Value.Kind == json5.Null {
 		return nil, m
 	}
-	if m.Value.Kind != Object {
+	if m.Value.Kind != json5.Object {
 		r.fail(m.Value.Pos, "%s must be an object, not %s", path, m.Value.Kind)
 		return nil, m
 	}
 	return m.Value, m
 }
 
-func (r *reader) str(parent *Value, key, path string) Str {
+func (r *reader) str(parent *json5.Value, key, path string) Str {
 	m := parent.Member(key)
 	if m == nil {
 		return Str{Pos: posOf(parent)}
 	}
 	switch m.Value.Kind {
-	case Null:
+	case json5.Null:
 		return Str{Pos: m.KeyPos}
-	case String:
+	case json5.String:
 		return Str{Value: m.Value.Str, Pos: m.Value.Pos, Set: true}
 	}
 	r.fail(m.Value.Pos, "%s must be a string, not %s", path, m.Value.Kind)
 	return Str{Pos: m.Value.Pos}
 }
 
-func posOf(v *Value) chain.Pos {
+func posOf(v *json5.Value) chain.Pos {
 	if v == nil {
 		return chain.Pos{}
 	}
@@ -238,18 +239,18 @@ var (
 )
 
 // secret reads a credential: literal, `${VAR}` string or SecretRef object.
-func (r *reader) secret(parent *Value, key, path string) Secret {
+func (r *reader) secret(parent *json5.Value, key, path string) Secret {
 	m := parent.Member(key)
 	if m == nil {
 		return Secret{Pos: posOf(parent)}
 	}
 	v := m.Value
 	switch v.Kind {
-	case Null:
+	case json5.Null:
 		return Secret{Pos: m.KeyPos}
-	case String:
+	case json5.String:
 		return stringSecret(v.Str, v.Pos)
-	case Object:
+	case json5.Object:
 		src := r.str(v, "source", path+".source")
 		prov := r.str(v, "provider", path+".provider")
 		id := r.str(v, "id", path+".id")
@@ -288,26 +289,26 @@ func stringSecret(text string, pos chain.Pos) Secret {
 	return s
 }
 
-func (r *reader) includes(v *Value, cfg *Config) {
+func (r *reader) includes(v *json5.Value, cfg *Config) {
 	if v == nil {
 		return
 	}
 	switch v.Kind {
-	case Object:
+	case json5.Object:
 		for _, m := range v.Members {
 			if m.Key == "$include" {
 				cfg.Includes = append(cfg.Includes, m.KeyPos)
 			}
 			r.includes(m.Value, cfg)
 		}
-	case Array:
+	case json5.Array:
 		for _, it := range v.Items {
 			r.includes(it, cfg)
 		}
 	}
 }
 
-func (r *reader) gateway(root *Value, cfg *Config) {
+func (r *reader) gateway(root *json5.Value, cfg *Config) {
 	g := &cfg.Gateway
 	g.Port = DefaultPort
 	gw, gm := r.obj(root, "gateway", "gateway")
@@ -320,9 +321,9 @@ func (r *reader) gateway(root *Value, cfg *Config) {
 	}
 	g.Mode = r.str(gw, "mode", "gateway.mode")
 	g.PortPos = gw.Pos
-	if m := gw.Member("port"); m != nil && m.Value.Kind != Null {
+	if m := gw.Member("port"); m != nil && m.Value.Kind != json5.Null {
 		v := m.Value
-		if v.Kind != Number || v.Num != float64(int(v.Num)) || v.Num < 1 || v.Num > 65535 {
+		if v.Kind != json5.Number || v.Num != float64(int(v.Num)) || v.Num < 1 || v.Num > 65535 {
 			r.fail(v.Pos, "gateway.port must be a port number (1-65535)")
 		} else {
 			g.Port, g.PortSet = int(v.Num), true
@@ -356,8 +357,8 @@ func (r *reader) gateway(root *Value, cfg *Config) {
 		}
 		cur = next
 	}
-	if m := cur.Member("enabled"); m != nil && m.Value.Kind != Null {
-		if m.Value.Kind != Bool {
+	if m := cur.Member("enabled"); m != nil && m.Value.Kind != json5.Null {
+		if m.Value.Kind != json5.Bool {
 			r.fail(m.Value.Pos, "gateway.http.endpoints.chatCompletions.enabled must be true or false, not %s", m.Value.Kind)
 			return
 		}
@@ -365,7 +366,7 @@ func (r *reader) gateway(root *Value, cfg *Config) {
 	}
 }
 
-func (r *reader) providers(root *Value, cfg *Config) {
+func (r *reader) providers(root *json5.Value, cfg *Config) {
 	models, _ := r.obj(root, "models", "models")
 	if models == nil {
 		return
@@ -379,7 +380,7 @@ func (r *reader) providers(root *Value, cfg *Config) {
 	}
 	for _, m := range provs.Members {
 		path := "models.providers." + m.Key
-		if m.Value.Kind != Object {
+		if m.Value.Kind != json5.Object {
 			r.fail(m.Value.Pos, "%s must be an object, not %s", path, m.Value.Kind)
 			continue
 		}
@@ -388,12 +389,12 @@ func (r *reader) providers(root *Value, cfg *Config) {
 			BaseURL: r.str(pv, "baseUrl", path+".baseUrl"),
 			APIKey:  r.secret(pv, "apiKey", path+".apiKey"),
 			API:     r.str(pv, "api", path+".api")}
-		if mm := pv.Member("models"); mm != nil && mm.Value.Kind != Null {
-			if mm.Value.Kind != Array {
+		if mm := pv.Member("models"); mm != nil && mm.Value.Kind != json5.Null {
+			if mm.Value.Kind != json5.Array {
 				r.fail(mm.Value.Pos, "%s.models must be an array, not %s", path, mm.Value.Kind)
 			} else {
 				for i, it := range mm.Value.Items {
-					if it.Kind != Object {
+					if it.Kind != json5.Object {
 						r.fail(it.Pos, "%s.models[%d] must be an object, not %s", path, i, it.Kind)
 						continue
 					}
@@ -410,7 +411,7 @@ func (r *reader) providers(root *Value, cfg *Config) {
 	}
 }
 
-func (r *reader) primary(root *Value, cfg *Config) {
+func (r *reader) primary(root *json5.Value, cfg *Config) {
 	cfg.PrimaryModel.Pos = root.Pos
 	agents, am := r.obj(root, "agents", "agents")
 	if am != nil {
@@ -427,13 +428,13 @@ func (r *reader) primary(root *Value, cfg *Config) {
 		return
 	}
 	m := def.Member("model")
-	if m == nil || m.Value.Kind == Null {
+	if m == nil || m.Value.Kind == json5.Null {
 		return
 	}
 	switch m.Value.Kind {
-	case String: // the short form: model: "openrouter/auto"
+	case json5.String: // the short form: model: "openrouter/auto"
 		cfg.PrimaryModel = Str{Value: m.Value.Str, Pos: m.Value.Pos, Set: true}
-	case Object:
+	case json5.Object:
 		cfg.PrimaryModel = r.str(m.Value, "primary", "agents.defaults.model.primary")
 		if !cfg.PrimaryModel.Set {
 			cfg.PrimaryModel.Pos = m.KeyPos
@@ -443,7 +444,7 @@ func (r *reader) primary(root *Value, cfg *Config) {
 	}
 }
 
-func (r *reader) profiles(root *Value, cfg *Config) {
+func (r *reader) profiles(root *json5.Value, cfg *Config) {
 	auth, _ := r.obj(root, "auth", "auth")
 	if auth == nil {
 		return
@@ -454,7 +455,7 @@ func (r *reader) profiles(root *Value, cfg *Config) {
 	}
 	for _, m := range ps.Members {
 		path := "auth.profiles." + m.Key
-		if m.Value.Kind != Object {
+		if m.Value.Kind != json5.Object {
 			r.fail(m.Value.Pos, "%s must be an object, not %s", path, m.Value.Kind)
 			continue
 		}
@@ -463,7 +464,7 @@ func (r *reader) profiles(root *Value, cfg *Config) {
 	}
 }
 
-func (r *reader) envVars(root *Value, cfg *Config) {
+func (r *reader) envVars(root *json5.Value, cfg *Config) {
 	env, _ := r.obj(root, "env", "env")
 	if env == nil {
 		return
@@ -473,7 +474,7 @@ func (r *reader) envVars(root *Value, cfg *Config) {
 		return
 	}
 	for _, m := range vars.Members {
-		if m.Value.Kind != String {
+		if m.Value.Kind != json5.String {
 			r.fail(m.Value.Pos, "env.vars.%s must be a string, not %s", m.Key, m.Value.Kind)
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
 )
 
 func TestChainsRecipeLiteralToken(t *testing.T) {
@@ -22,12 +23,12 @@ func TestChainsRecipeLiteralToken(t *testing.T) {
 		t.Fatalf("chain = %+v", c)
 	}
 	gw, or := c.Hops[0], c.Hops[1]
-	if gw.Name != "openclaw" || gw.Type != chain.TypeOpenClaw || gw.URL != "http://127.0.0.1:18789" || gw.KeyEnv != "" ||
+	if gw.Name != "openclaw" || gw.Type != provider.OpenClaw || gw.URL != "http://127.0.0.1:18789" || gw.KeyEnv != "" ||
 		gw.KeyValue != "gw-test-token-123" || gw.KeyHeader != (chain.Header{Name: "Authorization", Prefix: "Bearer "}) ||
 		gw.Pos != pos(f, 2, 3) || gw.URLPos != pos(f, 3, 30) || gw.KeyEnvPos != pos(f, 4, 41) || gw.Config != f {
 		t.Errorf("gateway hop = %+v", gw)
 	}
-	if or.Name != "openrouter" || or.Type != chain.TypeOpenRouter || or.URL != "http://127.0.0.1:18999/api/v1" || or.KeyEnv != "OPENROUTER_API_KEY" ||
+	if or.Name != "openrouter" || or.Type != provider.OpenRouter || or.URL != "http://127.0.0.1:18999/api/v1" || or.KeyEnv != "OPENROUTER_API_KEY" ||
 		or.KeyValue != "" || or.Pos != pos(f, 14, 20) || or.URLPos != pos(f, 14, 47) || or.KeyEnvPos != pos(f, 14, 20) {
 		t.Errorf("openrouter hop = %+v", or)
 	}
@@ -72,7 +73,7 @@ func TestChainsEndpointDisabled(t *testing.T) {
 	} {
 		cfg := parse(t, src)
 		chains, notes := Chains(cfg, nil)
-		if len(chains) != 1 || chains[0].Name != DirectChainName || len(chains[0].Hops) != 1 || chains[0].Hops[0].Type != chain.TypeOpenRouter ||
+		if len(chains) != 1 || chains[0].Name != DirectChainName || len(chains[0].Hops) != 1 || chains[0].Hops[0].Type != provider.OpenRouter ||
 			chains[0].Hops[0].URL != defaultOpenRouterBase || chains[0].Hops[0].KeyEnv != "OPENROUTER_API_KEY" {
 			t.Fatalf("%s: chains = %+v", src, chains)
 		}
@@ -198,24 +199,24 @@ func TestChainsModelsAndProviders(t *testing.T) {
 		check       string
 		none        bool
 	}{
-		{name: "default model", src: `{` + on + `}`, model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY"},
-		{name: "vendor model", src: `{` + on + `, agents: {defaults: {model: {primary: "openrouter/openai/gpt-4o-mini"}}}}`, model: "openai/gpt-4o-mini", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY"},
+		{name: "default model", src: `{` + on + `}`, model: "openrouter/auto", hop: "openrouter", typ: provider.OpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY"},
+		{name: "vendor model", src: `{` + on + `, agents: {defaults: {model: {primary: "openrouter/openai/gpt-4o-mini"}}}}`, model: "openai/gpt-4o-mini", hop: "openrouter", typ: provider.OpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY"},
 		{name: "custom provider", src: `{` + on + `, agents: {defaults: {model: "local-vllm/llama"}}, models: {providers: {'local-vllm': {baseUrl: "http://127.0.0.1:8000/v1", apiKey: {source: "env", id: "VLLM_KEY"}}}}}`,
-			model: "llama", hop: "local-vllm", typ: chain.TypeOpenAICompatible, url: "http://127.0.0.1:8000/v1", keyEnv: "VLLM_KEY"},
+			model: "llama", hop: "local-vllm", typ: provider.OpenAICompatible, url: "http://127.0.0.1:8000/v1", keyEnv: "VLLM_KEY"},
 		{name: "custom anthropic", src: `{` + on + `, agents: {defaults: {model: "proxy/claude"}}, models: {providers: {proxy: {baseUrl: "http://127.0.0.1:9/anthropic", api: "anthropic-messages"}}}}`,
-			model: "claude", hop: "proxy", typ: chain.TypeAnthropic, url: "http://127.0.0.1:9/anthropic", keyEnv: "PROXY_API_KEY"},
+			model: "claude", hop: "proxy", typ: provider.Anthropic, url: "http://127.0.0.1:9/anthropic", keyEnv: "PROXY_API_KEY"},
 		{name: "responses api", src: `{` + on + `, agents: {defaults: {model: "p/m"}}, models: {providers: {p: {baseUrl: "http://127.0.0.1:9/v1", api: "openai-responses"}}}}`,
-			model: "m", hop: "p", typ: chain.TypeOpenAICompatible, url: "http://127.0.0.1:9/v1", keyEnv: "P_API_KEY", check: "openclaw.provider"},
+			model: "m", hop: "p", typ: provider.OpenAICompatible, url: "http://127.0.0.1:9/v1", keyEnv: "P_API_KEY", check: "openclaw.provider"},
 		{name: "unknown provider", src: `{` + on + `, agents: {defaults: {model: "mystery/x"}}}`, none: true, check: "openclaw.provider"},
 		{name: "no prefix", src: `{` + on + `, agents: {defaults: {model: "gpt-4o"}}}`, none: true, check: "openclaw.model"},
 		{name: "base url without v1", src: `{` + on + `, models: {providers: {openrouter: {baseUrl: "https://openrouter.ai/api/"}}}}`,
-			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: "https://openrouter.ai/api/", keyEnv: "OPENROUTER_API_KEY", check: "openclaw.baseurl"},
+			model: "openrouter/auto", hop: "openrouter", typ: provider.OpenRouter, url: "https://openrouter.ai/api/", keyEnv: "OPENROUTER_API_KEY", check: "openclaw.baseurl"},
 		{name: "bare env name api key", src: `{` + on + `, models: {providers: {openrouter: {apiKey: "OPENROUTER_API_KEY"}}}}`,
-			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY", check: "openclaw.secret"},
+			model: "openrouter/auto", hop: "openrouter", typ: provider.OpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY", check: "openclaw.secret"},
 		{name: "secretref file", src: `{` + on + `, models: {providers: {openrouter: {apiKey: {source: "file", id: "/k"}}}}}`,
-			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, check: "openclaw.secret"},
+			model: "openrouter/auto", hop: "openrouter", typ: provider.OpenRouter, url: defaultOpenRouterBase, check: "openclaw.secret"},
 		{name: "stored profile", src: `{` + on + `, auth: {profiles: {"openrouter:default": {provider: "openrouter", mode: "api_key"}, "x:oauth": {provider: "openrouter", mode: "oauth"}}}}`,
-			model: "openrouter/auto", hop: "openrouter", typ: chain.TypeOpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY", check: "openclaw.profile"},
+			model: "openrouter/auto", hop: "openrouter", typ: provider.OpenRouter, url: defaultOpenRouterBase, keyEnv: "OPENROUTER_API_KEY", check: "openclaw.profile"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := parse(t, tc.src)

@@ -1,4 +1,4 @@
-package openclaw
+package json5
 
 import (
 	"errors"
@@ -16,14 +16,14 @@ func TestJSON5Bounds(t *testing.T) {
 		{"many values", "[" + strings.Repeat("0,", maxValues), 1, 2 + 2*(maxValues-1), "more than 100000 values"},
 		{"many members", "{" + strings.Repeat("a:0,", maxValues), 1, 2 + 4*(maxValues-1) + 2, "more than 100000 values"},
 	} {
-		_, err := ParseJSON5("openclaw.json", []byte(c.src))
+		_, err := Parse("openclaw.json", []byte(c.src))
 		var se *SyntaxError
 		if !errors.As(err, &se) || !se.Limit || se.Pos.Line != c.line || se.Pos.Col != c.col || !strings.Contains(se.Msg, c.msg) {
 			t.Errorf("%s: err = %v, want a limit at %d:%d: %s", c.name, err, c.line, c.col, c.msg)
 		}
 	}
 	ok := "[" + strings.Repeat("0,", maxValues-2) + "0]"
-	if _, err := ParseJSON5("openclaw.json", []byte(ok)); err != nil {
+	if _, err := Parse("openclaw.json", []byte(ok)); err != nil {
 		t.Errorf("%d values: %v", maxValues, err)
 	}
 }

@@ -1,4 +1,4 @@
-package chain
+package hopcheckyml
 
 import (
 	"errors"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/provider"
 )
 
 // FuzzParse checks that Parse never panics, that every error it reports
@@ -31,12 +34,12 @@ func FuzzParse(f *testing.F) {
 		cfg, err := Parse(name, data)
 		lines := strings.Split(string(data), "\n")
 		if err != nil {
-			var ces *ConfigErrors
+			var ces *chain.ConfigErrors
 			if !errors.As(err, &ces) {
 				t.Fatalf("error is %T, not *ConfigErrors: %v", err, err)
 			}
 			if len(ces.Errors) == 0 {
-				t.Fatal("empty ConfigErrors")
+				t.Fatal("empty chain.ConfigErrors")
 			}
 			for _, e := range ces.Errors {
 				p := e.Pos
@@ -51,7 +54,7 @@ func FuzzParse(f *testing.F) {
 			// The schema must never be stricter than the hand checks, or
 			// its terser messages would show for a rule the hand checks
 			// are meant to explain.
-			if len(data) <= MaxConfigSize {
+			if len(data) <= chain.MaxConfigSize {
 				data := normalize(data)
 				src := newSource(name, data)
 				if body, yerrs := parseYAML(src, data); len(yerrs) == 0 && body != nil {
@@ -68,14 +71,16 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted config is incomplete: %+v", cfg)
 		}
 		for _, c := range cfg.Chains {
-			if c.Name == "" || c.Model == "" || len(c.Hops) == 0 || c.Timeout <= 0 || c.Timeout > MaxTimeout || c.Canary == "" {
+			if c.Name == "" || c.Model == "" || len(c.Hops) == 0 || c.Timeout <= 0 || c.Timeout > chain.MaxTimeout || c.Canary == "" {
 				t.Fatalf("accepted chain is incomplete: %+v", c)
 			}
 			for _, h := range c.Hops {
-				if h.Name == "" || !h.Type.Valid() || h.URL == "" || h.KeyHeader.Name == "" || h.Pos.Line < 1 || h.URLPos.Line < 1 {
+				if h.Name == "" || !valid(h.Type) || h.URL == "" || h.KeyHeader.Name == "" || h.Pos.Line < 1 || h.URLPos.Line < 1 {
 					t.Fatalf("accepted hop is incomplete: %+v", h)
 				}
 			}
 		}
 	})
 }
+
+func valid(t chain.HopType) bool { _, ok := provider.Lookup(t); return ok }

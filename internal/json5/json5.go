@@ -1,4 +1,4 @@
-package openclaw
+package json5
 
 // A JSON5 reader that keeps the source position of every value.
 //
@@ -138,9 +138,9 @@ const (
 	maxValues = 100000
 )
 
-// ParseJSON5 parses data (one JSON5 value, optionally surrounded by
+// Parse parses data (one JSON5 value, optionally surrounded by
 // whitespace and comments) read from file.
-func ParseJSON5(file string, data []byte) (*Value, error) {
+func Parse(file string, data []byte) (*Value, error) {
 	p := &parser{file: file, src: data, line: 1, col: 1}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		p.off = 3 // a UTF-8 byte order mark is not part of line 1's columns

@@ -1,4 +1,4 @@
-package chain
+package hopcheckyml
 
 import (
 	"bytes"
@@ -18,25 +18,15 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/fsafe"
+	"github.com/hopcheck/hopcheck/internal/provider"
+	"github.com/hopcheck/hopcheck/internal/yamlbound"
 )
 
-// Defaults and limits of hopcheck.yml (version 1).
-const (
-	DefaultTimeout = 8 * time.Second
-	MaxTimeout     = 10 * time.Minute
-	DefaultCanary  = CanaryInference
-
-	// MaxChains caps the chains of one run, in every mode (hopcheck.yml
-	// and discovery alike): each chain costs requests and, with an
-	// inference canary, a billed completion, and the run must end in
-	// bounded time.
-	MaxChains = 64
-
-	// maxTokens bounds the YAML token count (see TokenizeYAML); a real
-	// hopcheck.yml has a few hundred tokens.
-	maxTokens = 20000
-)
+// maxTokens bounds the YAML token count (see yamlbound.Tokenize); a real
+// hopcheck.yml has a few hundred tokens.
+const maxTokens = 20000
 
 // ConfigNames are the files Find looks for under a directory, in order.
 var ConfigNames = []string{
@@ -47,7 +37,7 @@ var ConfigNames = []string{
 // Find returns the path of the hopcheck configuration to load. A non-empty
 // flag (the --config value) wins and must name an existing file (it is used
 // as given, relative to the working directory). Otherwise the ConfigNames
-// are tried under dir. When none exists the error wraps ErrNoConfig.
+// are tried under dir. When none exists the error wraps chain.ErrNoConfig.
 func Find(dir, flag string) (string, error) {
 	if flag != "" {
 		fi, err := os.Stat(flag)
@@ -71,15 +61,15 @@ func Find(dir, flag string) (string, error) {
 			return "", fmt.Errorf("looking for config: %w", err)
 		}
 	}
-	return "", fmt.Errorf("%w in %s (looked for .github/hopcheck.yml and hopcheck.yml)", ErrNoConfig, dir)
+	return "", fmt.Errorf("%w in %s (looked for .github/hopcheck.yml and hopcheck.yml)", chain.ErrNoConfig, dir)
 }
 
 // Load reads and parses the configuration file at path, which must be a
 // regular file inside the workspace directory (see package fsafe); a
 // relative path is relative to the current directory, as Find returns it.
-// An invalid or refused file gives a *ConfigErrors; a file that cannot be
+// An invalid or refused file gives a *chain.ConfigErrors; a file that cannot be
 // read gives the os error (wrapping fs.ErrNotExist when it is missing).
-func Load(workspace, path string) (*Config, error) {
+func Load(workspace, path string) (*chain.Config, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -89,7 +79,7 @@ func Load(workspace, path string) (*Config, error) {
 		if errors.Is(e, fsafe.ErrTooLarge) {
 			return nil, tooLarge(path)
 		}
-		return nil, newConfigErrors([]*ConfigError{{Pos: Pos{File: path}, Msg: "refused: " + e.Detail, Fix: e.Fix}})
+		return nil, chain.NewConfigErrors([]*chain.ConfigError{{Pos: chain.Pos{File: path}, Msg: "refused: " + e.Detail, Fix: e.Fix}})
 	}
 	if err != nil {
 		return nil, err
@@ -98,18 +88,18 @@ func Load(workspace, path string) (*Config, error) {
 }
 
 // Parse parses a hopcheck.yml held in data; name is the file name used in
-// positions and Config.File. It checks the document by hand and against the
+// positions and chain.Config.File. It checks the document by hand and against the
 // JSON Schema (SchemaJSON) and returns every problem found as one
-// *ConfigErrors.
-func Parse(name string, data []byte) (*Config, error) {
-	if len(data) > MaxConfigSize {
+// *chain.ConfigErrors.
+func Parse(name string, data []byte) (*chain.Config, error) {
+	if len(data) > chain.MaxConfigSize {
 		return nil, tooLarge(name)
 	}
 	data = normalize(data)
 	src := newSource(name, data)
 	body, errs := parseYAML(src, data)
 	if len(errs) > 0 {
-		return nil, newConfigErrors(errs)
+		return nil, chain.NewConfigErrors(errs)
 	}
 	d := &decoder{src: src}
 	cfg := d.config(body)
@@ -120,21 +110,21 @@ func Parse(name string, data []byte) (*Config, error) {
 			return nil, err
 		}
 		for _, se := range schemaErrs {
-			if !suppressed(hand, se.ptr) {
+			if !suppressed(hand, se.Pointer) {
 				d.errs = append(d.errs, se)
 			}
 		}
 	}
-	if err := newConfigErrors(d.errs); err != nil {
+	if err := chain.NewConfigErrors(d.errs); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
 func tooLarge(name string) error {
-	return newConfigErrors([]*ConfigError{{
-		Pos: Pos{File: name, Line: 1, Col: 1},
-		Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB); refusing to parse it", MaxConfigSize),
+	return chain.NewConfigErrors([]*chain.ConfigError{{
+		Pos: chain.Pos{File: name, Line: 1, Col: 1},
+		Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB); refusing to parse it", chain.MaxConfigSize),
 		Fix: "hopcheck.yml describes a few chains; check that the right file is named",
 	}})
 }
@@ -150,9 +140,9 @@ func normalize(data []byte) []byte {
 
 // coversAll reports whether a hand error is about the whole document, so
 // schema errors could only repeat it.
-func coversAll(errs []*ConfigError) bool {
+func coversAll(errs []*chain.ConfigError) bool {
 	for _, e := range errs {
-		if e.ptr == "" {
+		if e.Pointer == "" {
 			return true
 		}
 	}
@@ -163,16 +153,16 @@ func coversAll(errs []*ConfigError) bool {
 // it is about the same value, one containing it, or a part of it (the
 // schema's oneOf over key_header reports at the key_header value what the
 // hand checks report on its name or prefix).
-func suppressed(hand []*ConfigError, ptr string) bool {
+func suppressed(hand []*chain.ConfigError, ptr string) bool {
 	for _, h := range hand {
-		if ptr == h.ptr || strings.HasPrefix(ptr, h.ptr+"/") || strings.HasPrefix(h.ptr, ptr+"/") {
+		if ptr == h.Pointer || strings.HasPrefix(ptr, h.Pointer+"/") || strings.HasPrefix(h.Pointer, ptr+"/") {
 			return true
 		}
 	}
 	return false
 }
 
-// source maps parser positions to Pos values that always lie inside the
+// source maps parser positions to chain.Pos values that always lie inside the
 // file, whatever the parser reports at its end.
 type source struct {
 	name  string
@@ -191,13 +181,13 @@ func newSource(name string, data []byte) *source {
 	}
 }
 
-func (s *source) pos(line, col int) Pos {
+func (s *source) pos(line, col int) chain.Pos {
 	line = max(1, min(line, len(s.lines)))
 	col = max(1, min(col, s.lines[line-1]+1))
-	return Pos{File: s.name, Line: line, Col: col}
+	return chain.Pos{File: s.name, Line: line, Col: col}
 }
 
-func (s *source) tokenPos(tk *token.Token) Pos {
+func (s *source) tokenPos(tk *token.Token) chain.Pos {
 	if tk == nil || tk.Position == nil {
 		return s.pos(1, 1)
 	}
@@ -206,7 +196,7 @@ func (s *source) tokenPos(tk *token.Token) Pos {
 
 // nodePos is where a node starts: a mapping's first key, otherwise the
 // node's own token.
-func (s *source) nodePos(n ast.Node) Pos {
+func (s *source) nodePos(n ast.Node) chain.Pos {
 	switch m := n.(type) {
 	case nil:
 		return s.pos(1, 1)
@@ -226,20 +216,20 @@ func (s *source) nodePos(n ast.Node) Pos {
 // needs (anchors, aliases, merge keys, tags, explicit keys, several
 // documents) before the parser sees it. It returns the single document's
 // body, nil for an empty file.
-func parseYAML(src *source, data []byte) (body ast.Node, errs []*ConfigError) {
+func parseYAML(src *source, data []byte) (body ast.Node, errs []*chain.ConfigError) {
 	// goccy/go-yaml has panicked on malformed input in the past; a parser
 	// bug must come out as a config error, not bring the CLI down.
 	defer func() {
 		if r := recover(); r != nil {
 			body = nil
-			errs = []*ConfigError{{Pos: src.pos(1, 1), Msg: fmt.Sprintf("cannot parse YAML: parser failure (%v)", r)}}
+			errs = []*chain.ConfigError{{Pos: src.pos(1, 1), Msg: fmt.Sprintf("cannot parse YAML: parser failure (%v)", r)}}
 		}
 	}()
-	lim := DefaultYAMLLimits
+	lim := yamlbound.DefaultLimits
 	lim.Tokens = maxTokens
-	tokens, lerr := TokenizeYAML(data, lim)
+	tokens, lerr := yamlbound.Tokenize(data, lim)
 	if lerr != nil {
-		return nil, []*ConfigError{{Pos: src.pos(lerr.Line, lerr.Col), Msg: lerr.Msg, Fix: lerr.Fix}}
+		return nil, []*chain.ConfigError{{Pos: src.pos(lerr.Line, lerr.Col), Msg: lerr.Msg, Fix: lerr.Fix}}
 	}
 	for _, tk := range tokens {
 		var msg, fix string
@@ -257,14 +247,14 @@ func parseYAML(src *source, data []byte) (body ast.Node, errs []*ConfigError) {
 		default:
 			continue
 		}
-		errs = append(errs, &ConfigError{Pos: src.tokenPos(tk), Msg: msg, Fix: fix, ptr: ""})
+		errs = append(errs, &chain.ConfigError{Pos: src.tokenPos(tk), Msg: msg, Fix: fix, Pointer: ""})
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	f, err := parser.Parse(tokens, 0)
 	if err != nil {
-		return nil, []*ConfigError{yamlError(src, err)}
+		return nil, []*chain.ConfigError{yamlError(src, err)}
 	}
 	var bodies []ast.Node
 	for _, doc := range f.Docs {
@@ -281,23 +271,23 @@ func parseYAML(src *source, data []byte) (body ast.Node, errs []*ConfigError) {
 	case 1:
 		return bodies[0], nil
 	}
-	return nil, []*ConfigError{{
+	return nil, []*chain.ConfigError{{
 		Pos: src.nodePos(bodies[1]),
 		Msg: "more than one YAML document (---) in the file",
 		Fix: "keep one document; list every chain under chains",
 	}}
 }
 
-// yamlError turns a parser error into a ConfigError. Only the message is
+// yamlError turns a parser error into a chain.ConfigError. Only the message is
 // kept: the parser's Error() quotes source lines, which may hold secrets.
-func yamlError(src *source, err error) *ConfigError {
+func yamlError(src *source, err error) *chain.ConfigError {
 	clean := strings.NewReplacer("\t", `\t`, "\r", `\r`, "\n", " ").Replace
 	var ye yaml.Error
 	if errors.As(err, &ye) {
-		return &ConfigError{Pos: src.tokenPos(ye.GetToken()), Msg: "invalid YAML: " + clean(ye.GetMessage())}
+		return &chain.ConfigError{Pos: src.tokenPos(ye.GetToken()), Msg: "invalid YAML: " + clean(ye.GetMessage())}
 	}
 	msg, _, _ := strings.Cut(err.Error(), "\n")
-	return &ConfigError{Pos: src.pos(1, 1), Msg: "invalid YAML: " + clean(msg)}
+	return &chain.ConfigError{Pos: src.pos(1, 1), Msg: "invalid YAML: " + clean(msg)}
 }
 
 var (
@@ -308,29 +298,29 @@ var (
 
 const maxNameLen = 64
 
-// decoder walks the YAML AST, building the Config and collecting every
+// decoder walks the YAML AST, building the chain.Config and collecting every
 // problem. It decodes by hand (not via yaml.Unmarshal) so that each value
 // keeps its position and one pass reports all problems.
 type decoder struct {
 	src  *source
-	errs []*ConfigError
+	errs []*chain.ConfigError
 }
 
-func (d *decoder) add(pos Pos, ptr, fix, format string, args ...any) {
-	d.errs = append(d.errs, &ConfigError{Pos: pos, Msg: fmt.Sprintf(format, args...), Fix: fix, ptr: ptr})
+func (d *decoder) add(pos chain.Pos, ptr, fix, format string, args ...any) {
+	d.errs = append(d.errs, &chain.ConfigError{Pos: pos, Msg: fmt.Sprintf(format, args...), Fix: fix, Pointer: ptr})
 }
 
 // entry is one key: value pair of a mapping.
 type entry struct {
-	key    string
-	keyPos Pos
-	val    ast.Node
-	ptr    string
+	key     string
+	keyPos  chain.Pos
+	val     ast.Node
+	Pointer string
 }
 
 type mapping struct {
-	pos     Pos
-	ptr     string
+	pos     chain.Pos
+	Pointer string
 	where   string // "" at the top level, else e.g. `chain "review-bot"`
 	entries []*entry
 }
@@ -427,12 +417,12 @@ func (d *decoder) mapping(n ast.Node, ptr, where, what string, allowed ...string
 		d.add(d.src.nodePos(n), ptr, "", "%s%s must be a mapping (key: value pairs), not %s", prefix(where), what, kindOf(n))
 		return nil, false
 	}
-	m := &mapping{pos: d.src.nodePos(n), ptr: ptr, where: where}
+	m := &mapping{pos: d.src.nodePos(n), Pointer: ptr, where: where}
 	for _, mv := range values {
 		key, scalar := keyText(mv.Key)
-		e := &entry{key: key, keyPos: d.src.nodePos(mv.Key), val: mv.Value, ptr: ptrJoin(ptr, key)}
+		e := &entry{key: key, keyPos: d.src.nodePos(mv.Key), val: mv.Value, Pointer: ptrJoin(ptr, key)}
 		if !scalar {
-			d.add(e.keyPos, e.ptr, "use a plain name as the key", "%sa key of %s must be a plain name", prefix(where), what)
+			d.add(e.keyPos, e.Pointer, "use a plain name as the key", "%sa key of %s must be a plain name", prefix(where), what)
 			continue
 		}
 		known := false
@@ -451,7 +441,7 @@ func (d *decoder) mapping(n ast.Node, ptr, where, what string, allowed ...string
 			if what == "" {
 				in = "at the top level"
 			}
-			d.add(e.keyPos, e.ptr, fix, "%sunknown key %q %s", prefix(where), key, in)
+			d.add(e.keyPos, e.Pointer, fix, "%sunknown key %q %s", prefix(where), key, in)
 			continue
 		}
 		m.entries = append(m.entries, e)
@@ -463,7 +453,7 @@ func (d *decoder) mapping(n ast.Node, ptr, where, what string, allowed ...string
 func (d *decoder) require(m *mapping, key, fix string) *entry {
 	e := m.get(key)
 	if e == nil {
-		d.add(m.pos, ptrJoin(m.ptr, key), fix, "%smissing required key %q", prefix(m.where), key)
+		d.add(m.pos, ptrJoin(m.Pointer, key), fix, "%smissing required key %q", prefix(m.where), key)
 	}
 	return e
 }
@@ -477,14 +467,14 @@ func (d *decoder) str(m *mapping, e *entry) (string, bool) {
 	case *ast.LiteralNode:
 		s = n.Value.Value
 	case nil, *ast.NullNode:
-		d.add(d.src.nodePos(e.val), e.ptr, fmt.Sprintf("give %s a value or remove the key", e.key), "%s%s has no value", prefix(m.where), e.key)
+		d.add(d.src.nodePos(e.val), e.Pointer, fmt.Sprintf("give %s a value or remove the key", e.key), "%s%s has no value", prefix(m.where), e.key)
 		return "", false
 	default:
-		d.add(d.src.nodePos(e.val), e.ptr, "put the value in quotes", "%s%s must be a string, not %s", prefix(m.where), e.key, kindOf(e.val))
+		d.add(d.src.nodePos(e.val), e.Pointer, "put the value in quotes", "%s%s must be a string, not %s", prefix(m.where), e.key, kindOf(e.val))
 		return "", false
 	}
 	if s == "" {
-		d.add(d.src.nodePos(e.val), e.ptr, fmt.Sprintf("give %s a value or remove the key", e.key), "%s%s is empty", prefix(m.where), e.key)
+		d.add(d.src.nodePos(e.val), e.Pointer, fmt.Sprintf("give %s a value or remove the key", e.key), "%s%s is empty", prefix(m.where), e.key)
 		return "", false
 	}
 	return s, true
@@ -496,7 +486,7 @@ func (d *decoder) name(m *mapping, e *entry) (string, bool) {
 		return "", false
 	}
 	if len(s) > maxNameLen || !nameRE.MatchString(s) {
-		d.add(d.src.nodePos(e.val), e.ptr, fmt.Sprintf("use at most %d letters, digits, '.', '_' or '-', starting with a letter or digit", maxNameLen),
+		d.add(d.src.nodePos(e.val), e.Pointer, fmt.Sprintf("use at most %d letters, digits, '.', '_' or '-', starting with a letter or digit", maxNameLen),
 			"%sname %q is not a valid name", prefix(m.where), s)
 		return "", false
 	}
@@ -508,8 +498,8 @@ func (d *decoder) canary(m *mapping, e *entry) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if s != CanaryInference && s != CanaryAuthOnly {
-		d.add(d.src.nodePos(e.val), e.ptr, "use inference or auth-only", "%scanary %q is not a known canary mode", prefix(m.where), s)
+	if s != chain.CanaryInference && s != chain.CanaryAuthOnly {
+		d.add(d.src.nodePos(e.val), e.Pointer, "use inference or auth-only", "%scanary %q is not a known canary mode", prefix(m.where), s)
 		return "", false
 	}
 	return s, true
@@ -518,7 +508,7 @@ func (d *decoder) canary(m *mapping, e *entry) (string, bool) {
 func (d *decoder) duration(m *mapping, e *entry) (time.Duration, bool) {
 	switch e.val.(type) {
 	case *ast.IntegerNode, *ast.FloatNode:
-		d.add(d.src.nodePos(e.val), e.ptr, "give the unit, e.g. 8s, 1500ms or 1m30s", "%s%s must be a duration with a unit, not %s", prefix(m.where), e.key, kindOf(e.val))
+		d.add(d.src.nodePos(e.val), e.Pointer, "give the unit, e.g. 8s, 1500ms or 1m30s", "%s%s must be a duration with a unit, not %s", prefix(m.where), e.key, kindOf(e.val))
 		return 0, false
 	}
 	s, ok := d.str(m, e)
@@ -529,19 +519,19 @@ func (d *decoder) duration(m *mapping, e *entry) (time.Duration, bool) {
 	v, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
-		d.add(pos, e.ptr, "use a Go duration such as 8s, 1500ms or 1m30s", "%s%s %q is not a duration", prefix(m.where), e.key, s)
+		d.add(pos, e.Pointer, "use a Go duration such as 8s, 1500ms or 1m30s", "%s%s %q is not a duration", prefix(m.where), e.key, s)
 	case v <= 0:
-		d.add(pos, e.ptr, "use a duration greater than 0, such as 8s", "%s%s %q must be greater than 0", prefix(m.where), e.key, s)
-	case v > MaxTimeout:
-		d.add(pos, e.ptr, "use a duration of at most 10m", "%s%s %q is longer than the 10m maximum", prefix(m.where), e.key, s)
+		d.add(pos, e.Pointer, "use a duration greater than 0, such as 8s", "%s%s %q must be greater than 0", prefix(m.where), e.key, s)
+	case v > chain.MaxTimeout:
+		d.add(pos, e.Pointer, "use a duration of at most 10m", "%s%s %q is longer than the 10m maximum", prefix(m.where), e.key, s)
 	default:
 		return v, true
 	}
 	return 0, false
 }
 
-func (d *decoder) config(body ast.Node) *Config {
-	cfg := &Config{File: d.src.name, Timeout: DefaultTimeout, Canary: DefaultCanary}
+func (d *decoder) config(body ast.Node) *chain.Config {
+	cfg := &chain.Config{File: d.src.name, Timeout: chain.DefaultTimeout, Canary: chain.DefaultCanary}
 	if body == nil {
 		d.add(d.src.pos(1, 1), "", "start the file with version: 1 and a chains list", "file is empty")
 		return cfg
@@ -550,14 +540,14 @@ func (d *decoder) config(body ast.Node) *Config {
 	if !ok {
 		// Give the whole-document error the empty pointer so no schema error
 		// repeats it.
-		d.errs[len(d.errs)-1].ptr = ""
+		d.errs[len(d.errs)-1].Pointer = ""
 		return cfg
 	}
 	if e := d.require(m, "version", "add version: 1 at the top of the file"); e != nil {
 		d.version(m, e, cfg)
 	}
 	if e := m.get("defaults"); e != nil {
-		if dm, ok := d.mapping(e.val, e.ptr, "", "defaults", "timeout", "canary"); ok {
+		if dm, ok := d.mapping(e.val, e.Pointer, "", "defaults", "timeout", "canary"); ok {
 			dm.where = "defaults"
 			if e := dm.get("timeout"); e != nil {
 				if v, ok := d.duration(dm, e); ok {
@@ -577,28 +567,28 @@ func (d *decoder) config(body ast.Node) *Config {
 	}
 	seq, ok := e.val.(*ast.SequenceNode)
 	if !ok {
-		d.add(d.src.nodePos(e.val), e.ptr, "list the chains as YAML list items, each starting with - name:", "chains must be a list, not %s", kindOf(e.val))
+		d.add(d.src.nodePos(e.val), e.Pointer, "list the chains as YAML list items, each starting with - name:", "chains must be a list, not %s", kindOf(e.val))
 		return cfg
 	}
 	if len(seq.Values) == 0 {
-		d.add(d.src.nodePos(e.val), e.ptr, "add at least one chain", "chains is empty")
+		d.add(d.src.nodePos(e.val), e.Pointer, "add at least one chain", "chains is empty")
 		return cfg
 	}
-	seen := map[string]Pos{}
+	seen := map[string]chain.Pos{}
 	for i, n := range seq.Values {
-		if i == MaxChains {
-			d.add(d.src.nodePos(n), fmt.Sprintf("%s/%d", e.ptr, i),
-				fmt.Sprintf("keep at most %d chains in one file: remove unused ones, or split them into several files checked by separate steps (--config / the config input)", MaxChains),
-				"too many chains: %d, hopcheck checks at most %d per run (this is chain %d)", len(seq.Values), MaxChains, i+1)
+		if i == chain.MaxChains {
+			d.add(d.src.nodePos(n), fmt.Sprintf("%s/%d", e.Pointer, i),
+				fmt.Sprintf("keep at most %d chains in one file: remove unused ones, or split them into several files checked by separate steps (--config / the config input)", chain.MaxChains),
+				"too many chains: %d, hopcheck checks at most %d per run (this is chain %d)", len(seq.Values), chain.MaxChains, i+1)
 			break
 		}
-		c := d.chain(n, fmt.Sprintf("%s/%d", e.ptr, i), i, cfg)
+		c := d.chain(n, fmt.Sprintf("%s/%d", e.Pointer, i), i, cfg)
 		if c == nil {
 			continue
 		}
 		if c.Name != "" {
 			if first, dup := seen[c.Name]; dup {
-				d.add(c.namePos, ptrJoin(fmt.Sprintf("%s/%d", e.ptr, i), "name"), "give every chain its own name",
+				d.add(c.namePos, ptrJoin(fmt.Sprintf("%s/%d", e.Pointer, i), "name"), "give every chain its own name",
 					"duplicate chain name %q (first defined at line %d)", c.Name, first.Line)
 			} else {
 				seen[c.Name] = c.namePos
@@ -609,27 +599,27 @@ func (d *decoder) config(body ast.Node) *Config {
 	return cfg
 }
 
-func (d *decoder) version(m *mapping, e *entry, cfg *Config) {
+func (d *decoder) version(m *mapping, e *entry, cfg *chain.Config) {
 	pos := d.src.nodePos(e.val)
 	n, ok := e.val.(*ast.IntegerNode)
 	if !ok {
-		d.add(pos, e.ptr, "write version: 1", "version must be the integer 1, not %s", kindOf(e.val))
+		d.add(pos, e.Pointer, "write version: 1", "version must be the integer 1, not %s", kindOf(e.val))
 		return
 	}
 	text := n.GetToken().Value
 	if fmt.Sprint(n.Value) != "1" {
-		d.add(pos, e.ptr, "set version: 1, the only version this hopcheck reads", "unsupported version %s", text)
+		d.add(pos, e.Pointer, "set version: 1, the only version this hopcheck reads", "unsupported version %s", text)
 		return
 	}
 	cfg.Version = 1
 }
 
 type decodedChain struct {
-	Chain
-	namePos Pos
+	chain.Chain
+	namePos chain.Pos
 }
 
-func (d *decoder) chain(n ast.Node, ptr string, i int, cfg *Config) *decodedChain {
+func (d *decoder) chain(n ast.Node, ptr string, i int, cfg *chain.Config) *decodedChain {
 	label := fmt.Sprintf("chains[%d]", i)
 	if s := peekName(n); s != "" {
 		label = fmt.Sprintf("chain %q", s)
@@ -639,7 +629,7 @@ func (d *decoder) chain(n ast.Node, ptr string, i int, cfg *Config) *decodedChai
 		return nil
 	}
 	m.where = label
-	c := &decodedChain{Chain: Chain{Pos: m.pos, ModelPos: m.pos, Canary: cfg.Canary, Timeout: cfg.Timeout}}
+	c := &decodedChain{Chain: chain.Chain{Pos: m.pos, ModelPos: m.pos, Canary: cfg.Canary, Timeout: cfg.Timeout}}
 	if e := d.require(m, "name", "name the chain, e.g. name: review-bot"); e != nil {
 		if s, ok := d.name(m, e); ok {
 			c.Name, c.namePos = s, d.src.nodePos(e.val)
@@ -666,16 +656,16 @@ func (d *decoder) chain(n ast.Node, ptr string, i int, cfg *Config) *decodedChai
 	}
 	seq, ok := e.val.(*ast.SequenceNode)
 	if !ok {
-		d.add(d.src.nodePos(e.val), e.ptr, "list the hops as YAML list items, each starting with - name:", "%shops must be a list, not %s", prefix(m.where), kindOf(e.val))
+		d.add(d.src.nodePos(e.val), e.Pointer, "list the hops as YAML list items, each starting with - name:", "%shops must be a list, not %s", prefix(m.where), kindOf(e.val))
 		return c
 	}
 	if len(seq.Values) == 0 {
-		d.add(d.src.nodePos(e.val), e.ptr, "list at least one hop, the service the CI job calls first", "%shops is empty", prefix(m.where))
+		d.add(d.src.nodePos(e.val), e.Pointer, "list at least one hop, the service the CI job calls first", "%shops is empty", prefix(m.where))
 		return c
 	}
-	seen := map[string]Pos{}
+	seen := map[string]chain.Pos{}
 	for j, hn := range seq.Values {
-		hptr := fmt.Sprintf("%s/%d", e.ptr, j)
+		hptr := fmt.Sprintf("%s/%d", e.Pointer, j)
 		h, namePos := d.hop(hn, hptr, m.where, j)
 		if h == nil {
 			continue
@@ -693,23 +683,23 @@ func (d *decoder) chain(n ast.Node, ptr string, i int, cfg *Config) *decodedChai
 	return c
 }
 
-func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*Hop, Pos) {
+func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*chain.Hop, chain.Pos) {
 	label := fmt.Sprintf("hops[%d]", j)
 	if s := peekName(n); s != "" {
 		label = fmt.Sprintf("hop %q", s)
 	}
 	m, ok := d.mapping(n, ptr, chainWhere, label, "name", "type", "url", "key_env", "key_header", "config")
 	if !ok {
-		return nil, Pos{}
+		return nil, chain.Pos{}
 	}
 	m.where = chainWhere + ", " + label
-	h := &Hop{Pos: m.pos, URLPos: m.pos, KeyEnvPos: m.pos, KeyHeaderPos: m.pos, TypePos: m.pos}
-	var namePos Pos
+	h := &chain.Hop{Pos: m.pos, URLPos: m.pos, KeyEnvPos: m.pos, KeyHeaderPos: m.pos, TypePos: m.pos}
+	var namePos chain.Pos
 	if e := d.require(m, "name", "name the hop, e.g. name: openrouter"); e != nil {
 		if s, ok := d.name(m, e); ok {
 			namePos = d.src.nodePos(e.val)
-			if strings.EqualFold(s, CIHop) {
-				d.add(namePos, e.ptr, "rename the hop; the CI job is the implicit first hop and is not listed",
+			if strings.EqualFold(s, chain.CIHop) {
+				d.add(namePos, e.Pointer, "rename the hop; the CI job is the implicit first hop and is not listed",
 					"%shop name %q is reserved for the CI job", prefix(m.where), s)
 			} else {
 				h.Name = s
@@ -719,15 +709,15 @@ func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*Hop, Pos) {
 	if e := d.require(m, "type", "add type: one of "+hopTypeList()); e != nil {
 		if s, ok := d.str(m, e); ok {
 			h.TypePos = d.src.nodePos(e.val)
-			if HopType(s).Valid() {
-				h.Type = HopType(s)
-				h.KeyHeader = DefaultHeader(h.Type)
+			if spec, ok := provider.Lookup(chain.HopType(s)); ok {
+				h.Type = chain.HopType(s)
+				h.KeyHeader = spec.Auth
 			} else {
 				fix := "use one of " + hopTypeList()
 				if sg := suggest(s, hopTypeNames()); sg != "" {
 					fix = fmt.Sprintf("did you mean %q? %s", sg, fix)
 				}
-				d.add(h.TypePos, e.ptr, fix, "%shop type %q is not known", prefix(m.where), s)
+				d.add(h.TypePos, e.Pointer, fix, "%shop type %q is not known", prefix(m.where), s)
 			}
 		}
 	}
@@ -741,10 +731,10 @@ func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*Hop, Pos) {
 			pos := d.src.nodePos(e.val)
 			switch {
 			case !envRE.MatchString(s):
-				d.add(pos, e.ptr, "name the environment variable with letters, digits and '_', not starting with a digit, e.g. OPENROUTER_API_KEY",
+				d.add(pos, e.Pointer, "name the environment variable with letters, digits and '_', not starting with a digit, e.g. OPENROUTER_API_KEY",
 					"%skey_env %q is not a valid environment variable name", prefix(m.where), s)
-			case h.Type == TypeReverseProxy:
-				d.add(e.keyPos, e.ptr, "remove key_env here and set it on the hop behind the proxy that checks the credential",
+			case provider.For(h.Type).Role == provider.Relay:
+				d.add(e.keyPos, e.Pointer, "remove key_env here and set it on the hop behind the proxy that checks the credential",
 					"%skey_env on a reverse-proxy hop: a reverse proxy forwards the caller's credential and adds none", prefix(m.where))
 			default:
 				h.KeyEnv, h.KeyEnvPos = s, pos
@@ -759,7 +749,7 @@ func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*Hop, Pos) {
 	if e := m.get("config"); e != nil {
 		if s, ok := d.str(m, e); ok {
 			if !filepath.IsLocal(filepath.FromSlash(s)) {
-				d.add(d.src.nodePos(e.val), e.ptr, "give the path relative to the repository root, e.g. deploy/litellm.yaml",
+				d.add(d.src.nodePos(e.val), e.Pointer, "give the path relative to the repository root, e.g. deploy/litellm.yaml",
 					"%sconfig path %q must be relative to the repository and stay inside it", prefix(m.where), s)
 			} else {
 				h.Config = s
@@ -770,14 +760,14 @@ func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*Hop, Pos) {
 }
 
 // keyHeader reads key_header: a header name, or {name, prefix}.
-func (d *decoder) keyHeader(m *mapping, e *entry) (Header, bool) {
+func (d *decoder) keyHeader(m *mapping, e *entry) (chain.Header, bool) {
 	headerName := func(m *mapping, e *entry) (string, bool) {
 		s, ok := d.str(m, e)
 		if !ok {
 			return "", false
 		}
 		if !headerNameRE.MatchString(s) {
-			d.add(d.src.nodePos(e.val), e.ptr, "use an HTTP header name such as Authorization or x-api-key",
+			d.add(d.src.nodePos(e.val), e.Pointer, "use an HTTP header name such as Authorization or x-api-key",
 				"%s%q is not a valid HTTP header name", prefix(m.where), s)
 			return "", false
 		}
@@ -788,24 +778,24 @@ func (d *decoder) keyHeader(m *mapping, e *entry) (Header, bool) {
 	case nil, *ast.NullNode, *ast.StringNode, *ast.LiteralNode:
 		s, ok := headerName(m, e)
 		if !ok {
-			return Header{}, false
+			return chain.Header{}, false
 		}
-		h := Header{Name: s}
+		h := chain.Header{Name: s}
 		if strings.EqualFold(s, "Authorization") {
 			h.Prefix = "Bearer "
 		}
 		return h, true
 	default:
-		d.add(d.src.nodePos(e.val), e.ptr, "write key_header: x-api-key or key_header: {name: Authorization, prefix: \"Bearer \"}",
+		d.add(d.src.nodePos(e.val), e.Pointer, "write key_header: x-api-key or key_header: {name: Authorization, prefix: \"Bearer \"}",
 			"%skey_header must be a header name or a mapping with name and prefix, not %s", prefix(m.where), kindOf(e.val))
-		return Header{}, false
+		return chain.Header{}, false
 	}
-	hm, ok := d.mapping(e.val, e.ptr, m.where, "key_header", "name", "prefix")
+	hm, ok := d.mapping(e.val, e.Pointer, m.where, "key_header", "name", "prefix")
 	if !ok {
-		return Header{}, false
+		return chain.Header{}, false
 	}
 	hm.where = m.where
-	var h Header
+	var h chain.Header
 	good := true
 	if ne := d.require(hm, "name", "add name: the header carrying the credential"); ne != nil {
 		h.Name, ok = headerName(hm, ne)
@@ -818,13 +808,13 @@ func (d *decoder) keyHeader(m *mapping, e *entry) (Header, bool) {
 		case *ast.StringNode:
 			h.Prefix = n.Value
 		default:
-			d.add(d.src.nodePos(pe.val), pe.ptr, "put the prefix in quotes, e.g. prefix: \"Bearer \"", "%sprefix must be a string, not %s", prefix(m.where), kindOf(pe.val))
-			return Header{}, false
+			d.add(d.src.nodePos(pe.val), pe.Pointer, "put the prefix in quotes, e.g. prefix: \"Bearer \"", "%sprefix must be a string, not %s", prefix(m.where), kindOf(pe.val))
+			return chain.Header{}, false
 		}
 		for _, r := range h.Prefix {
 			if r < 0x20 || r == 0x7f {
-				d.add(d.src.nodePos(pe.val), pe.ptr, "remove tabs, newlines and other control characters from the prefix", "%sprefix contains a control character", prefix(m.where))
-				return Header{}, false
+				d.add(d.src.nodePos(pe.val), pe.Pointer, "remove tabs, newlines and other control characters from the prefix", "%sprefix contains a control character", prefix(m.where))
+				return chain.Header{}, false
 			}
 		}
 	}
@@ -832,8 +822,9 @@ func (d *decoder) keyHeader(m *mapping, e *entry) (Header, bool) {
 }
 
 func hopTypeNames() []string {
-	out := make([]string, len(HopTypes))
-	for i, t := range HopTypes {
+	types := provider.Types()
+	out := make([]string, len(types))
+	for i, t := range types {
 		out[i] = string(t)
 	}
 	return out

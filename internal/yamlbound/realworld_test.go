@@ -1,4 +1,4 @@
-package chain_test
+package yamlbound_test
 
 import (
 	"errors"
@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/openclaw"
+	"github.com/hopcheck/hopcheck/internal/json5"
+	"github.com/hopcheck/hopcheck/internal/yamlbound"
 )
 
 // TestBoundsAdmitRealConfigs runs every YAML and JSON5 file of the
@@ -19,8 +19,8 @@ import (
 func TestBoundsAdmitRealConfigs(t *testing.T) {
 	root := filepath.Join("..", "..", "testdata", "realworld")
 	// Half the caps: a real file must fit with room to spare.
-	half := chain.YAMLLimits{Tokens: chain.DefaultYAMLLimits.Tokens / 2, Depth: chain.DefaultYAMLLimits.Depth / 2,
-		Keys: chain.DefaultYAMLLimits.Keys / 2, Aliases: chain.DefaultYAMLLimits.Aliases / 2}
+	half := yamlbound.Limits{Tokens: yamlbound.DefaultLimits.Tokens / 2, Depth: yamlbound.DefaultLimits.Depth / 2,
+		Keys: yamlbound.DefaultLimits.Keys / 2, Aliases: yamlbound.DefaultLimits.Aliases / 2}
 	n := 0
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -33,13 +33,13 @@ func TestBoundsAdmitRealConfigs(t *testing.T) {
 		switch ext := filepath.Ext(p); {
 		case ext == ".yaml" || ext == ".yml":
 			n++
-			if _, lerr := chain.TokenizeYAML(data, half); lerr != nil {
+			if _, lerr := yamlbound.Tokenize(data, half); lerr != nil {
 				t.Errorf("%s: refused within half the caps: %v", p, lerr)
 			}
 		case ext == ".json" || ext == ".json5":
 			n++
-			var se *openclaw.SyntaxError
-			if _, err := openclaw.ParseJSON5(p, data); errors.As(err, &se) && se.Limit {
+			var se *json5.SyntaxError
+			if _, err := json5.Parse(p, data); errors.As(err, &se) && se.Limit {
 				t.Errorf("%s: refused: %v", p, err)
 			}
 		}

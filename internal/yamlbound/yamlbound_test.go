@@ -1,4 +1,4 @@
-package chain
+package yamlbound
 
 import (
 	"fmt"
@@ -58,7 +58,7 @@ func TestTokenizeYAMLBounds(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := TokenizeYAML([]byte(c.src), DefaultYAMLLimits)
+			_, err := Tokenize([]byte(c.src), DefaultLimits)
 			if c.line == 0 {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
@@ -72,14 +72,5 @@ func TestTokenizeYAMLBounds(t *testing.T) {
 				t.Errorf("refusal %v (fix %q), want %d:%d: …%s…", err, err.Fix, c.line, c.col, c.msg)
 			}
 		})
-	}
-}
-
-func TestParseRefusesNestingBomb(t *testing.T) {
-	// 20,000 '[' once took the parser 654 MB; now it is refused at the
-	// 65th, before parsing.
-	_, err := Parse("hopcheck.yml", []byte(strings.Repeat("[", 20000)))
-	if err == nil || !strings.Contains(err.Error(), "hopcheck.yml:1:65: mappings and lists nested deeper than 64 levels") {
-		t.Fatalf("err = %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package chain
+package hopcheckyml
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
 )
 
 func TestLoadRefusesWhatIsNotARegularFileInTheWorkspace(t *testing.T) {
@@ -35,9 +37,9 @@ func TestLoadRefusesWhatIsNotARegularFileInTheWorkspace(t *testing.T) {
 			path = filepath.Join(dir, path)
 		}
 		_, err := Load(dir, path)
-		var ces *ConfigErrors
+		var ces *chain.ConfigErrors
 		if !errors.As(err, &ces) {
-			t.Fatalf("%s: err = %v, want *ConfigErrors", c.name, err)
+			t.Fatalf("%s: err = %v, want *chain.ConfigErrors", c.name, err)
 		}
 		msg := err.Error()
 		if !strings.Contains(msg, path) || !strings.Contains(msg, c.want) || !strings.Contains(msg, "fix:") {

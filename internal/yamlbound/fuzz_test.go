@@ -1,4 +1,4 @@
-package chain
+package yamlbound
 
 import (
 	"os"
@@ -10,7 +10,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 )
 
-// FuzzTokenizeYAML checks the bounded YAML reader against goccy/go-yaml:
+// FuzzTokenize checks the bounded YAML reader against goccy/go-yaml:
 //
 //   - it never panics;
 //
@@ -23,9 +23,9 @@ import (
 //     aliases, tokens) is accepted, unless the byte scan's own bound — an
 //     over-count by design, given scanFactor slack — is past its limit.
 //
-//     go test ./internal/chain -run '^$' -fuzz FuzzTokenizeYAML -fuzztime 60s
-func FuzzTokenizeYAML(f *testing.F) {
-	for _, glob := range []string{"testdata/*/*.yml", "litellm/testdata/*.yaml"} {
+//     go test ./internal/chain -run '^$' -fuzz FuzzTokenize -fuzztime 60s
+func FuzzTokenize(f *testing.F) {
+	for _, glob := range []string{"../source/hopcheckyml/testdata/*/*.yml", "../source/litellm/testdata/*.yaml"} {
 		files, _ := filepath.Glob(glob)
 		for _, p := range files {
 			data, err := os.ReadFile(p)
@@ -43,15 +43,15 @@ func FuzzTokenizeYAML(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	small := YAMLLimits{Tokens: 40, Depth: 4, Keys: 4, Aliases: 4}
+	small := Limits{Tokens: 40, Depth: 4, Keys: 4, Aliases: 4}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 4096 {
 			return
 		}
-		_, _ = TokenizeYAML(data, DefaultYAMLLimits)
-		_, _ = TokenizeYAML(data, small)
+		_, _ = Tokenize(data, DefaultLimits)
+		_, _ = Tokenize(data, small)
 
-		bound, serr := scanYAML(data, YAMLLimits{Tokens: 1 << 30})
+		bound, serr := scanYAML(data, Limits{Tokens: 1 << 30})
 		if serr != nil {
 			return // a '<' run or a run of empty lines: refused before lexing
 		}
@@ -75,14 +75,14 @@ func FuzzTokenizeYAML(f *testing.F) {
 		if m.depth > small.Depth || m.keys > small.Keys || m.aliases > small.Aliases {
 			return
 		}
-		if _, lerr := TokenizeYAML(data, small); lerr != nil {
+		if _, lerr := Tokenize(data, small); lerr != nil {
 			t.Fatalf("refused a document within the caps (depth %d, keys %d, aliases %d, tokens %d): %v",
 				m.depth, m.keys, m.aliases, len(tokens), lerr)
 		}
 	})
 }
 
-// docMetrics measures a parsed document the way YAMLLimits count.
+// docMetrics measures a parsed document the way Limits count.
 type docMetrics struct{ depth, keys, aliases int }
 
 func (m *docMetrics) walk(n ast.Node, depth int) {

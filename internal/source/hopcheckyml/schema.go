@@ -1,4 +1,4 @@
-package chain
+package hopcheckyml
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
@@ -47,8 +48,8 @@ var schemaPrinter = message.NewPrinter(language.English)
 // instance is the YAML document as plain JSON-like values, with the
 // position of every value and key by JSON pointer.
 type instance struct {
-	valPos map[string]Pos
-	keyPos map[string]Pos
+	valPos map[string]chain.Pos
+	keyPos map[string]chain.Pos
 }
 
 func (d *decoder) toValue(n ast.Node, ptr string, ix *instance) any {
@@ -90,12 +91,12 @@ func (d *decoder) toValue(n ast.Node, ptr string, ix *instance) any {
 
 // schemaErrors validates the document against SchemaJSON and maps each
 // failure to the position of the value (or key) it concerns.
-func (d *decoder) schemaErrors(body ast.Node) ([]*ConfigError, error) {
+func (d *decoder) schemaErrors(body ast.Node) ([]*chain.ConfigError, error) {
 	sch, err := compiledSchema()
 	if err != nil {
 		return nil, err
 	}
-	ix := &instance{valPos: map[string]Pos{}, keyPos: map[string]Pos{}}
+	ix := &instance{valPos: map[string]chain.Pos{}, keyPos: map[string]chain.Pos{}}
 	v := d.toValue(body, "", ix)
 	err = sch.Validate(v)
 	if err == nil {
@@ -105,20 +106,20 @@ func (d *decoder) schemaErrors(body ast.Node) ([]*ConfigError, error) {
 	if !errors.As(err, &ve) {
 		return nil, err
 	}
-	var out []*ConfigError
+	var out []*chain.ConfigError
 	collectSchemaErrors(ve, ix, d.src, &out)
 	return out, nil
 }
 
 const schemaFix = "see docs/hopcheck.schema.json for the file format"
 
-func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *source, out *[]*ConfigError) {
+func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *source, out *[]*chain.ConfigError) {
 	ptr := pointer(ve.InstanceLocation)
 	switch ve.ErrorKind.(type) {
 	case *kind.OneOf, *kind.AnyOf:
 		if len(ve.Causes) > 0 {
 			// One error for the value, listing why each alternative failed.
-			var leaves []*ConfigError
+			var leaves []*chain.ConfigError
 			for _, c := range ve.Causes {
 				collectSchemaErrors(c, ix, src, &leaves)
 			}
@@ -129,10 +130,10 @@ func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *sour
 					msgs = append(msgs, m)
 				}
 			}
-			*out = append(*out, &ConfigError{
+			*out = append(*out, &chain.ConfigError{
 				Pos: posAt(ix.valPos, ptr, src),
 				Msg: fmt.Sprintf("%s: matches none of the allowed forms (%s)", dotted(ve.InstanceLocation), strings.Join(msgs, "; or ")),
-				Fix: schemaFix, ptr: ptr,
+				Fix: schemaFix, Pointer: ptr,
 			})
 			return
 		}
@@ -147,20 +148,20 @@ func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *sour
 	case *kind.Required:
 		for _, m := range k.Missing {
 			loc := append(slices.Clone(ve.InstanceLocation), m)
-			*out = append(*out, &ConfigError{
+			*out = append(*out, &chain.ConfigError{
 				Pos: posAt(ix.valPos, ptr, src),
 				Msg: fmt.Sprintf("%s: missing required key", dotted(loc)),
-				Fix: schemaFix, ptr: ptrJoin(ptr, m),
+				Fix: schemaFix, Pointer: ptrJoin(ptr, m),
 			})
 		}
 		return
 	case *kind.AdditionalProperties:
 		for _, p := range k.Properties {
 			loc := append(slices.Clone(ve.InstanceLocation), p)
-			*out = append(*out, &ConfigError{
+			*out = append(*out, &chain.ConfigError{
 				Pos: posAt(ix.keyPos, ptrJoin(ptr, p), src),
 				Msg: fmt.Sprintf("%s: unknown key", dotted(loc)),
-				Fix: schemaFix, ptr: ptrJoin(ptr, p),
+				Fix: schemaFix, Pointer: ptrJoin(ptr, p),
 			})
 		}
 		return
@@ -169,21 +170,21 @@ func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *sour
 		if !ok {
 			pos = posAt(ix.valPos, ptr, src)
 		}
-		*out = append(*out, &ConfigError{
+		*out = append(*out, &chain.ConfigError{
 			Pos: pos, Msg: fmt.Sprintf("%s: key not allowed here", dotted(ve.InstanceLocation)),
-			Fix: schemaFix, ptr: ptr,
+			Fix: schemaFix, Pointer: ptr,
 		})
 		return
 	}
-	*out = append(*out, &ConfigError{
+	*out = append(*out, &chain.ConfigError{
 		Pos: posAt(ix.valPos, ptr, src),
 		Msg: fmt.Sprintf("%s: %s", dotted(ve.InstanceLocation), ve.ErrorKind.LocalizedString(schemaPrinter)),
-		Fix: schemaFix, ptr: ptr,
+		Fix: schemaFix, Pointer: ptr,
 	})
 }
 
 // posAt finds the position of ptr, or of its closest recorded parent.
-func posAt(m map[string]Pos, ptr string, src *source) Pos {
+func posAt(m map[string]chain.Pos, ptr string, src *source) chain.Pos {
 	for {
 		if p, ok := m[ptr]; ok {
 			return p

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/json5"
 )
 
 func load(t *testing.T, name string) *Config {
@@ -198,7 +199,7 @@ func TestParseTypeErrors(t *testing.T) {
 			t.Errorf("%s: err = %v, want %q", tc.src, err, tc.msg)
 		}
 	}
-	var se *SyntaxError
+	var se *json5.SyntaxError
 	if _, err := Parse("c.json5", []byte(`{a: }`)); !errors.As(err, &se) {
 		t.Errorf("syntax error not passed through: %v", err)
 	}

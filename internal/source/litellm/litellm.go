@@ -16,6 +16,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/yamlbound"
 )
 
 // EnvPrefix marks a value LiteLLM reads from the proxy process environment
@@ -176,13 +177,13 @@ type Error struct {
 	Pos chain.Pos
 	Msg string
 
-	limit *chain.LimitError // the file passed a parser bound
+	limit *yamlbound.LimitError // the file passed a parser bound
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
-// Unwrap gives the *chain.LimitError of a file refused because parsing it
-// would cost too much (see chain.TokenizeYAML), else nil.
+// Unwrap gives the *yamlbound.LimitError of a file refused because parsing it
+// would cost too much (see yamlbound.Tokenize), else nil.
 func (e *Error) Unwrap() error {
 	if e.limit == nil {
 		return nil
@@ -196,7 +197,7 @@ func (e *Error) Unwrap() error {
 // they come back with Set false for the checks to judge.
 func Parse(name string, data []byte) (*Config, error) {
 	cfg := &Config{File: name}
-	tokens, lerr := chain.TokenizeYAML(data, chain.DefaultYAMLLimits)
+	tokens, lerr := yamlbound.Tokenize(data, yamlbound.DefaultLimits)
 	if lerr != nil {
 		return nil, &Error{Pos: chain.Pos{File: name, Line: lerr.Line, Col: lerr.Col}, Msg: lerr.Msg, limit: lerr}
 	}

@@ -1,4 +1,4 @@
-package chain_test
+package hopcheckyml_test
 
 import (
 	"fmt"
@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/litellm"
-	"github.com/hopcheck/hopcheck/internal/chain/openclaw"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
+	"github.com/hopcheck/hopcheck/internal/source/litellm"
+	"github.com/hopcheck/hopcheck/internal/source/openclaw"
 )
 
 // Budget every input of at most 1 MiB must be parsed or refused within, by
@@ -163,7 +164,7 @@ func BenchmarkAdversarialInputs(b *testing.B) {
 			b.Fatalf("%s: %d bytes", name, len(data))
 		}
 		b.Run("hopcheck.yml/"+name, func(b *testing.B) {
-			measure(b, len(data), func() error { _, err := chain.Parse("hopcheck.yml", data); return err })
+			measure(b, len(data), func() error { _, err := hopcheckyml.Parse("hopcheck.yml", data); return err })
 		})
 		b.Run("litellm/"+name, func(b *testing.B) {
 			measure(b, len(data), func() error { _, err := litellm.Parse("config.yaml", data); return err })

@@ -1,4 +1,4 @@
-package chain
+package yamlbound
 
 import (
 	"fmt"
@@ -23,7 +23,7 @@ import (
 //     block ("- - - -") collections and in the number of keys of one block
 //     mapping (64 KiB of "[" took 6.5 GB; 32,000 keys took 4 GB).
 //
-// TokenizeYAML therefore refuses such input in two steps, each linear:
+// Tokenize therefore refuses such input in two steps, each linear:
 // before lexing, a scan of the bytes bounds the number of tokens the lexer
 // can produce and the two lexer pathologies; after lexing, a walk over the
 // lexer's own tokens measures depth, keys per mapping and anchors exactly as
@@ -32,8 +32,8 @@ import (
 // sequence or sits inside a quoted or plain scalar, and a byte scan that
 // guessed wrong either way would let a bomb through or refuse a good file.
 
-// YAMLLimits bound the work the YAML parser may do on one file.
-type YAMLLimits struct {
+// Limits bound the work the YAML parser may do on one file.
+type Limits struct {
 	// Tokens is the most YAML tokens (scalars, indicators, comments) a file
 	// may have. The byte scan refuses a file that could produce more than
 	// four times as many before the lexer runs.
@@ -47,12 +47,12 @@ type YAMLLimits struct {
 	Aliases int
 }
 
-// DefaultYAMLLimits are far above any real LiteLLM config (a few thousand
+// DefaultLimits are far above any real LiteLLM config (a few thousand
 // tokens, nesting below 10) and keep any input of at most 1 MiB within a
 // second and 100 MB (see BenchmarkYAMLAdversarial).
-var DefaultYAMLLimits = YAMLLimits{Tokens: 50000, Depth: 64, Keys: 400, Aliases: 1000}
+var DefaultLimits = Limits{Tokens: 50000, Depth: 64, Keys: 400, Aliases: 1000}
 
-// Bounds of the byte scan that have no YAMLLimits field: they guard lexer
+// Bounds of the byte scan that have no Limits field: they guard lexer
 // pathologies no real file comes near.
 const (
 	// scanFactor: the scan refuses when its token bound exceeds
@@ -82,9 +82,9 @@ type LimitError struct {
 
 func (e *LimitError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
 
-// TokenizeYAML lexes data for parser.Parse, refusing it first when it
+// Tokenize lexes data for parser.Parse, refusing it first when it
 // could make the lexer or the parser exceed lim.
-func TokenizeYAML(data []byte, lim YAMLLimits) (token.Tokens, *LimitError) {
+func Tokenize(data []byte, lim Limits) (token.Tokens, *LimitError) {
 	if _, err := scanYAML(data, lim); err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func TokenizeYAML(data []byte, lim YAMLLimits) (token.Tokens, *LimitError) {
 // 2 × indicators + line breaks + 1. The same pass bounds runs of '<', the
 // cost of empty lines after a block scalar and the bytes of block scalars.
 // It returns the token bound.
-func scanYAML(data []byte, lim YAMLLimits) (int, *LimitError) {
+func scanYAML(data []byte, lim Limits) (int, *LimitError) {
 	maxBound := scanFactor * lim.Tokens
 	indicators, breaks := 0, 0
 	lineStart := 0     // offset of the current line
@@ -231,7 +231,7 @@ func isBlockHeader(rest []byte) bool {
 	return k == len(rest) || rest[k] == '\n' || rest[k] == '\r' || rest[k] == '#'
 }
 
-func tooManyTokens(lim YAMLLimits) string {
+func tooManyTokens(lim Limits) string {
 	return fmt.Sprintf("file has more than %d YAML tokens; refusing to parse it", lim.Tokens)
 }
 
@@ -245,7 +245,7 @@ func isYAMLBlank(c byte) bool {
 // refuses the first place where a limit is passed. Block collections are
 // tracked by the column of their entries ("-" or a key); flow collections
 // by their brackets.
-func checkTokens(tokens token.Tokens, lim YAMLLimits) *LimitError {
+func checkTokens(tokens token.Tokens, lim Limits) *LimitError {
 	type level struct {
 		col  int
 		seq  bool

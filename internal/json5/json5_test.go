@@ -1,4 +1,4 @@
-package openclaw
+package json5
 
 import (
 	"encoding/json"
@@ -74,9 +74,9 @@ func TestJSON5Values(t *testing.T) {
 		{"empty key", `{"": 1}`, map[string]any{"": 1.0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := ParseJSON5("f.json5", []byte(tc.in))
+			v, err := Parse("f.json5", []byte(tc.in))
 			if err != nil {
-				t.Fatalf("ParseJSON5: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			if d := cmp.Diff(tc.want, toGo(v)); d != "" {
 				t.Errorf("value (-want +got):\n%s", d)
@@ -86,7 +86,7 @@ func TestJSON5Values(t *testing.T) {
 }
 
 func TestJSON5NaNAndRaw(t *testing.T) {
-	v, err := ParseJSON5("f", []byte(`[NaN, -NaN, 0x1F, +.5]`))
+	v, err := Parse("f", []byte(`[NaN, -NaN, 0x1F, +.5]`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestJSON5Errors(t *testing.T) {
 		{"position after CRLF and wide runes", "{\r\n  'é😀': [1,\r\n  2 3]}", 3, 5, "expected ',' or ']'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseJSON5("bad.json5", []byte(tc.in))
+			_, err := Parse("bad.json5", []byte(tc.in))
 			var se *SyntaxError
 			if !errors.As(err, &se) {
 				t.Fatalf("err = %v, want a *SyntaxError", err)
@@ -153,11 +153,11 @@ func TestJSON5Errors(t *testing.T) {
 
 func TestJSON5Depth(t *testing.T) {
 	deep := strings.Repeat("[", maxDepth+2) + strings.Repeat("]", maxDepth+2)
-	if _, err := ParseJSON5("d", []byte(deep)); err == nil || !strings.Contains(err.Error(), "nesting deeper") {
+	if _, err := Parse("d", []byte(deep)); err == nil || !strings.Contains(err.Error(), "nesting deeper") {
 		t.Fatalf("err = %v", err)
 	}
 	ok := strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth)
-	if _, err := ParseJSON5("d", []byte(ok)); err != nil {
+	if _, err := Parse("d", []byte(ok)); err != nil {
 		t.Fatalf("depth %d: %v", maxDepth, err)
 	}
 }
@@ -172,7 +172,7 @@ func TestJSON5Positions(t *testing.T) {
 		"y', b: [true,\r" + // line 5 (lone CR ends it)
 		"\t null ], c: {d: -0x1},\n" + // line 6
 		"}"
-	v, err := ParseJSON5("p.json5", []byte(src))
+	v, err := Parse("p.json5", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func FuzzJSON5(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := ParseJSON5("fuzz", data)
+		v, err := Parse("fuzz", data)
 		if err != nil {
 			var se *SyntaxError
 			if !errors.As(err, &se) || se.Pos.Line < 1 || se.Pos.Col < 1 || se.Pos.Line > strings.Count(string(data), "\n")+strings.Count(string(data), "\r")+1 {
