@@ -53,6 +53,9 @@ func (s *Spec) IsDummyKey(v string) bool {
 // is ("ollama-local" → Ollama), for a caller that has a value but no hop
 // type (a custom provider entry pointing at a local address). A value that
 // matches no documented dummy returns false; placeholders are IsPlaceholder's.
+// A value several servers use ("fake-api-key", LiteLLM's stand-in for LM
+// Studio and vLLM) returns the first in documentation order: any of them
+// means "no key".
 func DummyKeyOf(v string) (*Spec, bool) {
 	t := strings.TrimSpace(v)
 	for _, s := range order {
