@@ -29,11 +29,6 @@ type ConfigError struct {
 	Msg string
 	// Fix is one sentence saying what to change; may be empty.
 	Fix string
-
-	// Pointer is the JSON pointer of the value the error is about (for a missing
-	// or unknown key: the pointer the key has or would have). It lets the
-	// schema pass skip problems the hand checks already reported.
-	Pointer string
 }
 
 // Error formats the error compiler-style: file:line:col: message (fix: …).

@@ -133,8 +133,9 @@ func TestDiscoverLiteLLMOnly(t *testing.T) {
 	if h := hopNamed(t, chainNamed(t, r.Config, "committed"), "openai"); h.KeyEnv != "" || h.Type != provider.OpenAI {
 		t.Errorf("literal key hop: %+v", h)
 	}
-	if l := chainNamed(t, r.Config, "local"); len(l.Hops) != 1 {
-		t.Errorf("ollama deployment: chain should end at the proxy: %+v", l.Hops)
+	// Ollama needs no key: its hop carries none, and none is missing.
+	if l := chainNamed(t, r.Config, "local"); len(l.Hops) != 2 || l.Hops[1].Type != provider.Ollama || l.Hops[1].KeyEnv != "" {
+		t.Errorf("ollama deployment: want litellm → ollama without a key: %+v", l.Hops)
 	}
 	if len(findingsWith(r.Findings, finding.ProxyOpen)) != 0 {
 		t.Error("master_key is set in the job: no proxy-open warning expected")

@@ -504,7 +504,9 @@ func (b *builder) upstreamHop(lf *liteFile, d litellm.Deployment, c *chain.Chain
 		switch keys, fb := prov.LiteLLMKeyVars(), b.firstSet(prov.LiteLLMKeyVars()); {
 		case fb != "":
 			h.KeyEnv, keySrc.Value, keySrc.Origin = fb, fb, "no api_key: LiteLLM's fallback variable"
-		case len(keys) > 0:
+		case len(keys) > 0 && prov.Verify != provider.NoKey:
+			// A server that needs no key gets one only when the variable
+			// is set; a provider that needs one is missing it.
 			h.KeyEnv, keySrc.Value, keySrc.Origin = keys[0], keys[0], "no api_key: LiteLLM's fallback variable"
 		default:
 			keySrc.Value, keySrc.Origin = "(none)", "no api_key"

@@ -103,18 +103,6 @@ func Parse(name string, data []byte) (*chain.Config, error) {
 	}
 	d := &decoder{src: src}
 	cfg := d.config(body)
-	hand := d.errs
-	if body != nil && !coversAll(hand) {
-		schemaErrs, err := d.schemaErrors(body)
-		if err != nil {
-			return nil, err
-		}
-		for _, se := range schemaErrs {
-			if !suppressed(hand, se.Pointer) {
-				d.errs = append(d.errs, se)
-			}
-		}
-	}
 	if err := chain.NewConfigErrors(d.errs); err != nil {
 		return nil, err
 	}
@@ -136,30 +124,6 @@ func tooLarge(name string) error {
 func normalize(data []byte) []byte {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	return bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-}
-
-// coversAll reports whether a hand error is about the whole document, so
-// schema errors could only repeat it.
-func coversAll(errs []*chain.ConfigError) bool {
-	for _, e := range errs {
-		if e.Pointer == "" {
-			return true
-		}
-	}
-	return false
-}
-
-// suppressed reports whether a hand error already covers the value at ptr:
-// it is about the same value, one containing it, or a part of it (the
-// schema's oneOf over key_header reports at the key_header value what the
-// hand checks report on its name or prefix).
-func suppressed(hand []*chain.ConfigError, ptr string) bool {
-	for _, h := range hand {
-		if ptr == h.Pointer || strings.HasPrefix(ptr, h.Pointer+"/") || strings.HasPrefix(h.Pointer, ptr+"/") {
-			return true
-		}
-	}
-	return false
 }
 
 // source maps parser positions to chain.Pos values that always lie inside the
@@ -247,7 +211,7 @@ func parseYAML(src *source, data []byte) (body ast.Node, errs []*chain.ConfigErr
 		default:
 			continue
 		}
-		errs = append(errs, &chain.ConfigError{Pos: src.tokenPos(tk), Msg: msg, Fix: fix, Pointer: ""})
+		errs = append(errs, &chain.ConfigError{Pos: src.tokenPos(tk), Msg: msg, Fix: fix})
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -306,21 +270,19 @@ type decoder struct {
 	errs []*chain.ConfigError
 }
 
-func (d *decoder) add(pos chain.Pos, ptr, fix, format string, args ...any) {
-	d.errs = append(d.errs, &chain.ConfigError{Pos: pos, Msg: fmt.Sprintf(format, args...), Fix: fix, Pointer: ptr})
+func (d *decoder) add(pos chain.Pos, fix, format string, args ...any) {
+	d.errs = append(d.errs, &chain.ConfigError{Pos: pos, Msg: fmt.Sprintf(format, args...), Fix: fix})
 }
 
 // entry is one key: value pair of a mapping.
 type entry struct {
-	key     string
-	keyPos  chain.Pos
-	val     ast.Node
-	Pointer string
+	key    string
+	keyPos chain.Pos
+	val    ast.Node
 }
 
 type mapping struct {
 	pos     chain.Pos
-	Pointer string
 	where   string // "" at the top level, else e.g. `chain "review-bot"`
 	entries []*entry
 }
@@ -332,10 +294,6 @@ func (m *mapping) get(key string) *entry {
 		}
 	}
 	return nil
-}
-
-func ptrJoin(ptr, tok string) string {
-	return ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(tok)
 }
 
 // prefix puts the context before a message: `hop "x": …`.
@@ -408,21 +366,21 @@ func mappingValues(n ast.Node) ([]*ast.MappingValueNode, bool) {
 // mapping checks that n is a mapping and that its keys are among allowed.
 // what names the value in messages ("defaults", `chain "x"`, …; "" for the
 // top level).
-func (d *decoder) mapping(n ast.Node, ptr, where, what string, allowed ...string) (*mapping, bool) {
+func (d *decoder) mapping(n ast.Node, where, what string, allowed ...string) (*mapping, bool) {
 	values, ok := mappingValues(n)
 	if !ok {
 		if what == "" {
 			what = "the top level"
 		}
-		d.add(d.src.nodePos(n), ptr, "", "%s%s must be a mapping (key: value pairs), not %s", prefix(where), what, kindOf(n))
+		d.add(d.src.nodePos(n), "", "%s%s must be a mapping (key: value pairs), not %s", prefix(where), what, kindOf(n))
 		return nil, false
 	}
-	m := &mapping{pos: d.src.nodePos(n), Pointer: ptr, where: where}
+	m := &mapping{pos: d.src.nodePos(n), where: where}
 	for _, mv := range values {
 		key, scalar := keyText(mv.Key)
-		e := &entry{key: key, keyPos: d.src.nodePos(mv.Key), val: mv.Value, Pointer: ptrJoin(ptr, key)}
+		e := &entry{key: key, keyPos: d.src.nodePos(mv.Key), val: mv.Value}
 		if !scalar {
-			d.add(e.keyPos, e.Pointer, "use a plain name as the key", "%sa key of %s must be a plain name", prefix(where), what)
+			d.add(e.keyPos, "use a plain name as the key", "%sa key of %s must be a plain name", prefix(where), what)
 			continue
 		}
 		known := false
@@ -441,7 +399,7 @@ func (d *decoder) mapping(n ast.Node, ptr, where, what string, allowed ...string
 			if what == "" {
 				in = "at the top level"
 			}
-			d.add(e.keyPos, e.Pointer, fix, "%sunknown key %q %s", prefix(where), key, in)
+			d.add(e.keyPos, fix, "%sunknown key %q %s", prefix(where), key, in)
 			continue
 		}
 		m.entries = append(m.entries, e)
@@ -453,7 +411,7 @@ func (d *decoder) mapping(n ast.Node, ptr, where, what string, allowed ...string
 func (d *decoder) require(m *mapping, key, fix string) *entry {
 	e := m.get(key)
 	if e == nil {
-		d.add(m.pos, ptrJoin(m.Pointer, key), fix, "%smissing required key %q", prefix(m.where), key)
+		d.add(m.pos, fix, "%smissing required key %q", prefix(m.where), key)
 	}
 	return e
 }
@@ -467,14 +425,14 @@ func (d *decoder) str(m *mapping, e *entry) (string, bool) {
 	case *ast.LiteralNode:
 		s = n.Value.Value
 	case nil, *ast.NullNode:
-		d.add(d.src.nodePos(e.val), e.Pointer, fmt.Sprintf("give %s a value or remove the key", e.key), "%s%s has no value", prefix(m.where), e.key)
+		d.add(d.src.nodePos(e.val), fmt.Sprintf("give %s a value or remove the key", e.key), "%s%s has no value", prefix(m.where), e.key)
 		return "", false
 	default:
-		d.add(d.src.nodePos(e.val), e.Pointer, "put the value in quotes", "%s%s must be a string, not %s", prefix(m.where), e.key, kindOf(e.val))
+		d.add(d.src.nodePos(e.val), "put the value in quotes", "%s%s must be a string, not %s", prefix(m.where), e.key, kindOf(e.val))
 		return "", false
 	}
 	if s == "" {
-		d.add(d.src.nodePos(e.val), e.Pointer, fmt.Sprintf("give %s a value or remove the key", e.key), "%s%s is empty", prefix(m.where), e.key)
+		d.add(d.src.nodePos(e.val), fmt.Sprintf("give %s a value or remove the key", e.key), "%s%s is empty", prefix(m.where), e.key)
 		return "", false
 	}
 	return s, true
@@ -486,7 +444,7 @@ func (d *decoder) name(m *mapping, e *entry) (string, bool) {
 		return "", false
 	}
 	if len(s) > maxNameLen || !nameRE.MatchString(s) {
-		d.add(d.src.nodePos(e.val), e.Pointer, fmt.Sprintf("use at most %d letters, digits, '.', '_' or '-', starting with a letter or digit", maxNameLen),
+		d.add(d.src.nodePos(e.val), fmt.Sprintf("use at most %d letters, digits, '.', '_' or '-', starting with a letter or digit", maxNameLen),
 			"%sname %q is not a valid name", prefix(m.where), s)
 		return "", false
 	}
@@ -499,7 +457,7 @@ func (d *decoder) canary(m *mapping, e *entry) (string, bool) {
 		return "", false
 	}
 	if s != chain.CanaryInference && s != chain.CanaryAuthOnly {
-		d.add(d.src.nodePos(e.val), e.Pointer, "use inference or auth-only", "%scanary %q is not a known canary mode", prefix(m.where), s)
+		d.add(d.src.nodePos(e.val), "use inference or auth-only", "%scanary %q is not a known canary mode", prefix(m.where), s)
 		return "", false
 	}
 	return s, true
@@ -508,7 +466,7 @@ func (d *decoder) canary(m *mapping, e *entry) (string, bool) {
 func (d *decoder) duration(m *mapping, e *entry) (time.Duration, bool) {
 	switch e.val.(type) {
 	case *ast.IntegerNode, *ast.FloatNode:
-		d.add(d.src.nodePos(e.val), e.Pointer, "give the unit, e.g. 8s, 1500ms or 1m30s", "%s%s must be a duration with a unit, not %s", prefix(m.where), e.key, kindOf(e.val))
+		d.add(d.src.nodePos(e.val), "give the unit, e.g. 8s, 1500ms or 1m30s", "%s%s must be a duration with a unit, not %s", prefix(m.where), e.key, kindOf(e.val))
 		return 0, false
 	}
 	s, ok := d.str(m, e)
@@ -519,11 +477,11 @@ func (d *decoder) duration(m *mapping, e *entry) (time.Duration, bool) {
 	v, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
-		d.add(pos, e.Pointer, "use a Go duration such as 8s, 1500ms or 1m30s", "%s%s %q is not a duration", prefix(m.where), e.key, s)
+		d.add(pos, "use a Go duration such as 8s, 1500ms or 1m30s", "%s%s %q is not a duration", prefix(m.where), e.key, s)
 	case v <= 0:
-		d.add(pos, e.Pointer, "use a duration greater than 0, such as 8s", "%s%s %q must be greater than 0", prefix(m.where), e.key, s)
+		d.add(pos, "use a duration greater than 0, such as 8s", "%s%s %q must be greater than 0", prefix(m.where), e.key, s)
 	case v > chain.MaxTimeout:
-		d.add(pos, e.Pointer, "use a duration of at most 10m", "%s%s %q is longer than the 10m maximum", prefix(m.where), e.key, s)
+		d.add(pos, "use a duration of at most 10m", "%s%s %q is longer than the 10m maximum", prefix(m.where), e.key, s)
 	default:
 		return v, true
 	}
@@ -533,21 +491,18 @@ func (d *decoder) duration(m *mapping, e *entry) (time.Duration, bool) {
 func (d *decoder) config(body ast.Node) *chain.Config {
 	cfg := &chain.Config{File: d.src.name, Timeout: chain.DefaultTimeout, Canary: chain.DefaultCanary}
 	if body == nil {
-		d.add(d.src.pos(1, 1), "", "start the file with version: 1 and a chains list", "file is empty")
+		d.add(d.src.pos(1, 1), "start the file with version: 1 and a chains list", "file is empty")
 		return cfg
 	}
-	m, ok := d.mapping(body, "", "", "", "version", "defaults", "chains")
+	m, ok := d.mapping(body, "", "", "version", "defaults", "chains")
 	if !ok {
-		// Give the whole-document error the empty pointer so no schema error
-		// repeats it.
-		d.errs[len(d.errs)-1].Pointer = ""
 		return cfg
 	}
 	if e := d.require(m, "version", "add version: 1 at the top of the file"); e != nil {
 		d.version(m, e, cfg)
 	}
 	if e := m.get("defaults"); e != nil {
-		if dm, ok := d.mapping(e.val, e.Pointer, "", "defaults", "timeout", "canary"); ok {
+		if dm, ok := d.mapping(e.val, "", "defaults", "timeout", "canary"); ok {
 			dm.where = "defaults"
 			if e := dm.get("timeout"); e != nil {
 				if v, ok := d.duration(dm, e); ok {
@@ -567,28 +522,28 @@ func (d *decoder) config(body ast.Node) *chain.Config {
 	}
 	seq, ok := e.val.(*ast.SequenceNode)
 	if !ok {
-		d.add(d.src.nodePos(e.val), e.Pointer, "list the chains as YAML list items, each starting with - name:", "chains must be a list, not %s", kindOf(e.val))
+		d.add(d.src.nodePos(e.val), "list the chains as YAML list items, each starting with - name:", "chains must be a list, not %s", kindOf(e.val))
 		return cfg
 	}
 	if len(seq.Values) == 0 {
-		d.add(d.src.nodePos(e.val), e.Pointer, "add at least one chain", "chains is empty")
+		d.add(d.src.nodePos(e.val), "add at least one chain", "chains is empty")
 		return cfg
 	}
 	seen := map[string]chain.Pos{}
 	for i, n := range seq.Values {
 		if i == chain.MaxChains {
-			d.add(d.src.nodePos(n), fmt.Sprintf("%s/%d", e.Pointer, i),
+			d.add(d.src.nodePos(n),
 				fmt.Sprintf("keep at most %d chains in one file: remove unused ones, or split them into several files checked by separate steps (--config / the config input)", chain.MaxChains),
 				"too many chains: %d, hopcheck checks at most %d per run (this is chain %d)", len(seq.Values), chain.MaxChains, i+1)
 			break
 		}
-		c := d.chain(n, fmt.Sprintf("%s/%d", e.Pointer, i), i, cfg)
+		c := d.chain(n, i, cfg)
 		if c == nil {
 			continue
 		}
 		if c.Name != "" {
 			if first, dup := seen[c.Name]; dup {
-				d.add(c.namePos, ptrJoin(fmt.Sprintf("%s/%d", e.Pointer, i), "name"), "give every chain its own name",
+				d.add(c.namePos, "give every chain its own name",
 					"duplicate chain name %q (first defined at line %d)", c.Name, first.Line)
 			} else {
 				seen[c.Name] = c.namePos
@@ -603,12 +558,12 @@ func (d *decoder) version(m *mapping, e *entry, cfg *chain.Config) {
 	pos := d.src.nodePos(e.val)
 	n, ok := e.val.(*ast.IntegerNode)
 	if !ok {
-		d.add(pos, e.Pointer, "write version: 1", "version must be the integer 1, not %s", kindOf(e.val))
+		d.add(pos, "write version: 1", "version must be the integer 1, not %s", kindOf(e.val))
 		return
 	}
 	text := n.GetToken().Value
 	if fmt.Sprint(n.Value) != "1" {
-		d.add(pos, e.Pointer, "set version: 1, the only version this hopcheck reads", "unsupported version %s", text)
+		d.add(pos, "set version: 1, the only version this hopcheck reads", "unsupported version %s", text)
 		return
 	}
 	cfg.Version = 1
@@ -619,12 +574,12 @@ type decodedChain struct {
 	namePos chain.Pos
 }
 
-func (d *decoder) chain(n ast.Node, ptr string, i int, cfg *chain.Config) *decodedChain {
+func (d *decoder) chain(n ast.Node, i int, cfg *chain.Config) *decodedChain {
 	label := fmt.Sprintf("chains[%d]", i)
 	if s := peekName(n); s != "" {
 		label = fmt.Sprintf("chain %q", s)
 	}
-	m, ok := d.mapping(n, ptr, "", label, "name", "model", "canary", "timeout", "hops")
+	m, ok := d.mapping(n, "", label, "name", "model", "canary", "timeout", "hops")
 	if !ok {
 		return nil
 	}
@@ -656,23 +611,22 @@ func (d *decoder) chain(n ast.Node, ptr string, i int, cfg *chain.Config) *decod
 	}
 	seq, ok := e.val.(*ast.SequenceNode)
 	if !ok {
-		d.add(d.src.nodePos(e.val), e.Pointer, "list the hops as YAML list items, each starting with - name:", "%shops must be a list, not %s", prefix(m.where), kindOf(e.val))
+		d.add(d.src.nodePos(e.val), "list the hops as YAML list items, each starting with - name:", "%shops must be a list, not %s", prefix(m.where), kindOf(e.val))
 		return c
 	}
 	if len(seq.Values) == 0 {
-		d.add(d.src.nodePos(e.val), e.Pointer, "list at least one hop, the service the CI job calls first", "%shops is empty", prefix(m.where))
+		d.add(d.src.nodePos(e.val), "list at least one hop, the service the CI job calls first", "%shops is empty", prefix(m.where))
 		return c
 	}
 	seen := map[string]chain.Pos{}
 	for j, hn := range seq.Values {
-		hptr := fmt.Sprintf("%s/%d", e.Pointer, j)
-		h, namePos := d.hop(hn, hptr, m.where, j)
+		h, namePos := d.hop(hn, m.where, j)
 		if h == nil {
 			continue
 		}
 		if h.Name != "" {
 			if first, dup := seen[h.Name]; dup {
-				d.add(namePos, ptrJoin(hptr, "name"), "give every hop of a chain its own name",
+				d.add(namePos, "give every hop of a chain its own name",
 					"%sduplicate hop name %q (first defined at line %d)", prefix(m.where), h.Name, first.Line)
 			} else {
 				seen[h.Name] = namePos
@@ -683,12 +637,12 @@ func (d *decoder) chain(n ast.Node, ptr string, i int, cfg *chain.Config) *decod
 	return c
 }
 
-func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*chain.Hop, chain.Pos) {
+func (d *decoder) hop(n ast.Node, chainWhere string, j int) (*chain.Hop, chain.Pos) {
 	label := fmt.Sprintf("hops[%d]", j)
 	if s := peekName(n); s != "" {
 		label = fmt.Sprintf("hop %q", s)
 	}
-	m, ok := d.mapping(n, ptr, chainWhere, label, "name", "type", "url", "key_env", "key_header", "config")
+	m, ok := d.mapping(n, chainWhere, label, "name", "type", "url", "key_env", "key_header", "config")
 	if !ok {
 		return nil, chain.Pos{}
 	}
@@ -699,7 +653,7 @@ func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*chain.Hop, ch
 		if s, ok := d.name(m, e); ok {
 			namePos = d.src.nodePos(e.val)
 			if strings.EqualFold(s, chain.CIHop) {
-				d.add(namePos, e.Pointer, "rename the hop; the CI job is the implicit first hop and is not listed",
+				d.add(namePos, "rename the hop; the CI job is the implicit first hop and is not listed",
 					"%shop name %q is reserved for the CI job", prefix(m.where), s)
 			} else {
 				h.Name = s
@@ -717,7 +671,7 @@ func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*chain.Hop, ch
 				if sg := suggest(s, hopTypeNames()); sg != "" {
 					fix = fmt.Sprintf("did you mean %q? %s", sg, fix)
 				}
-				d.add(h.TypePos, e.Pointer, fix, "%shop type %q is not known", prefix(m.where), s)
+				d.add(h.TypePos, fix, "%shop type %q is not known", prefix(m.where), s)
 			}
 		}
 	}
@@ -731,10 +685,10 @@ func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*chain.Hop, ch
 			pos := d.src.nodePos(e.val)
 			switch {
 			case !envRE.MatchString(s):
-				d.add(pos, e.Pointer, "name the environment variable with letters, digits and '_', not starting with a digit, e.g. OPENROUTER_API_KEY",
+				d.add(pos, "name the environment variable with letters, digits and '_', not starting with a digit, e.g. OPENROUTER_API_KEY",
 					"%skey_env %q is not a valid environment variable name", prefix(m.where), s)
 			case provider.For(h.Type).Role == provider.Relay:
-				d.add(e.keyPos, e.Pointer, "remove key_env here and set it on the hop behind the proxy that checks the credential",
+				d.add(e.keyPos, "remove key_env here and set it on the hop behind the proxy that checks the credential",
 					"%skey_env on a reverse-proxy hop: a reverse proxy forwards the caller's credential and adds none", prefix(m.where))
 			default:
 				h.KeyEnv, h.KeyEnvPos = s, pos
@@ -749,7 +703,7 @@ func (d *decoder) hop(n ast.Node, ptr, chainWhere string, j int) (*chain.Hop, ch
 	if e := m.get("config"); e != nil {
 		if s, ok := d.str(m, e); ok {
 			if !filepath.IsLocal(filepath.FromSlash(s)) {
-				d.add(d.src.nodePos(e.val), e.Pointer, "give the path relative to the repository root, e.g. deploy/litellm.yaml",
+				d.add(d.src.nodePos(e.val), "give the path relative to the repository root, e.g. deploy/litellm.yaml",
 					"%sconfig path %q must be relative to the repository and stay inside it", prefix(m.where), s)
 			} else {
 				h.Config = s
@@ -767,7 +721,7 @@ func (d *decoder) keyHeader(m *mapping, e *entry) (chain.Header, bool) {
 			return "", false
 		}
 		if !headerNameRE.MatchString(s) {
-			d.add(d.src.nodePos(e.val), e.Pointer, "use an HTTP header name such as Authorization or x-api-key",
+			d.add(d.src.nodePos(e.val), "use an HTTP header name such as Authorization or x-api-key",
 				"%s%q is not a valid HTTP header name", prefix(m.where), s)
 			return "", false
 		}
@@ -786,11 +740,11 @@ func (d *decoder) keyHeader(m *mapping, e *entry) (chain.Header, bool) {
 		}
 		return h, true
 	default:
-		d.add(d.src.nodePos(e.val), e.Pointer, "write key_header: x-api-key or key_header: {name: Authorization, prefix: \"Bearer \"}",
+		d.add(d.src.nodePos(e.val), "write key_header: x-api-key or key_header: {name: Authorization, prefix: \"Bearer \"}",
 			"%skey_header must be a header name or a mapping with name and prefix, not %s", prefix(m.where), kindOf(e.val))
 		return chain.Header{}, false
 	}
-	hm, ok := d.mapping(e.val, e.Pointer, m.where, "key_header", "name", "prefix")
+	hm, ok := d.mapping(e.val, m.where, "key_header", "name", "prefix")
 	if !ok {
 		return chain.Header{}, false
 	}
@@ -808,12 +762,12 @@ func (d *decoder) keyHeader(m *mapping, e *entry) (chain.Header, bool) {
 		case *ast.StringNode:
 			h.Prefix = n.Value
 		default:
-			d.add(d.src.nodePos(pe.val), pe.Pointer, "put the prefix in quotes, e.g. prefix: \"Bearer \"", "%sprefix must be a string, not %s", prefix(m.where), kindOf(pe.val))
+			d.add(d.src.nodePos(pe.val), "put the prefix in quotes, e.g. prefix: \"Bearer \"", "%sprefix must be a string, not %s", prefix(m.where), kindOf(pe.val))
 			return chain.Header{}, false
 		}
 		for _, r := range h.Prefix {
 			if r < 0x20 || r == 0x7f {
-				d.add(d.src.nodePos(pe.val), pe.Pointer, "remove tabs, newlines and other control characters from the prefix", "%sprefix contains a control character", prefix(m.where))
+				d.add(d.src.nodePos(pe.val), "remove tabs, newlines and other control characters from the prefix", "%sprefix contains a control character", prefix(m.where))
 				return chain.Header{}, false
 			}
 		}

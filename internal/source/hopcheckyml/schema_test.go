@@ -2,9 +2,9 @@ package hopcheckyml
 
 import (
 	"bytes"
-	_ "embed"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,27 +18,30 @@ import (
 	"golang.org/x/text/message"
 )
 
-// SchemaJSON is the JSON Schema (draft 2020-12) of hopcheck.yml version 1.
-// docs/hopcheck.schema.json is a byte-identical copy for editors.
-//
-//go:embed hopcheck.schema.json
-var SchemaJSON []byte
+// The JSON Schema of hopcheck.yml (docs/hopcheck.schema.json) is for
+// editors; hopcheck itself validates by hand (config.go). These tests keep
+// the two in step: the schema must accept every good example and reject
+// what the hand checks reject, at the same positions.
 
-// SchemaURL is the schema's $id.
-const SchemaURL = "https://github.com/hopcheck/hopcheck/blob/main/docs/hopcheck.schema.json"
+// schemaURL is the schema's $id.
+const schemaURL = "https://github.com/hopcheck/hopcheck/blob/main/docs/hopcheck.schema.json"
 
 var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(SchemaJSON))
+	data, err := os.ReadFile("../../../docs/hopcheck.schema.json")
 	if err != nil {
-		return nil, fmt.Errorf("embedded schema: %w", err)
+		return nil, err
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("docs/hopcheck.schema.json: %w", err)
 	}
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource(SchemaURL, doc); err != nil {
-		return nil, fmt.Errorf("embedded schema: %w", err)
+	if err := c.AddResource(schemaURL, doc); err != nil {
+		return nil, fmt.Errorf("docs/hopcheck.schema.json: %w", err)
 	}
-	sch, err := c.Compile(SchemaURL)
+	sch, err := c.Compile(schemaURL)
 	if err != nil {
-		return nil, fmt.Errorf("embedded schema: %w", err)
+		return nil, fmt.Errorf("docs/hopcheck.schema.json: %w", err)
 	}
 	return sch, nil
 })
@@ -133,7 +136,7 @@ func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *sour
 			*out = append(*out, &chain.ConfigError{
 				Pos: posAt(ix.valPos, ptr, src),
 				Msg: fmt.Sprintf("%s: matches none of the allowed forms (%s)", dotted(ve.InstanceLocation), strings.Join(msgs, "; or ")),
-				Fix: schemaFix, Pointer: ptr,
+				Fix: schemaFix,
 			})
 			return
 		}
@@ -151,7 +154,7 @@ func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *sour
 			*out = append(*out, &chain.ConfigError{
 				Pos: posAt(ix.valPos, ptr, src),
 				Msg: fmt.Sprintf("%s: missing required key", dotted(loc)),
-				Fix: schemaFix, Pointer: ptrJoin(ptr, m),
+				Fix: schemaFix,
 			})
 		}
 		return
@@ -161,7 +164,7 @@ func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *sour
 			*out = append(*out, &chain.ConfigError{
 				Pos: posAt(ix.keyPos, ptrJoin(ptr, p), src),
 				Msg: fmt.Sprintf("%s: unknown key", dotted(loc)),
-				Fix: schemaFix, Pointer: ptrJoin(ptr, p),
+				Fix: schemaFix,
 			})
 		}
 		return
@@ -172,14 +175,14 @@ func collectSchemaErrors(ve *jsonschema.ValidationError, ix *instance, src *sour
 		}
 		*out = append(*out, &chain.ConfigError{
 			Pos: pos, Msg: fmt.Sprintf("%s: key not allowed here", dotted(ve.InstanceLocation)),
-			Fix: schemaFix, Pointer: ptr,
+			Fix: schemaFix,
 		})
 		return
 	}
 	*out = append(*out, &chain.ConfigError{
 		Pos: posAt(ix.valPos, ptr, src),
 		Msg: fmt.Sprintf("%s: %s", dotted(ve.InstanceLocation), ve.ErrorKind.LocalizedString(schemaPrinter)),
-		Fix: schemaFix, Pointer: ptr,
+		Fix: schemaFix,
 	})
 }
 
@@ -222,4 +225,8 @@ func dotted(loc []string) string {
 		b.WriteString(tok)
 	}
 	return b.String()
+}
+
+func ptrJoin(ptr, tok string) string {
+	return ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(tok)
 }
