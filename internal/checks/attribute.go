@@ -308,7 +308,7 @@ func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
 			return fmt.Sprintf("%s did not answer in time (stalled in phase %s): check its health, or raise the timeout if it is only slow.", h.Name, o.ev.Phase)
 		}
 	}
-	return finding.Fix(cause)
+	return spec(h).Fix(cause)
 }
 
 // envOr is env, or the first conventional variable, or a description.
