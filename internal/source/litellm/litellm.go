@@ -51,6 +51,8 @@ type Deployment struct {
 	Model     Value `json:"model"`    // litellm_params.model, e.g. openrouter/anthropic/claude-sonnet-4.5
 	APIKey    Value `json:"api_key"`  // litellm_params.api_key
 	APIBase   Value `json:"api_base"` // litellm_params.api_base
+	// APIVersion is litellm_params.api_version (Azure's api-version).
+	APIVersion Value `json:"api_version"`
 	// Pos is the position of the list entry.
 	Pos chain.Pos `json:"-"`
 }
@@ -290,6 +292,8 @@ func (r *reader) modelList(cfg *Config, n ast.Node) error {
 						dst = &d.APIKey
 					case "api_base":
 						dst = &d.APIBase
+					case "api_version":
+						dst = &d.APIVersion
 					default:
 						continue
 					}
