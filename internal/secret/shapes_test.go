@@ -54,7 +54,7 @@ var shapeCases = []struct {
 		"fpk_" + rep(alnum, 24):        "fpk_" + Marker,
 	}, []string{"nvapi-ab…yz", "pplx-short", "task-csk-short", "rfw_" + rep(alnum, 24)}},
 	{"bedrock-api-key", map[string]string{
-		"ABSK" + rep(b64set, 132) + "==":             "ABSK" + Marker,
+		"ABSK" + rep(b64set, 132) + "==":            "ABSK" + Marker,
 		"bedrock-api-key-" + rep(b64set, 200) + "=": "bedrock-api-key-" + Marker,
 	}, []string{"ABSKab…yz", "XABSK" + rep(b64set, 60)}},
 	{"stripe", map[string]string{
