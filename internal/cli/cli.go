@@ -166,10 +166,8 @@ func (c *common) validate() error {
 	if !checks.ValidFailOn(c.failOn) {
 		return fmt.Errorf("--fail-on %q: use %s", c.failOn, strings.Join(checks.FailOnValues, ", "))
 	}
-	switch c.canary {
-	case "", chain.CanaryInference, chain.CanaryAuthOnly:
-	default:
-		return fmt.Errorf("--canary %q: use inference or auth-only", c.canary)
+	if c.canary != "" && !slices.Contains(chain.CanaryModes, c.canary) {
+		return fmt.Errorf("--canary %q: use %s", c.canary, strings.Join(chain.CanaryModes, " or "))
 	}
 	if c.timeout < 0 || c.timeout > 10*time.Minute {
 		return fmt.Errorf("--timeout %s: use a duration between 1ms and 10m", c.timeout)
