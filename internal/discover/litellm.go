@@ -78,9 +78,6 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		b.tooCostly(err, pos, msg)
 		lf.bad = &chain.ConfigError{Pos: pos, Msg: fmt.Sprintf("LiteLLM config %s cannot be used: %s", rel, msg),
 			Fix: "Fix the file at this line; LiteLLM refuses to start with it too."}
-		if strings.Contains(msg, "mapping values are not allowed") || strings.Contains(msg, "alias") {
-			lf.bad.Fix += " A bare * starts a YAML alias: quote it (model_name: \"*\")."
-		}
 		return lf
 	}
 	lf.included = cfg.Included

@@ -9,6 +9,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // DefaultProxyURL is where a LiteLLM proxy listens when nothing says
@@ -542,11 +543,8 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 	}
 	res.source(Source{Chain: c.Name, Hop: h.Name, What: "type", Value: string(h.Type), Pos: at, Origin: typeOrigin})
 	res.source(urlSrc)
-	if h.URL == "" {
+	if h.URL == "" && len(pending) == 0 {
 		judgeNoBase(res, c, h, link, rt, at)
-	}
-	if mismatch {
-		judgeWrongProvider(res, c, h, link, rt, host)
 	}
 
 	// API version (Azure): api_version, else AZURE_API_VERSION where the
@@ -555,11 +553,61 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 
 	// Key.
 	d.key(res, rt, c, &h, link, host, hostKnown)
-	if mismatch && h.KeyEnv != "" {
-		// Never send a provider's key to another provider's host.
+	if mismatch {
+		judgeWrongProvider(res, c, h, link, rt, host, keyOwner(h.KeyEnv))
+	}
+	if owner := keyOwner(h.KeyEnv); h.KeyEnv != "" && (mismatch || foreignKey(owner, h)) {
+		// Never send a provider's key to another provider's host, nor
+		// check a hop of one provider with another provider's key.
+		res.notSent(c.Name, h.Name, owner)
 		h.KeyEnv = ""
 	}
 	return h, true
+}
+
+// keyOwner returns the provider whose keys are pinned to its hosts and
+// whose conventional key variable v is (nil when none).
+func keyOwner(v string) *provider.Spec {
+	if v == "" {
+		return nil
+	}
+	for _, s := range provider.ByKeyVar(v) {
+		if s.Pinned() {
+			return s
+		}
+	}
+	return nil
+}
+
+// foreignKey reports whether a hop would be checked with a key pinned to
+// another provider: a key of owner sent to a public host owner does not
+// own, or to a hop of another provider whose keys are pinned too. A
+// self-hosted OpenAI-compatible server on a private host may well take
+// OPENAI_API_KEY as its own key; the engine's key pinning judges the value.
+func foreignKey(owner *provider.Spec, h chain.Hop) bool {
+	if owner == nil || owner.OwnsHost(hostOf(h.URL)) {
+		return false
+	}
+	spec := provider.For(h.Type)
+	if spec == owner {
+		return false
+	}
+	return spec.Pinned() || trust.PublicHost(hostOf(h.URL))
+}
+
+// notSent marks the key source of hop as not sent.
+func (r *Result) notSent(chainName, hop string, owner *provider.Spec) {
+	for i := len(r.Sources) - 1; i >= 0; i-- {
+		s := &r.Sources[i]
+		if s.Chain == chainName && s.Hop == hop && s.What == "key_env" {
+			why := "api_base is another provider's host"
+			if owner != nil {
+				why = "it is " + owner.Name + "'s key"
+			}
+			s.Value += " (not sent: " + why + ")"
+			return
+		}
+	}
 }
 
 // credValue returns the credential's value of key for rt ("" Value when none).
@@ -651,7 +699,7 @@ func (d *Deriver) key(res *Result, rt route, c *chain.Chain, h *chain.Hop, link 
 		if d.dummy(rt, h.URL, k.Value) {
 			src.Value = "(none: dummy value " + fmt.Sprintf("%q", k.Value) + " for a server that checks no key)"
 		}
-		d.judgeLiteral(res, rt, "api_key of model_name "+rt.dep.ModelName.Value, k.Value, k.Pos, h, &link)
+		d.judgeLiteral(res, rt, c.Name, "api_key of model_name "+rt.dep.ModelName.Value, k.Value, k.Pos, h, &link)
 	default:
 		if !k.Pos.IsZero() {
 			h.KeyEnvPos = k.Pos
@@ -663,7 +711,7 @@ func (d *Deriver) key(res *Result, rt route, c *chain.Chain, h *chain.Hop, link 
 				src.Value, src.Origin = "(azure_ad_token via "+ref+")", "an Entra ID token: hopcheck checks api keys only"
 			} else {
 				src.Value = "(literal azure_ad_token " + secret.Fingerprint(tok.Value) + ")"
-				d.judgeLiteral(res, rt, "azure_ad_token of model_name "+rt.dep.ModelName.Value, tok.Value, tok.Pos, h, &link)
+				d.judgeLiteral(res, rt, c.Name, "azure_ad_token of model_name "+rt.dep.ModelName.Value, tok.Value, tok.Pos, h, &link)
 			}
 			return
 		}
@@ -678,7 +726,8 @@ func (d *Deriver) key(res *Result, rt route, c *chain.Chain, h *chain.Hop, link 
 		case fb != "":
 			h.KeyEnv, src.Value, src.Origin = fb, fb, "no api_key: LiteLLM's fallback variable"
 		case len(keys) > 0 && !ambient:
-			h.KeyEnv, src.Value, src.Origin = keys[0], keys[0], "no api_key: LiteLLM's fallback variable"
+			k := primaryKeyVar(prov)
+			h.KeyEnv, src.Value, src.Origin = k, k, "no api_key: LiteLLM's fallback variable"
 		case prov.Verify == provider.NoKey:
 			src.Value, src.Origin = "(none)", "no api_key: "+prov.Name+" needs none"
 		case len(keys) > 0:

@@ -112,37 +112,48 @@ func judgeCommitted(res *Result, file, what, v string, pos chain.Pos, hop string
 
 // dummy reports whether a literal key of route rt, sent to url, is a
 // stand-in rather than a credential: a documented dummy of a server that
-// checks no key, or any value that cannot be a real key sent to a host
-// that is not public (a local server, a CI service container).
+// checks no key, or any value that cannot be a real key sent to a host no
+// known provider owns (a local server, a CI service container, a mock
+// endpoint). A provider's official host checks keys, so there nothing is a
+// dummy.
 func (d *Deriver) dummy(rt route, url, v string) bool {
 	if rt.prov != nil && rt.prov.IsDummyKey(v) {
 		return true
 	}
-	if _, ok := provider.DummyKeyOf(v); ok && !trust.PublicHost(hostOf(url)) {
+	h := hostOf(url)
+	if h == "" {
+		return false
+	}
+	if _, official := provider.ByHost(h); official {
+		return false
+	}
+	if _, ok := provider.DummyKeyOf(v); ok {
 		return true
 	}
-	h := hostOf(url)
-	return h != "" && !trust.PublicHost(h) && !secretLike(v)
+	return !secretLike(v)
 }
 
 // judgeLiteral judges a literal credential of a route, the same way for
 // every provider: a dummy for a server that checks no key is nothing; a
 // placeholder means the route cannot work (an error, not a secret); any
 // other value is a secret committed in the file.
-func (d *Deriver) judgeLiteral(res *Result, rt route, what, v string, pos chain.Pos, h *chain.Hop, link *chain.Link) {
+func (d *Deriver) judgeLiteral(res *Result, rt route, chainName, what, v string, pos chain.Pos, h *chain.Hop, link *chain.Link) {
 	if v == "" || d.dummy(rt, h.URL, v) {
 		return
 	}
 	if provider.IsPlaceholder(v) {
-		res.finding((&finding.Finding{Check: "litellm.api_key", Hop: h.Name, Link: link, Cause: finding.CredentialMalformed, Severity: finding.SevError,
-			Message: fmt.Sprintf("%s is the placeholder %q, not a key: LiteLLM sends it as written and %s rejects it, so this route cannot work until it is replaced.", what, v, hopDisplay(rt)),
+		res.finding((&finding.Finding{Check: "litellm.api_key", Chain: chainName, Hop: h.Name, Link: link, Cause: finding.CredentialMalformed, Severity: finding.SevError,
+			Message: fmt.Sprintf("%s is the placeholder %q, not a key: LiteLLM sends it as written and %s rejects it, so this route cannot work until it is replaced.", what, v, hostDisplay(rt, h.URL)),
 			Fix:     fmt.Sprintf("Write api_key: os.environ/%s and set that variable where the proxy runs.", suggestVar(rt))}).At(pos))
 		return
 	}
 	judgeCommitted(res, d.cfg.File, what, v, pos, h.Name, link)
 }
 
-func hopDisplay(rt route) string {
+func hostDisplay(rt route, url string) string {
+	if s, ok := provider.ByHost(hostOf(url)); ok {
+		return s.Name
+	}
 	if rt.prov != nil {
 		return rt.prov.Name
 	}
@@ -151,11 +162,28 @@ func hopDisplay(rt route) string {
 
 func suggestVar(rt route) string {
 	if rt.prov != nil {
-		if k := rt.prov.LiteLLMKeyVars(); len(k) > 0 {
-			return k[0]
+		if k := primaryKeyVar(rt.prov); k != "" {
+			return k
 		}
 	}
 	return "UPSTREAM_API_KEY"
+}
+
+// primaryKeyVar is the variable to name when a route's key is missing: the
+// first of LiteLLM's fallback variables that is also the provider's
+// conventional one (MISTRAL_API_KEY rather than LiteLLM's first pick
+// MISTRAL_AZURE_API_KEY), else LiteLLM's first.
+func primaryKeyVar(p *provider.Spec) string {
+	keys := p.LiteLLMKeyVars()
+	for _, k := range keys {
+		if slices.Contains(p.KeyVars, k) {
+			return k
+		}
+	}
+	if len(keys) > 0 {
+		return keys[0]
+	}
+	return ""
 }
 
 // judgeKeyHost explains where LiteLLM sends a provider's key: a
@@ -199,8 +227,12 @@ func judgeKeyFallback(res *Result, c *chain.Chain, hop string, link chain.Link, 
 }
 
 func apiBaseUnset(c *chain.Chain, ref, fallback string, pos chain.Pos) *finding.Finding {
+	then := fmt.Sprintf("LiteLLM then silently calls %s instead (BerriAI/litellm#6332)", fallback)
+	if fallback == "" {
+		then = "LiteLLM then has no endpoint for this route at all"
+	}
 	return (&finding.Finding{Check: "litellm.api_base", Chain: c.Name, Cause: finding.WrongEndpoint, Severity: finding.SevWarning,
-		Message: fmt.Sprintf("api_base reads %s, which is unset or empty in this job; LiteLLM then silently calls %s instead (BerriAI/litellm#6332).", ref, orNone(fallback)),
+		Message: fmt.Sprintf("api_base reads %s, which is unset or empty in this job; %s.", ref, then),
 		Fix:     fmt.Sprintf("Set %s where the proxy runs, or write the URL into api_base.", ref)}).At(pos)
 }
 
@@ -225,7 +257,17 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-func judgeWrongProvider(res *Result, c *chain.Chain, h chain.Hop, link chain.Link, rt route, host *provider.Spec) {
+func judgeWrongProvider(res *Result, c *chain.Chain, h chain.Hop, link chain.Link, rt route, host, keyOwner *provider.Spec) {
+	if keyOwner == host {
+		// A model of one provider served by another with that provider's
+		// own key (Claude on Azure AI Foundry with AZURE_API_KEY): a real
+		// setup, whose API hopcheck does not model.
+		res.finding((&finding.Finding{Check: "litellm.api_base", Chain: c.Name, Hop: h.Name, Link: &link, Cause: finding.NotVerified, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("model %q has the %s/ prefix but is served by %s at %s with %s's key (%s); hopcheck does not check %s's API on %s's hosts, so the route is checked through the proxy only.",
+				rt.dep.Model.Value, rt.prefix, host.Name, hostOf(h.URL), host.Name, h.KeyEnv, rt.prov.Name, host.Name),
+			Fix: "Nothing to fix in the config; the canary through the proxy verifies the route."}).At(h.URLPos))
+		return
+	}
 	res.finding((&finding.Finding{Check: "litellm.api_base", Chain: c.Name, Hop: h.Name, Link: &link, Cause: finding.WrongEndpoint, Severity: finding.SevError,
 		Message: fmt.Sprintf("model %q has the %s/ prefix, but api_base points at %s (%s's API): LiteLLM sends the request and the %s key to the wrong provider.",
 			rt.dep.Model.Value, rt.prefix, hostOf(h.URL), host.Name, rt.prefix),

@@ -277,9 +277,11 @@ func Parse(name string, data []byte) (*Config, error) {
 	if lerr != nil {
 		return nil, &Error{Pos: chain.Pos{File: name, Line: lerr.Line, Col: lerr.Col}, Msg: lerr.Msg, limit: lerr}
 	}
-	f, err := parser.Parse(tokens, 0)
+	// LiteLLM reads its config with PyYAML, which accepts a key given twice
+	// in one mapping (the last one wins); so does this reader.
+	f, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
-		return nil, yamlError(name, err)
+		return nil, aliasHint(yamlError(name, err), data)
 	}
 	if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
 		return cfg, nil
@@ -591,6 +593,7 @@ func (r *reader) mapping(n ast.Node, where string) ([]pair, error) {
 			}
 			out = append(out, pair{key: key, keyPos: r.pos(k), val: mv.Value})
 		}
+		out = lastWins(out)
 		for _, m := range merged {
 			if !hasKey(out, m.key) {
 				out = append(out, m)
@@ -623,6 +626,44 @@ func (r *reader) merge(n ast.Node, where string) ([]pair, error) {
 		return out, nil
 	}
 	return r.mapping(n, where)
+}
+
+// lastWins drops every pair whose key comes again later, as PyYAML does
+// with a key given twice.
+func lastWins(ps []pair) []pair {
+	seen := map[string]bool{}
+	out := make([]pair, 0, len(ps))
+	for i := len(ps) - 1; i >= 0; i-- {
+		if seen[ps[i].key] {
+			continue
+		}
+		seen[ps[i].key] = true
+		out = append(out, ps[i])
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// aliasHint completes a syntax error at a bare `*` (model_name: *), which
+// YAML reads as an alias without a name: LiteLLM's docs mean the wildcard
+// route "*".
+func aliasHint(err error, data []byte) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Pos.Line < 1 {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	if e.Pos.Line > len(lines) {
+		return err
+	}
+	line := strings.TrimRight(lines[e.Pos.Line-1], "\r \t")
+	if strings.HasSuffix(line, ": *") || strings.HasSuffix(line, "- *") || line == "*" {
+		e.Msg += `; a bare * starts a YAML alias: quote the wildcard ("*")`
+		if i := strings.LastIndex(line, "*"); i >= 0 {
+			e.Pos.Col = i + 1
+		}
+	}
+	return err
 }
 
 func hasKey(ps []pair, k string) bool {
