@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -677,4 +678,52 @@ func TestEnvChainUsesTheJobsRegion(t *testing.T) {
 		}
 	}
 	t.Fatalf("no bedrock chain: %+v", r.Config.Chains)
+}
+
+// TestDiscoverIncludes: a parent config whose routes all live in an
+// included file is discovered; the fragment is not a proxy of its own, and
+// the routes are positioned in it.
+func TestDiscoverIncludes(t *testing.T) {
+	dir := write(t, map[string]string{
+		"proxy/parent.yaml": "include:\n  - models.yaml\ngeneral_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n",
+		"proxy/models.yaml": "model_list:\n  - model_name: gpt-4o\n    litellm_params:\n      model: openai/gpt-4o\n      api_key: os.environ/OPENAI_API_KEY\n",
+	})
+	r, err := Discover(dir, envOf(map[string]string{"LITELLM_MASTER_KEY": masterKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Config.Chains) != 1 {
+		t.Fatalf("chains %+v: the fragment must not be a config of its own", r.Config.Chains)
+	}
+	c := r.Config.Chains[0]
+	if c.Name != "gpt-4o" || c.ModelPos.File != "proxy/models.yaml" || c.Hops[0].Config != "proxy/parent.yaml" || c.Hops[0].KeyEnvPos.File != "proxy/parent.yaml" {
+		t.Errorf("chain %+v", c)
+	}
+	if up := c.Hops[1]; up.KeyEnv != "OPENAI_API_KEY" || up.KeyEnvPos != pos("proxy/models.yaml", 5, 16) {
+		t.Errorf("upstream %+v", up)
+	}
+	if !slices.Contains(r.Files, "proxy/models.yaml") || !slices.Contains(r.Files, "proxy/parent.yaml") {
+		t.Errorf("files %v", r.Files)
+	}
+}
+
+// TestDiscoverOnlyConfigInvalid: when the only config cannot be used, the
+// run stops at its position (exit 2) instead of "nothing found".
+func TestDiscoverOnlyConfigInvalid(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"syntax":          {"config.yaml": "model_list:\n  - model_name: *\n"},
+		"shape":           {"config.yaml": "model_list:\n  azure:\n    model_name: x\n"},
+		"missing include": {"config.yaml": "include: [nope.yaml]\nlitellm_settings: {}\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Discover(write(t, files), envOf(nil))
+			var ce *chain.ConfigErrors
+			if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].Pos.File != "config.yaml" || ce.Errors[0].Pos.Line < 1 {
+				t.Fatalf("error %v, want a positioned config error", err)
+			}
+			if errors.Is(err, ErrNothingFound) {
+				t.Error("a config was found")
+			}
+		})
+	}
 }

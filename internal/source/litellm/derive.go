@@ -488,6 +488,10 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 		judgeUnmodelled(res, c, proxyName, rt, at)
 		return chain.Hop{}, false
 	}
+	if what, pos := template(rt); what != "" {
+		judgeTemplate(res, c, proxyName, rt, what, pos)
+		return chain.Hop{}, false
+	}
 	h := chain.Hop{Type: prov.Type, Pos: at, TypePos: at, URLPos: at, KeyEnvPos: at, KeyHeaderPos: at}
 
 	// URL. Findings wait for the hop's name, which depends on the URL.
@@ -608,6 +612,29 @@ func (r *Result) notSent(chainName, hop string, owner *provider.Spec) {
 			return
 		}
 	}
+}
+
+// template reports a route copied from an example and never filled in:
+// a placeholder model id (openai/<model-name>) or an api_base on a
+// documentation domain (RFC 2606: example.com, .example, .invalid).
+func template(rt route) (string, chain.Pos) {
+	if m := rt.dep.UpstreamModel(); rt.dep.Provider() != "" && !strings.Contains(m, "*") && provider.IsPlaceholder(m) {
+		return fmt.Sprintf("the model id %q is a placeholder", m), rt.dep.Model.Pos
+	}
+	if rt.base.Set && rt.base.Ref() == "" {
+		h := strings.ToLower(hostOf(rt.base.Value))
+		for _, d := range []string{"example.com", "example.org", "example.net"} {
+			if h == d || strings.HasSuffix(h, "."+d) {
+				return fmt.Sprintf("api_base %s is a documentation domain", h), rt.base.Pos
+			}
+		}
+		for _, tld := range []string{".example", ".invalid"} {
+			if strings.HasSuffix(h, tld) {
+				return fmt.Sprintf("api_base %s is a documentation domain", h), rt.base.Pos
+			}
+		}
+	}
+	return "", chain.Pos{}
 }
 
 // credValue returns the credential's value of key for rt ("" Value when none).

@@ -57,7 +57,7 @@ func (d *Deriver) Judge() *Result {
 			}
 			continue
 		}
-		if keyish(ev.Name) {
+		if keyish(ev.Name) || d.keyRefs()[ev.Name] {
 			judgeCommitted(res, cfg.File, "environment_variables."+ev.Name, ev.Value.Value, ev.Value.Pos, "litellm", nil)
 		}
 	}
@@ -71,6 +71,25 @@ func (d *Deriver) Judge() *Result {
 	}
 	d.duplicateGroups(res)
 	return res
+}
+
+// keyRefs are the variables the config reads as credentials (api_key of a
+// deployment or credential, master_key).
+func (d *Deriver) keyRefs() map[string]bool {
+	out := map[string]bool{}
+	add := func(v Value) {
+		if r := v.Ref(); r != "" {
+			out[r] = true
+		}
+	}
+	add(d.cfg.MasterKey)
+	for _, dep := range d.cfg.ModelList {
+		add(dep.APIKey)
+	}
+	for _, cr := range d.cfg.Credentials {
+		add(cr.Values["api_key"])
+	}
+	return out
 }
 
 // judgeMasterKey reports a literal master key: it is the proxy's own key,
@@ -342,6 +361,13 @@ func similarPrefix(p string) string {
 		}
 	}
 	return ""
+}
+
+// judgeTemplate reports a route left as in the example it was copied from.
+func judgeTemplate(res *Result, c *chain.Chain, proxy string, rt route, what string, pos chain.Pos) {
+	res.finding((&finding.Finding{Check: "litellm.template", Chain: c.Name, Hop: proxy, Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
+		Message: fmt.Sprintf("model_name %q is a template route: %s, so it cannot reach a real server until it is filled in; hopcheck derives no hop behind the proxy for it.", rt.dep.ModelName.Value, what),
+		Fix:     "Fill in the model id and api_base of your server, or remove the entry."}).At(pos))
 }
 
 // judgeKind explains the canary of a model that is not a chat model.
