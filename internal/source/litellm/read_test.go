@@ -40,14 +40,15 @@ func TestParseDocsShapedConfig(t *testing.T) {
 			ModelName: Value{"gpt-4o", p(8, 17), true},
 			Model:     Value{"openai/gpt-4o", p(10, 14), true},
 			APIKey:    Value{"os.environ/OPENAI_API_KEY", p(11, 16), true},
+			Params:    map[string]Value{"rpm": {"60", p(12, 12), true}},
 		},
 		{
 			Pos:        p(13, 5),
 			ModelName:  Value{"gpt-4o", p(13, 17), true},
 			Model:      Value{"azure/gpt-4o-eu", p(15, 14), true},
 			APIBase:    Value{"os.environ/AZURE_API_BASE", p(16, 17), true},
-			APIVersion: Value{"2024-02-15-preview", p(18, 20), true},
 			APIKey:     Value{"os.environ/AZURE_API_KEY", p(17, 16), true},
+			APIVersion: Value{"2024-02-15-preview", p(18, 20), true},
 		},
 		{
 			Pos:       p(19, 5),
