@@ -376,7 +376,7 @@ func (b *bench) build(ctx context.Context, r *results) error {
 		// every compile's cache key, so a CI machine whose cache is warm
 		// from `go test` would recompile everything (~50 s on 2 cores);
 		// without it the binary is ~12 KB larger.
-		args := []string{"build", "-trimpath", "-ldflags", "-s -w -X github.com/hopcheck/hopcheck/internal/cli.Version=bench", "-o", b.bin, "./cmd/hopcheck"}
+		args := []string{"build", "-trimpath", "-ldflags", "-s -w -X github.com/hopcheck/hopcheck/internal/version.Version=bench", "-o", b.bin, "./cmd/hopcheck"}
 		r.buildNote = `CGO_ENABLED=0 go build -trimpath -ldflags "-s -w", as in the Dockerfile`
 		if b.opt.short {
 			args = append(args[:1], args[2:]...)
