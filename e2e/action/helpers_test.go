@@ -1,11 +1,14 @@
 // Package action tests hopcheck's GitHub Action contract with real runners:
 // the image built by a real Docker daemon from the repository's Dockerfile
 // and run exactly as the Actions runner runs a container action
-// (container_test.go), and a workflow run by nektos/act (act_test.go).
-// action.yml itself is checked against the ghaction package
-// (actionyml_test.go).
+// (container_test.go), a workflow run by nektos/act with the action built
+// from the Dockerfile (act_test.go) and with the action's image pulled
+// from a local OCI registry, as released (registry_test.go). action.yml
+// itself is checked against the ghaction package and internal/version
+// (actionyml_test.go). HOPCHECK_E2E_IMAGE makes the tests use a given
+// image instead of the `local` stage (the release workflow's candidate).
 //
-// Docker and act are peers: without them the tests skip, unless
+// Docker, act and crane are peers: without them the tests skip, unless
 // HOPCHECK_REQUIRE_PEERS=1 (.ci/run), where they fail.
 package action
 
