@@ -88,10 +88,11 @@ func TestActionYAML(t *testing.T) {
 const publishedImage = "ghcr.io/hopcheck/hopcheck"
 
 // TestVersionAgrees: the version constant is a release version, and
-// action.yml's image, the README and the example workflows name exactly
-// it (the image) or its major version (the moving tag users pin), so a
-// release commit cannot ship an action.yml that runs another version's
-// image. `go run ./internal/version/setversion vX.Y.Z` makes the edits.
+// action.yml's image, the README, the docs and the example workflows name
+// exactly it (the image) or its major version (the moving tag users pin),
+// so a release commit cannot ship an action.yml that runs another
+// version's image. `go run ./internal/version/setversion vX.Y.Z` makes
+// the edits.
 func TestVersionAgrees(t *testing.T) {
 	v := version.Version
 	m := regexp.MustCompile(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`).FindStringSubmatch(v)
@@ -108,12 +109,30 @@ func TestVersionAgrees(t *testing.T) {
 		}
 		return string(b)
 	}
+	glob := func(pattern string) []string {
+		t.Helper()
+		ps, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(pattern)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rels []string
+		for _, p := range ps {
+			rel, _ := filepath.Rel(root, p)
+			rels = append(rels, filepath.ToSlash(rel))
+		}
+		return rels
+	}
+	docs := append([]string{"README.md"}, glob("docs/*.md")...)
 	// Every reference to the image, with whatever tag or digest follows.
 	imageRef := regexp.MustCompile(regexp.QuoteMeta(publishedImage) + `[:@][^\s` + "`" + `'"),]*`)
-	for _, rel := range []string{"action.yml", "README.md"} {
+	docRefs := 0
+	for _, rel := range append([]string{"action.yml"}, docs...) {
 		refs := imageRef.FindAllString(read(rel), -1)
-		if len(refs) == 0 {
-			t.Errorf("%s does not name %s:%s", rel, publishedImage, v)
+		if rel == "action.yml" && len(refs) == 0 {
+			t.Errorf("action.yml does not name %s:%s", publishedImage, v)
+		}
+		if rel != "action.yml" {
+			docRefs += len(refs)
 		}
 		for _, r := range refs {
 			if r != publishedImage+":"+v {
@@ -121,16 +140,11 @@ func TestVersionAgrees(t *testing.T) {
 			}
 		}
 	}
+	if docRefs == 0 {
+		t.Errorf("neither the README nor docs/ names the image %s:%s", publishedImage, v)
+	}
 	majorRef := regexp.MustCompile(`\bhopcheck/hopcheck@[^\s` + "`" + `'"),]*`)
-	files := []string{"README.md"}
-	examples, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "examples", "*.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range examples {
-		rel, _ := filepath.Rel(root, p)
-		files = append(files, filepath.ToSlash(rel))
-	}
+	files := append(docs, glob(".github/workflows/examples/*.yml")...)
 	pins := 0
 	for _, rel := range files {
 		for _, r := range majorRef.FindAllString(read(rel), -1) {

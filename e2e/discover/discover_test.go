@@ -23,6 +23,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
@@ -89,7 +90,7 @@ func setup(t *testing.T, proxyHasORKey bool) (string, map[string]string, *sim.Op
 // run is what `hopcheck check` does without a hopcheck.yml.
 func run(t *testing.T, dir string, env map[string]string) (*finding.Report, []byte) {
 	t.Helper()
-	if _, err := chain.Find(dir, ""); err == nil {
+	if _, err := hopcheckyml.Find(dir, ""); err == nil {
 		t.Fatal("the repository must not have a hopcheck.yml")
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }

@@ -1,5 +1,5 @@
 // Package faults injects upstream faults (sim.StartFault) into whole chains
-// and runs the complete engine (chain.Parse → checks.Run) against them:
+// and runs the complete engine (hopcheckyml.Parse → checks.Run) against them:
 // every fault must end in its named cause on the right link, within the
 // configured budget plus one second, without a panic or a leaked goroutine.
 package faults
@@ -20,6 +20,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/probe"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
@@ -214,7 +215,7 @@ type result struct {
 // run parses yml and runs the whole engine with the CI job's env.
 func run(t *testing.T, yml string, vars map[string]string, resolver bool) result {
 	t.Helper()
-	cfg, err := chain.Parse("hopcheck.yml", []byte(yml))
+	cfg, err := hopcheckyml.Parse("hopcheck.yml", []byte(yml))
 	if err != nil {
 		t.Fatalf("config: %v\n%s", err, yml)
 	}
@@ -424,7 +425,7 @@ func TestFaultsBehindReverseProxy(t *testing.T) {
 // slack, not after three attempts.
 func TestDeadlineCutsRetries(t *testing.T) {
 	base := startFault(t, sim.FaultSilent)
-	cfg, err := chain.Parse("hopcheck.yml", []byte(direct(base)))
+	cfg, err := hopcheckyml.Parse("hopcheck.yml", []byte(direct(base)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,7 +450,7 @@ func TestDeadlineCutsRetries(t *testing.T) {
 // A cancelled context (the job was cancelled) ends a stalled run at once.
 func TestCancelEndsStalledRun(t *testing.T) {
 	base := startFault(t, sim.FaultSilent)
-	cfg, err := chain.Parse("hopcheck.yml", []byte(direct(base)))
+	cfg, err := hopcheckyml.Parse("hopcheck.yml", []byte(direct(base)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/cli"
+	"github.com/hopcheck/hopcheck/internal/source/litellm"
 )
 
 // fast is the correctness bound for refusing a hostile file: far above

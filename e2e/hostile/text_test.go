@@ -21,7 +21,6 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/ghaction"
@@ -29,6 +28,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
@@ -103,7 +103,7 @@ chains:
         url: %s/api/v1
         key_env: OPENROUTER_API_KEY
 `, a.URL, b.URL)
-	cfg, err := chain.Parse("hopcheck.yml", []byte(yml))
+	cfg, err := hopcheckyml.Parse("hopcheck.yml", []byte(yml))
 	if err != nil {
 		t.Fatal(err)
 	}

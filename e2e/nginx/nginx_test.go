@@ -23,6 +23,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/probe"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
@@ -129,7 +130,7 @@ chains:
         url: ` + up.URL + `/api/v1
         key_env: OPENROUTER_API_KEY
 `
-			cfg, err := chain.Parse("hopcheck.yml", []byte(yml))
+			cfg, err := hopcheckyml.Parse("hopcheck.yml", []byte(yml))
 			if err != nil {
 				t.Fatal(err)
 			}

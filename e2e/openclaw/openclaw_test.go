@@ -28,7 +28,6 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/openclaw"
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/classify"
 	"github.com/hopcheck/hopcheck/internal/finding"
@@ -36,6 +35,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/openclaw"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
@@ -309,7 +309,7 @@ func check(t *testing.T, cfg *openclaw.Config, jobEnv map[string]string, allowed
 			t.Errorf("unexpected config finding: %s %s: %s", n.Severity, n.Cause, n.Message)
 		}
 	}
-	if len(chains) != 1 || len(chains[0].Hops) != 2 || chains[0].Hops[0].Type != chain.TypeOpenClaw || chains[0].Hops[1].Type != chain.TypeOpenRouter {
+	if len(chains) != 1 || len(chains[0].Hops) != 2 || chains[0].Hops[0].Type != provider.OpenClaw || chains[0].Hops[1].Type != provider.OpenRouter {
 		t.Fatalf("derived chains: %+v", chains)
 	}
 	sc := &secret.Scrubber{}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hopcheck/hopcheck/internal/fsafe"
 )
 
 // ErrNoConfig is returned (wrapped) by Find when no hopcheck.yml exists in
@@ -15,11 +17,11 @@ import (
 var ErrNoConfig = errors.New("no hopcheck.yml found")
 
 // MaxConfigSize is the largest configuration file Load and Parse accept.
-const MaxConfigSize = 1 << 20
+const MaxConfigSize = fsafe.MaxSize
 
-// maxReported caps how many errors one ConfigErrors carries; past it the
+// MaxReported caps how many errors one ConfigErrors carries; past it the
 // rest are summed up in one last error.
-const maxReported = 50
+const MaxReported = 50
 
 // ConfigError is one problem in a configuration file, at a position.
 type ConfigError struct {
@@ -27,11 +29,6 @@ type ConfigError struct {
 	Msg string
 	// Fix is one sentence saying what to change; may be empty.
 	Fix string
-
-	// ptr is the JSON pointer of the value the error is about (for a missing
-	// or unknown key: the pointer the key has or would have). It lets the
-	// schema pass skip problems the hand checks already reported.
-	ptr string
 }
 
 // Error formats the error compiler-style: file:line:col: message (fix: …).
@@ -74,9 +71,9 @@ func (e *ConfigErrors) Unwrap() []error {
 	return out
 }
 
-// newConfigErrors sorts errs by position, drops exact duplicates and caps
+// NewConfigErrors sorts errs by position, drops exact duplicates and caps
 // the list. It returns nil for an empty list.
-func newConfigErrors(errs []*ConfigError) error {
+func NewConfigErrors(errs []*ConfigError) error {
 	if len(errs) == 0 {
 		return nil
 	}
@@ -86,10 +83,10 @@ func newConfigErrors(errs []*ConfigError) error {
 	errs = slices.CompactFunc(errs, func(a, b *ConfigError) bool {
 		return a.Pos == b.Pos && a.Msg == b.Msg
 	})
-	if len(errs) > maxReported {
-		rest := len(errs) - maxReported
-		last := &ConfigError{Pos: errs[maxReported].Pos, Msg: "too many errors (" + strconv.Itoa(rest) + " more not shown)"}
-		errs = append(errs[:maxReported:maxReported], last)
+	if len(errs) > MaxReported {
+		rest := len(errs) - MaxReported
+		last := &ConfigError{Pos: errs[MaxReported].Pos, Msg: "too many errors (" + strconv.Itoa(rest) + " more not shown)"}
+		errs = append(errs[:MaxReported:MaxReported], last)
 	}
 	return &ConfigErrors{Errors: errs}
 }

@@ -5,7 +5,6 @@ package chain
 
 import (
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -32,70 +31,38 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// HopType names the kind of service a hop is. The type selects the request
-// paths, the auth header and the error-signature table used for the hop.
+// HopType names the kind of service a hop is ("openrouter", "litellm",
+// …). The provider registry (internal/provider) knows every type: its
+// request paths, auth header and error-signature table.
 type HopType string
 
+// Defaults and limits of every chain, whatever config it comes from.
 const (
-	TypeOpenRouter       HopType = "openrouter"
-	TypeLiteLLM          HopType = "litellm"
-	TypeOpenClaw         HopType = "openclaw"
-	TypeOpenAI           HopType = "openai"
-	TypeAnthropic        HopType = "anthropic"
-	TypeOpenAICompatible HopType = "openai-compatible"
-	TypeReverseProxy     HopType = "reverse-proxy"
+	DefaultTimeout = 8 * time.Second
+	MaxTimeout     = 10 * time.Minute
+	DefaultCanary  = CanaryInference
+
+	// MaxChains caps the chains of one run, in every mode (hopcheck.yml
+	// and discovery alike): each chain costs requests and, with an
+	// inference canary, a billed completion, and the run must end in
+	// bounded time.
+	MaxChains = 64
 )
 
-// HopTypes lists every accepted hop type, in documentation order. It
-// starts with the types hopcheck.yml has always offered; the provider
-// registry adds the rest (RegisterType) when it initialises.
-var HopTypes = []HopType{TypeOpenRouter, TypeLiteLLM, TypeOpenClaw, TypeOpenAI,
-	TypeAnthropic, TypeOpenAICompatible, TypeReverseProxy}
-
-// typeHeaders are the default auth headers of the registered types and
-// aliases.
-var typeHeaders = map[HopType]Header{}
-
-// RegisterType records a hop type (listed: accepted and documented) or an
-// alias (accepted only) with its default auth header. The provider
-// registry calls it for each entry; the config loader reads it.
-func RegisterType(t HopType, h Header, listed bool) {
-	typeHeaders[t] = h
-	if listed && !slices.Contains(HopTypes, t) {
-		HopTypes = append(HopTypes, t)
-	}
-}
-
-// Valid reports whether t is a known hop type or alias.
-func (t HopType) Valid() bool {
-	if _, ok := typeHeaders[t]; ok {
-		return true
-	}
-	return slices.Contains(HopTypes, t)
-}
-
-// CanaryNone etc. are the canary modes.
+// The canary modes.
 const (
 	CanaryInference = "inference"
 	CanaryAuthOnly  = "auth-only"
 )
+
+// CanaryModes lists the canary modes, for validation and messages.
+var CanaryModes = []string{CanaryInference, CanaryAuthOnly}
 
 // Header is an auth header scheme: the header name and an optional value
 // prefix (e.g. "Bearer ").
 type Header struct {
 	Name   string `json:"name"`
 	Prefix string `json:"prefix,omitempty"`
-}
-
-// DefaultHeader returns the auth header a hop type expects by default.
-func DefaultHeader(t HopType) Header {
-	if h, ok := typeHeaders[t]; ok {
-		return h
-	}
-	if t == TypeAnthropic {
-		return Header{Name: "x-api-key"}
-	}
-	return Header{Name: "Authorization", Prefix: "Bearer "}
 }
 
 // Hop is one service on the path.

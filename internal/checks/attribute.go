@@ -296,6 +296,9 @@ func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
 			return fmt.Sprintf("Replace the secret %s with a live %s key (the current one is rejected).", h.KeyEnv, h.Name)
 		}
 	case finding.ModelUnavailable:
+		if fromHop != nil && spec(*fromHop).Role == provider.Gateway {
+			return fmt.Sprintf("Make the model %s routes %q to available on %s, or change that route in %s's config.", from, c.Model, h.Name, from)
+		}
 		return fmt.Sprintf("Use a model id that %s serves; %q is not one.", h.Name, c.Model)
 	case finding.RedirectDroppedAuth:
 		if o.ev != nil && o.ev.Redirect != "" {
@@ -308,7 +311,7 @@ func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
 			return fmt.Sprintf("%s did not answer in time (stalled in phase %s): check its health, or raise the timeout if it is only slow.", h.Name, o.ev.Phase)
 		}
 	}
-	return finding.Fix(cause)
+	return spec(h).Fix(cause)
 }
 
 // envOr is env, or the first conventional variable, or a description.

@@ -219,8 +219,8 @@ func newRun(c *chain.Chain, o Options) *run {
 			continue
 		}
 		if !cs.set {
-			if r.neutral {
-				continue
+			if r.neutral || spec(h).Verify == provider.NoKey {
+				continue // a server that needs no key is not missing one
 			}
 			l := credLink(c, i)
 			msg := fmt.Sprintf("%s is unset or empty in this job, so hop %q gets no credential.", h.KeyEnv, h.Name)
@@ -634,6 +634,12 @@ func (r *run) judgeKeyFacts(i int, kf provider.KeyFacts, res *probe.Result, v *h
 		v.status, v.cause = finding.Fail, finding.CreditsExhausted
 		r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CreditsExhausted, Severity: finding.SevError,
 			Message: fmt.Sprintf("The key in %s (%s) has no credit left (limit_remaining %.2f of %.2f).", h.KeyEnv, r.creds[i].fingerprint(), *kf.Remaining, *kf.Limit),
+			Fix:     spec(h).Fix(finding.CreditsExhausted), Timings: timings(res)}, chain.Pos{})
+	}
+	if kf.Balance != nil && *kf.Balance <= 0 {
+		v.status, v.cause = finding.Fail, finding.CreditsExhausted
+		r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CreditsExhausted, Severity: finding.SevError,
+			Message: fmt.Sprintf("The account of the key in %s (%s) has no balance left (%.2f %s); %s refuses paid calls.", h.KeyEnv, r.creds[i].fingerprint(), *kf.Balance, kf.Currency, spec(h).Name),
 			Fix:     spec(h).Fix(finding.CreditsExhausted), Timings: timings(res)}, chain.Pos{})
 	}
 	if kf.ExpiresAt == "" {

@@ -16,13 +16,14 @@ import (
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // runConfig parses yml and runs every check with the given job env.
 func runConfig(t *testing.T, yml string, vars map[string]string, mod func(*Options)) *finding.Report {
 	t.Helper()
-	cfg, err := chain.Parse("hopcheck.yml", []byte(yml))
+	cfg, err := hopcheckyml.Parse("hopcheck.yml", []byte(yml))
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}

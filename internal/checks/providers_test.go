@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -112,5 +113,47 @@ chains:
 	}
 	if !strings.Contains(c.Findings[0].Message, "AWS_SECRET_ACCESS_KEY") || !strings.Contains(c.Findings[0].Fix, "AWS_SECRET_ACCESS_KEY") {
 		t.Errorf("finding does not name the secret: %+v", c.Findings[0])
+	}
+}
+
+// An account whose balance the key check reports at zero cannot pay for a
+// call: credits-exhausted before the canary's answer is even needed.
+func TestSpentBalanceIsCreditsExhausted(t *testing.T) {
+	s := provider.For(provider.DeepSeek)
+	key := fakeKey(s)
+	srv := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodGet {
+			// The shape of GET /user/balance (https://api-docs.deepseek.com/api/get-user-balance).
+			fmt.Fprint(w, `{"is_available":false,"balance_infos":[{"currency":"CNY","total_balance":"0.00","granted_balance":"0.00","topped_up_balance":"0.00"}]}`)
+			return
+		}
+		w.WriteHeader(http.StatusPaymentRequired)
+		fmt.Fprint(w, `{"error":{"message":"Insufficient Balance","type":"unknown_error","param":null,"code":"invalid_request_error"}}`)
+	}))
+	yml := `version: 1
+chains:
+  - name: ds
+    model: deepseek-chat
+    hops:
+      - name: deepseek
+        type: deepseek
+        url: ` + srv + `
+        key_env: DEEPSEEK_API_KEY
+`
+	for _, canary := range []string{"inference", "auth-only"} {
+		rep := runConfig(t, yml, map[string]string{"DEEPSEEK_API_KEY": key}, func(o *Options) { o.Canary = canary })
+		c := rep.Chains[0]
+		if c.Cause != finding.CreditsExhausted || c.Status != finding.Fail {
+			t.Fatalf("%s: cause %s status %s; findings %+v", canary, c.Cause, c.Status, c.Findings)
+		}
+		for _, f := range c.Findings {
+			if strings.Contains(f.Fix, "openrouter") {
+				t.Errorf("%s: another provider's fix for DeepSeek: %s", canary, f.Fix)
+			}
+		}
+		if canary == "auth-only" && !strings.Contains(c.Findings[0].Message, "0.00 CNY") {
+			t.Errorf("the key check's finding does not state the balance: %+v", c.Findings)
+		}
 	}
 }

@@ -266,7 +266,25 @@ func isError(m map[string]any) bool {
 	}
 	t, _ := m["type"].(string)
 	o, _ := m["object"].(string)
-	return t == "error" || o == "error"
+	return t == "error" || o == "error" || baseRespError(m)
+}
+
+// baseRespError reports whether m carries MiniMax's native error object,
+// {"base_resp":{"status_code":N,"status_msg":"…"}} with N other than 0,
+// which MiniMax also sends inside an HTTP 200
+// (https://platform.minimax.io/docs/api-reference/errorcode).
+func baseRespError(m map[string]any) bool {
+	br, ok := m["base_resp"].(map[string]any)
+	if !ok {
+		return false
+	}
+	switch c := br["status_code"].(type) {
+	case float64:
+		return c != 0
+	case string:
+		return strings.TrimSpace(c) != "" && strings.TrimSpace(c) != "0"
+	}
+	return false
 }
 
 // jsonMessage extracts the human message of a JSON error object.
@@ -314,6 +332,11 @@ func jsonMessage(root map[string]any) string {
 	// "Message": AWS services (Bedrock, API Gateway) capitalise it.
 	if s := pick(root, "message", "Message", "detail", "msg", "title", "error_description", "statusMessage"); s != "" {
 		return s
+	}
+	if baseRespError(root) {
+		if s, _ := root["base_resp"].(map[string]any)["status_msg"].(string); strings.TrimSpace(s) != "" {
+			return s
+		}
 	}
 	if errs, ok := root["errors"].([]any); ok {
 		for _, x := range errs {

@@ -60,7 +60,11 @@ func runAction(ctx context.Context, env Env) int {
 	if cfgPath != "" && !filepath.IsAbs(cfgPath) {
 		cfgPath = filepath.Join(dir, cfgPath)
 	}
-	res, err := prepare(dir, cfgPath, env.LookupEnv)
+	res, err := prepareCtx(ctx, dir, cfgPath, env.LookupEnv)
+	if errors.Is(err, errInterrupted) {
+		command(env, "error", "hopcheck: interrupted", err.Error())
+		return ExitUsage
+	}
 	if err != nil {
 		rep := configErrorReport(err, dir)
 		printConfigError(env.Stdout, relErr(err, dir))
@@ -113,6 +117,10 @@ func runAction(ctx context.Context, env Env) int {
 	}
 	rep := checks.Run(ctx, cfg, opts)
 	rep.Version = version.Version
+	if err := interrupted(ctx); err != nil {
+		command(env, "error", "hopcheck: interrupted", err.Error())
+		return ExitUsage
+	}
 	// The one verdict every output below shows, and the exit code.
 	failed := checks.Verdict(rep, checks.Gate{FailOn: in.FailOn, FailNeutral: noSecret && in.ForkBehavior == "fail"})
 

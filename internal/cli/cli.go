@@ -25,6 +25,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
 	"github.com/hopcheck/hopcheck/internal/version"
 )
@@ -73,7 +74,8 @@ LiteLLM config.yaml, openclaw.json and .env files and the conventional variables
   hopcheck explain CODE        (hopcheck explain --list for all codes)
   hopcheck version
 
-Exit codes: 0 pass or neutral, 1 a check failed at or above --fail-on, 2 usage or config error.
+Exit codes: 0 pass or neutral, 1 a check failed at or above --fail-on, 2 usage or config error,
+or the run was interrupted (SIGINT, SIGTERM) before it completed: then no report is written.
 Run as a GitHub Action (GITHUB_ACTIONS=true, no arguments) it reads its inputs from INPUT_*.
 `
 
@@ -162,10 +164,8 @@ func (c *common) validate() error {
 	if !checks.ValidFailOn(c.failOn) {
 		return fmt.Errorf("--fail-on %q: use %s", c.failOn, strings.Join(checks.FailOnValues, ", "))
 	}
-	switch c.canary {
-	case "", chain.CanaryInference, chain.CanaryAuthOnly:
-	default:
-		return fmt.Errorf("--canary %q: use inference or auth-only", c.canary)
+	if c.canary != "" && !slices.Contains(chain.CanaryModes, c.canary) {
+		return fmt.Errorf("--canary %q: use %s", c.canary, strings.Join(chain.CanaryModes, " or "))
 	}
 	if c.timeout < 0 || c.timeout > 10*time.Minute {
 		return fmt.Errorf("--timeout %s: use a duration between 1ms and 10m", c.timeout)
@@ -214,7 +214,7 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "hopcheck check: --fork-behavior %q: use neutral or fail\n", *forkBehavior)
 		return ExitUsage
 	}
-	res, err := prepare(env.Dir, *cfgFlag, env.LookupEnv)
+	res, err := prepareCtx(ctx, env.Dir, *cfgFlag, env.LookupEnv)
 	if err != nil {
 		printConfigError(env.Stderr, relErr(err, env.Dir))
 		return ExitUsage
@@ -244,7 +244,50 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		Allow: allow, ForkPR: noSecret, Findings: res.Findings,
 	})
 	rep.Version = version.Version
+	if err := interrupted(ctx); err != nil {
+		printConfigError(env.Stderr, err)
+		return ExitUsage
+	}
 	return emit(rep, c, checks.Gate{FailOn: c.failOn, FailNeutral: noSecret && *forkBehavior == "fail"}, env, sc)
+}
+
+// errInterrupted marks a run ended by its context (SIGINT or SIGTERM in
+// cmd/hopcheck) before it completed. Nothing is written after it: a report
+// of a run cut short would show unfinished checks as results.
+var errInterrupted = errors.New("interrupted before the run completed; no report was written")
+
+// interrupted returns errInterrupted with the context's cause once ctx is
+// done, else nil.
+func interrupted(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("%w (%v)", errInterrupted, context.Cause(ctx))
+}
+
+// prepareCtx runs prepare but returns as soon as ctx is done. Loading reads
+// bounded files (see package fsafe) and parses them within bounds, yet the
+// walk of a large repository can take seconds; it writes nothing, so it is
+// left to finish on its own while the run ends.
+func prepareCtx(ctx context.Context, dir, flagPath string, lookup func(string) (string, bool)) (*discover.Result, error) {
+	if err := interrupted(ctx); err != nil {
+		return nil, err
+	}
+	type result struct {
+		res *discover.Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := prepare(dir, flagPath, lookup)
+		done <- result{res, err}
+	}()
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-ctx.Done():
+		return nil, interrupted(ctx)
+	}
 }
 
 // prepare loads hopcheck.yml (expanding hops that point at a proxy's own
@@ -297,11 +340,11 @@ func loadConfig(dir, flagPath string) (*chain.Config, error) {
 	if flagPath != "" && !filepath.IsAbs(flagPath) {
 		flagPath = filepath.Join(dir, flagPath)
 	}
-	path, err := chain.Find(dir, flagPath)
+	path, err := hopcheckyml.Find(dir, flagPath)
 	if err != nil {
 		return nil, err
 	}
-	return chain.Load(path)
+	return hopcheckyml.Load(dir, path)
 }
 
 // printConfigError prints one compiler-style line per problem.
@@ -402,7 +445,7 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	defer senv.Close()
-	cfg, err := chain.Parse(senv.ConfigName, senv.Config)
+	cfg, err := hopcheckyml.Parse(senv.ConfigName, senv.Config)
 	if err != nil {
 		printConfigError(env.Stderr, err)
 		return ExitUsage
@@ -425,6 +468,10 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow})
 	rep.Version = version.Version
+	if err := interrupted(ctx); err != nil {
+		printConfigError(env.Stderr, err)
+		return ExitUsage
+	}
 	return emit(rep, c, checks.Gate{FailOn: c.failOn}, env, scr)
 }
 

@@ -26,7 +26,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -116,8 +115,10 @@ func (r *Result) AddSecrets(s *secret.Scrubber) {
 // MaxFileSize, MaxChains). Positions are relative to dir.
 //
 // When nothing usable is found the error wraps ErrNothingFound and
-// chain.ErrNoConfig; the Result is returned anyway. Other errors are I/O
-// errors on dir itself.
+// chain.ErrNoConfig; the Result is returned anyway. A config a parser
+// refused because reading it would cost too much (see yamlbound.Tokenize)
+// gives a *chain.ConfigErrors at its position. Other errors are I/O errors
+// on dir itself.
 func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error) {
 	b := newBuilder(dir, lookupEnv)
 	f, err := walk(dir)
@@ -127,6 +128,11 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 	if f.truncated {
 		b.finding(finding.Finding{Check: "discover.walk", Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
 			Message: fmt.Sprintf("Discovery stopped after %d directory entries; configs further down were not read.", MaxEntries),
+			Fix:     "Add a hopcheck.yml naming the chains (hops with config: point at the proxy configs)."})
+	}
+	if f.capped {
+		b.finding(finding.Finding{Check: "discover.walk", Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("Discovery read at most %d files of each kind and %d MiB of YAML; further configs were not read.", MaxFiles, MaxProbeBytes>>20),
 			Fix:     "Add a hopcheck.yml naming the chains (hops with config: point at the proxy configs)."})
 	}
 	for _, rel := range f.dotenv {
@@ -147,6 +153,9 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 	b.dotenvShadowing()
 	b.crossCheckModels()
 	r := b.result()
+	if len(b.refused) > 0 {
+		return r, &chain.ConfigErrors{Errors: b.refused}
+	}
 	if len(r.Config.Chains) == 0 {
 		return r, fmt.Errorf("%w: %w in %s, and no LiteLLM config (YAML with model_list), openclaw.json or LLM provider variable (%s) was found",
 			ErrNothingFound, chain.ErrNoConfig, dir, strings.Join(conventionalVars(), ", "))
@@ -161,6 +170,8 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 // derived hops appended (a proxy hop that is the last hop of its chain gets
 // the upstream hop of the deployment serving the chain's model; a chain
 // that already lists the hops behind the proxy is only cross-checked).
+// A config file that is not a regular file inside dir (see package fsafe)
+// gives a *chain.ConfigErrors at the hop that names it.
 func Expand(cfg *chain.Config, dir string, lookupEnv func(string) (string, bool)) (*Result, error) {
 	if cfg == nil {
 		return nil, errors.New("discover: nil config")
@@ -180,6 +191,9 @@ func Expand(cfg *chain.Config, dir string, lookupEnv func(string) (string, bool)
 	}
 	r := b.result()
 	r.Config.File = cfg.File
+	if len(b.refused) > 0 {
+		return r, &chain.ConfigErrors{Errors: b.refused}
+	}
 	return r, nil
 }
 
@@ -198,6 +212,7 @@ type builder struct {
 	liteList []*liteFile
 	dotenv   []dotenvFile
 	capped   bool
+	refused  []*chain.ConfigError // configs that stop the run: see read and tooCostly
 }
 
 type dotenvFile struct {
@@ -299,12 +314,6 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
-}
-
-// rel returns p relative to the builder's directory in slash form (p is
-// already relative when it comes from the walk or from hopcheck.yml).
-func (b *builder) abs(rel string) string {
-	return filepath.Join(b.dir, filepath.FromSlash(rel))
 }
 
 func (b *builder) result() *Result {

@@ -12,6 +12,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
@@ -85,11 +86,11 @@ func TestDiscoverLiteLLMOnly(t *testing.T) {
 		t.Errorf("chain model %q at %v (chain at %v)", c.Model, c.ModelPos, c.Pos)
 	}
 	lh := hopNamed(t, c, "litellm")
-	if lh.Type != chain.TypeLiteLLM || lh.URL != DefaultLiteLLMURL || lh.KeyEnv != "LITELLM_MASTER_KEY" || lh.KeyEnvPos != pos(file, 33, 15) {
+	if lh.Type != provider.LiteLLM || lh.URL != DefaultLiteLLMURL || lh.KeyEnv != "LITELLM_MASTER_KEY" || lh.KeyEnvPos != pos(file, 33, 15) {
 		t.Errorf("litellm hop: %+v", lh)
 	}
 	or := hopNamed(t, c, "openrouter")
-	if or.Type != chain.TypeOpenRouter || or.URL != "https://openrouter.ai/api/v1" || or.URLPos != pos(file, 7, 17) ||
+	if or.Type != provider.OpenRouter || or.URL != "https://openrouter.ai/api/v1" || or.URLPos != pos(file, 7, 17) ||
 		or.KeyEnv != "OPENROUTER_API_KEY" || or.KeyEnvPos != pos(file, 6, 16) || or.Pos != pos(file, 5, 14) {
 		t.Errorf("openrouter hop: %+v", or)
 	}
@@ -129,11 +130,12 @@ func TestDiscoverLiteLLMOnly(t *testing.T) {
 	if sec.Severity != finding.SevError || sec.Chain != "" || !strings.Contains(sec.Message, "sk-ho…89") {
 		t.Errorf("secret finding: %+v", sec)
 	}
-	if h := hopNamed(t, chainNamed(t, r.Config, "committed"), "openai"); h.KeyEnv != "" || h.Type != chain.TypeOpenAI {
+	if h := hopNamed(t, chainNamed(t, r.Config, "committed"), "openai"); h.KeyEnv != "" || h.Type != provider.OpenAI {
 		t.Errorf("literal key hop: %+v", h)
 	}
-	if l := chainNamed(t, r.Config, "local"); len(l.Hops) != 1 {
-		t.Errorf("ollama deployment: chain should end at the proxy: %+v", l.Hops)
+	// Ollama needs no key: its hop carries none, and none is missing.
+	if l := chainNamed(t, r.Config, "local"); len(l.Hops) != 2 || l.Hops[1].Type != provider.Ollama || l.Hops[1].KeyEnv != "" {
+		t.Errorf("ollama deployment: want litellm → ollama without a key: %+v", l.Hops)
 	}
 	if len(findingsWith(r.Findings, finding.ProxyOpen)) != 0 {
 		t.Error("master_key is set in the job: no proxy-open warning expected")
@@ -252,8 +254,8 @@ func TestDiscoverOpenClawOnly(t *testing.T) {
 			c := &chain.Chain{Name: "openrouter", Model: "openrouter/anthropic/claude-sonnet-4.5", Canary: chain.CanaryInference, Timeout: chain.DefaultTimeout,
 				ModelPos: pos(rel, 8, 9),
 				Hops: []chain.Hop{
-					{Name: "openclaw", Type: chain.TypeOpenClaw, URL: "http://127.0.0.1:18789", Pos: pos(rel, 3, 3)},
-					{Name: "openrouter", Type: chain.TypeOpenRouter, URL: "https://openrouter.ai/api/v1", KeyEnv: "OPENROUTER_API_KEY", Pos: pos(rel, 6, 7), KeyEnvPos: pos(rel, 8, 17)},
+					{Name: "openclaw", Type: provider.OpenClaw, URL: "http://127.0.0.1:18789", Pos: pos(rel, 3, 3)},
+					{Name: "openrouter", Type: provider.OpenRouter, URL: "https://openrouter.ai/api/v1", KeyEnv: "OPENROUTER_API_KEY", Pos: pos(rel, 6, 7), KeyEnvPos: pos(rel, 8, 17)},
 				}}
 			return &Result{
 				Config:   &chain.Config{Chains: []*chain.Chain{c}},
@@ -447,7 +449,7 @@ environment_variables:
 			t.Errorf("openai/ prefix with a custom host: %+v", c)
 		}
 		o := chainNamed(t, r.Config, "or-via-openai")
-		if o.Hops[1].Type != chain.TypeOpenRouter || o.Hops[1].Name != "openrouter" {
+		if o.Hops[1].Type != provider.OpenRouter || o.Hops[1].Name != "openrouter" {
 			t.Errorf("openai/ prefix at OpenRouter's host is an OpenRouter hop: %+v", o.Hops[1])
 		}
 		ff := hopNamed(t, chainNamed(t, r.Config, "fromfile"), "anthropic")
@@ -490,7 +492,7 @@ func TestDiscoverEnvOnly(t *testing.T) {
 		t.Fatalf("chains: %+v", r.Config.Chains)
 	}
 	o := chainNamed(t, r.Config, "openai")
-	if o.Hops[0].Type != chain.TypeOpenRouter || o.Hops[0].KeyEnv != "OPENAI_API_KEY" || o.Canary != chain.CanaryAuthOnly || o.Model != "" {
+	if o.Hops[0].Type != provider.OpenRouter || o.Hops[0].KeyEnv != "OPENAI_API_KEY" || o.Canary != chain.CanaryAuthOnly || o.Model != "" {
 		t.Errorf("OPENAI_BASE_URL at OpenRouter: %+v", o)
 	}
 	a := chainNamed(t, r.Config, "anthropic")

@@ -14,6 +14,12 @@ type envEntry struct {
 	Pos   chain.Pos // the value (for an empty value: the name)
 }
 
+// maxDotenvEntries bounds the assignments read from one .env file. A real
+// one sets a few dozen variables; every value read may become a secret the
+// scrubber checks every output against, so a file past the bound is not
+// used at all (readDotenv says so in a notice).
+const maxDotenvEntries = 1000
+
 // parseDotenv reads the assignments of a .env file, keeping the position
 // of every value. It understands what docker compose, python-dotenv and
 // godotenv agree on: `NAME=value`, an optional `export ` prefix, `#`
@@ -21,7 +27,8 @@ type envEntry struct {
 // quotes (literal), double quotes (with \n, \t, \\ and \" escapes) and
 // blanks around the `=`. Multi-line quoted values continue over lines.
 // Lines that are not assignments are ignored: the file is read for its
-// variable names and values, not validated.
+// variable names and values, not validated. It stops after
+// maxDotenvEntries+1 assignments.
 //
 // Hand-written because the available dotenv libraries (joho/godotenv,
 // subosito/gotenv) return a map without positions, and every finding about
@@ -31,7 +38,7 @@ func parseDotenv(name string, data []byte) []envEntry {
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 	var out []envEntry
-	for i := 0; i < len(lines); i++ {
+	for i := 0; i < len(lines) && len(out) <= maxDotenvEntries; i++ {
 		line := lines[i]
 		lineNo := i + 1
 		rest := strings.TrimLeft(line, " \t")

@@ -107,13 +107,19 @@ func (b *builder) envChains() {
 
 // readDotenv reads one .env file for the shadowing check.
 func (b *builder) readDotenv(rel string) {
-	data, err := readLimited(b.abs(rel))
+	data, err := b.read(rel, chain.Pos{})
 	if err != nil {
 		return // unreadable or huge: not a .env anyone loads
 	}
+	entries := parseDotenv(rel, data)
+	if len(entries) > maxDotenvEntries {
+		b.finding(*(&finding.Finding{Check: "discover.dotenv", Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("%s sets more than %d variables; it was not read.", rel, maxDotenvEntries),
+			Fix:     "Keep the variables the CI job needs in the .env file."}).At(entries[maxDotenvEntries].Pos))
+		return
+	}
 	b.addFile(rel)
 	b.checkRefs(rel, data)
-	entries := parseDotenv(rel, data)
 	for _, e := range entries {
 		if keyish(e.Name) {
 			b.addSecret(e.Value)

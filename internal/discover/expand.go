@@ -5,9 +5,9 @@ import (
 	"slices"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/provider"
+	"github.com/hopcheck/hopcheck/internal/source/litellm"
 )
 
 // expandChain completes chain c of a hopcheck.yml from the configs its hops

@@ -8,6 +8,8 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 )
 
 const expandLiteLLM = `model_list:
@@ -25,7 +27,7 @@ general_settings:
 
 func parseYML(t *testing.T, yml string) *chain.Config {
 	t.Helper()
-	cfg, err := chain.Parse(".github/hopcheck.yml", []byte(yml))
+	cfg, err := hopcheckyml.Parse(".github/hopcheck.yml", []byte(yml))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ chains:
 	}
 	// The second deployment of the model group is its own chain.
 	c2 := r.Config.Chains[1]
-	if c2.Name != "review-bot-2" || len(c2.Hops) != 2 || c2.Hops[1].Type != chain.TypeAnthropic || c2.Hops[1].KeyEnvPos.Line != 9 {
+	if c2.Name != "review-bot-2" || len(c2.Hops) != 2 || c2.Hops[1].Type != provider.Anthropic || c2.Hops[1].KeyEnvPos.Line != 9 {
 		t.Errorf("second deployment: %+v", c2)
 	}
 	// The engine blames the right link at the api_key line.
@@ -205,7 +207,7 @@ chains:
 		t.Fatal(err)
 	}
 	c := r.Config.Chains[0]
-	if len(c.Hops) != 2 || c.Hops[0].Name != "gw" || c.Hops[1].Type != chain.TypeOpenRouter || c.Hops[1].KeyEnvPos.File != "ops/openclaw.json" {
+	if len(c.Hops) != 2 || c.Hops[0].Name != "gw" || c.Hops[1].Type != provider.OpenRouter || c.Hops[1].KeyEnvPos.File != "ops/openclaw.json" {
 		t.Fatalf("hops behind the gateway not derived: %+v", c.Hops)
 	}
 	for _, f := range r.Findings {

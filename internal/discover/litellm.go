@@ -9,10 +9,11 @@ import (
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/litellm"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/fsafe"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/source/litellm"
 )
 
 // DefaultLiteLLMURL is where a LiteLLM proxy listens when nothing says
@@ -54,7 +55,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		return lf
 	}
 	b.lite[rel] = nil
-	data, err := readLimited(b.abs(rel))
+	data, err := b.read(rel, ref)
 	if err != nil {
 		pos := ref
 		if pos.IsZero() {
@@ -64,7 +65,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			msg = fmt.Sprintf("LiteLLM config %s does not exist.", rel)
-		case errors.Is(err, errTooLarge):
+		case errors.Is(err, fsafe.ErrTooLarge):
 			msg = fmt.Sprintf("LiteLLM config %s is larger than 1 MiB; it was not read.", rel)
 		}
 		b.finding(*(&finding.Finding{Check: "discover.litellm", Cause: finding.ConfigInvalid, Severity: finding.SevError,
@@ -81,6 +82,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		if errors.As(err, &le) {
 			pos, msg = le.Pos, le.Msg
 		}
+		b.tooCostly(err, pos, msg)
 		b.finding(*(&finding.Finding{Check: "discover.litellm", Hop: "litellm", Cause: finding.ConfigInvalid, Severity: finding.SevError,
 			Message: fmt.Sprintf("LiteLLM config %s cannot be read: %s", rel, msg),
 			Fix:     "Fix the file at this line; LiteLLM refuses to start with it too."}).At(pos))
@@ -502,7 +504,9 @@ func (b *builder) upstreamHop(lf *liteFile, d litellm.Deployment, c *chain.Chain
 		switch keys, fb := prov.LiteLLMKeyVars(), b.firstSet(prov.LiteLLMKeyVars()); {
 		case fb != "":
 			h.KeyEnv, keySrc.Value, keySrc.Origin = fb, fb, "no api_key: LiteLLM's fallback variable"
-		case len(keys) > 0:
+		case len(keys) > 0 && prov.Verify != provider.NoKey:
+			// A server that needs no key gets one only when the variable
+			// is set; a provider that needs one is missing it.
 			h.KeyEnv, keySrc.Value, keySrc.Origin = keys[0], keys[0], "no api_key: LiteLLM's fallback variable"
 		default:
 			keySrc.Value, keySrc.Origin = "(none)", "no api_key"

@@ -6,8 +6,9 @@ import (
 	"slices"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
-	"github.com/hopcheck/hopcheck/internal/chain/openclaw"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/json5"
+	"github.com/hopcheck/hopcheck/internal/source/openclaw"
 )
 
 // OpenClawReader derives chains from one OpenClaw config. rel is the file's
@@ -81,7 +82,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos) *Result {
 	if pos.IsZero() {
 		pos = chain.Pos{File: rel}
 	}
-	data, err := readLimited(b.abs(rel))
+	data, err := b.read(rel, ref)
 	if err != nil {
 		b.finding(*(&finding.Finding{Check: "discover.openclaw", Hop: "openclaw", Cause: finding.ConfigInvalid, Severity: finding.SevError,
 			Message: fmt.Sprintf("Cannot read OpenClaw config %s: %v.", rel, err)}).At(pos))
@@ -98,7 +99,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos) *Result {
 	res, err := OpenClaw(rel, data, b.env)
 	if err != nil {
 		msg := err.Error()
-		var se *openclaw.SyntaxError
+		var se *json5.SyntaxError
 		var oe *openclaw.Error
 		switch {
 		case errors.As(err, &se):
@@ -106,6 +107,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos) *Result {
 		case errors.As(err, &oe):
 			pos, msg = oe.Pos, oe.Msg
 		}
+		b.tooCostly(err, pos, msg)
 		b.finding(*(&finding.Finding{Check: "discover.openclaw", Hop: "openclaw", Cause: finding.ConfigInvalid, Severity: finding.SevError,
 			Message: fmt.Sprintf("OpenClaw config %s cannot be used: %s", rel, msg),
 			Fix:     "Fix the file; OpenClaw refuses to start with it too."}).At(pos))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -13,6 +12,10 @@ import (
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/fsafe"
+	"github.com/hopcheck/hopcheck/internal/json5"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
+	"github.com/hopcheck/hopcheck/internal/yamlbound"
 )
 
 // Bounds of the repository walk. A repository's LLM configs sit near its
@@ -29,6 +32,14 @@ const (
 	// MaxChains caps the chains derived from discovered files: the same
 	// cap as hopcheck.yml's.
 	MaxChains = chain.MaxChains
+	// MaxFiles caps the files of each kind (LiteLLM configs, openclaw.json,
+	// .env) discovery reads, and MaxProbeBytes the YAML it reads to find the
+	// LiteLLM configs among them: each read is bounded, and these bound
+	// their number, so a repository full of large files cannot stretch the
+	// loading phase. A config yields at least one chain, so reading more
+	// than MaxChains of a kind cannot help.
+	MaxFiles      = MaxChains
+	MaxProbeBytes = 32 << 20
 )
 
 // skipDirs are never entered: version control, dependency trees and
@@ -59,6 +70,9 @@ type found struct {
 	dotenv   []string
 	// truncated: the walk stopped at MaxEntries.
 	truncated bool
+	// capped: files were left unread at MaxFiles or MaxProbeBytes.
+	capped bool
+	probed int // bytes of YAML read to look for model_list
 }
 
 // walk looks for LiteLLM configs, OpenClaw configs and .env files under
@@ -107,19 +121,33 @@ func walk(root string) (*found, error) {
 			return nil
 		}
 		name := d.Name()
+		add := func(list *[]string) {
+			if len(*list) < MaxFiles {
+				*list = append(*list, rel)
+			} else {
+				f.capped = true
+			}
+		}
 		switch {
 		case name == "openclaw.json":
-			f.openClaw = append(f.openClaw, rel)
+			add(&f.openClaw)
 		case name == ".env" || strings.HasPrefix(name, ".env."):
 			if !templateEnv.MatchString(name) {
-				f.dotenv = append(f.dotenv, rel)
+				add(&f.dotenv)
 			}
 		case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
 			if isHopcheckConfig(rel) {
 				return nil
 			}
-			if data, err := readLimited(p); err == nil && liteLLMTop.Match(data) {
-				f.liteLLM = append(f.liteLLM, rel)
+			if len(f.liteLLM) >= MaxFiles || f.probed >= MaxProbeBytes {
+				f.capped = true
+				return nil
+			}
+			if data, err := readFile(root, rel); err == nil {
+				f.probed += len(data)
+				if liteLLMTop.Match(data) {
+					f.liteLLM = append(f.liteLLM, rel)
+				}
 			}
 		}
 		return nil
@@ -131,7 +159,7 @@ func walk(root string) (*found, error) {
 }
 
 func isHopcheckConfig(rel string) bool {
-	for _, n := range chain.ConfigNames {
+	for _, n := range hopcheckyml.ConfigNames {
 		if rel == n {
 			return true
 		}
@@ -139,22 +167,46 @@ func isHopcheckConfig(rel string) bool {
 	return strings.HasPrefix(path.Base(rel), "hopcheck.")
 }
 
-// errTooLarge is returned by readLimited for files over MaxFileSize.
-var errTooLarge = errors.New("file is larger than 1 MiB")
-
-// readLimited reads a file of at most MaxFileSize bytes.
-func readLimited(p string) ([]byte, error) {
-	f, err := os.Open(p)
+// readFile reads a file of the repository through fsafe: a regular file
+// inside dir after resolving symbolic links, at most MaxFileSize bytes,
+// without a byte-order mark.
+func readFile(dir, rel string) ([]byte, error) {
+	data, err := fsafe.ReadFile(dir, filepath.FromSlash(rel))
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileSize {
-		return nil, errTooLarge
 	}
 	return bytes.TrimPrefix(data, []byte("\ufeff")), nil
+}
+
+// read reads rel for the builder. A file named by hopcheck.yml (ref is
+// the hop that names it) that fsafe refuses — a link out of the
+// repository, a FIFO, a device, a file over 1 MiB — is a configuration
+// error: Expand returns it and the run stops with exit code 2 before
+// anything is sent. A discovery candidate that is refused is not: the walk
+// lists only regular files, so a refusal means it changed under the walk;
+// its reader reports it as a finding (LiteLLM and OpenClaw configs) or
+// skips it (.env files, which only feed the shadowing check).
+func (b *builder) read(rel string, ref chain.Pos) ([]byte, error) {
+	data, err := readFile(b.dir, rel)
+	if e, refused := fsafe.Refused(err); refused && !ref.IsZero() {
+		b.refused = append(b.refused, &chain.ConfigError{Pos: ref,
+			Msg: fmt.Sprintf("config file %s is refused: %s", rel, e.Detail), Fix: e.Fix})
+	}
+	return data, err
+}
+
+// tooCostly records a config that a parser refused because reading it
+// would cost too much (a *yamlbound.LimitError of the YAML reader, a bound of
+// the JSON5 reader). Such a file is built to hurt, not mistyped: like a
+// refused file it stops the run with exit code 2 at its position, whether
+// hopcheck.yml named it or discovery found it.
+func (b *builder) tooCostly(err error, pos chain.Pos, msg string) {
+	var le *yamlbound.LimitError
+	var se *json5.SyntaxError
+	switch {
+	case errors.As(err, &le):
+		b.refused = append(b.refused, &chain.ConfigError{Pos: pos, Msg: msg, Fix: le.Fix})
+	case errors.As(err, &se) && se.Limit:
+		b.refused = append(b.refused, &chain.ConfigError{Pos: pos, Msg: msg, Fix: "flatten the file; an OpenClaw config needs a few levels and a few hundred values"})
+	}
 }

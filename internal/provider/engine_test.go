@@ -16,6 +16,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
@@ -65,7 +66,7 @@ func serve(t *testing.T, p *sim.Provider) (*recorder, string) {
 func run(t *testing.T, typ chain.HopType, url, model, keyEnv string, params, vars map[string]string) *finding.Report {
 	t.Helper()
 	yml := fmt.Sprintf("version: 1\nchains:\n  - name: c\n    model: %q\n    hops:\n      - name: p\n        type: %s\n        url: %s\n        key_env: %s\n", model, typ, url, keyEnv)
-	cfg, err := chain.Parse("hopcheck.yml", []byte(yml))
+	cfg, err := hopcheckyml.Parse("hopcheck.yml", []byte(yml))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func init() {
 		KeyCheck:  Call{Method: "GET", Path: "/models"},
 		AnyVendor: true,
 		Rules:     classify.Compose(ccrRules, litellmRelayRules),
-		LiteLLM:   LiteLLMRoute{Prefixes: []string{"openai_like", "custom_openai", "hosted_vllm", "lm_studio"}},
+		LiteLLM:   LiteLLMRoute{Prefixes: []string{"openai_like", "custom_openai"}},
 	})
 }
 

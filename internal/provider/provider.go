@@ -163,6 +163,11 @@ type Keys struct {
 	// Fake is a well-formed key that is not a credential (it fits Prefixes
 	// and Pattern), for the simulator, the tests and the docs.
 	Fake string
+	// Dummies are the values the provider's own documentation and the
+	// usual clients put in the key slot of a server that checks no key
+	// ("ollama", "lm-studio", "EMPTY"), compared case-insensitively with
+	// the trimmed value. They are not secrets: see IsDummyKey.
+	Dummies []string
 }
 
 // KeyFacts is what a key check's answer says about the key itself.
@@ -172,6 +177,14 @@ type KeyFacts struct {
 	Limit, Remaining *float64
 	// ExpiresAt is the key's expiry, RFC 3339 ("" when none).
 	ExpiresAt string
+	// Balance is the account's spendable balance as the key check reports
+	// it, in Currency ("" when the answer does not say; the platform's
+	// currency then, e.g. CNY on a .cn host), nil when not reported. It is
+	// the account's money, not a per-key limit (Limit/Remaining): at 0 or
+	// below the provider refuses paid calls (DeepSeek's is_available turns
+	// false; Moonshot blocks calls when available_balance ≤ 0).
+	Balance  *float64
+	Currency string
 	// Models is the list of model ids the answer lists (nil when the
 	// answer is not a model list).
 	Models []string
@@ -464,10 +477,6 @@ func register(s *Spec) {
 	}
 	order = append(order, s)
 	sort.SliceStable(order, func(i, j int) bool { return rank(order[i]) < rank(order[j]) })
-	chain.RegisterType(s.Type, s.Auth, true)
-	for _, a := range aliases(s) {
-		chain.RegisterType(a, s.Auth, false)
-	}
 }
 
 func aliases(s *Spec) []chain.HopType {

@@ -7,13 +7,13 @@
 // It rewrites:
 //   - internal/version/version.go: `var Version = "v1.2.3"`;
 //   - action.yml: `image: docker://ghcr.io/hopcheck/hopcheck:v1.2.3`;
-//   - README.md: every ghcr.io/hopcheck/hopcheck:vX.Y.Z and every
-//     hopcheck/hopcheck@vN (the moving major tag users pin);
+//   - README.md and docs/*.md: every ghcr.io/hopcheck/hopcheck:vX.Y.Z and
+//     every hopcheck/hopcheck@vN (the moving major tag users pin);
 //   - .github/workflows/examples/*.yml: every hopcheck/hopcheck@vN.
 //
-// Each of the first two must hold its line exactly once and the README
-// must name the image; otherwise nothing is written (exit 2). Running it
-// again with the same version changes nothing. e2e/action's
+// Each of the first two must hold its line exactly once and the README or
+// the docs must name the image; otherwise nothing is written (exit 2).
+// Running it again with the same version changes nothing. e2e/action's
 // TestVersionAgrees checks the result independently.
 package main
 
@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // Image is the published image's repository.
@@ -35,7 +36,7 @@ var (
 	semver      = regexp.MustCompile(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`)
 	constLine   = regexp.MustCompile(`(?m)^var Version = "v[0-9]+\.[0-9]+\.[0-9]+"$`)
 	actionImage = regexp.MustCompile(`(?m)^  image: docker://` + regexp.QuoteMeta(Image) + `:v[0-9]+\.[0-9]+\.[0-9]+$`)
-	readmeImage = regexp.MustCompile(regexp.QuoteMeta(Image) + `:v[0-9]+\.[0-9]+\.[0-9]+\b`)
+	docImage    = regexp.MustCompile(regexp.QuoteMeta(Image) + `:v[0-9]+\.[0-9]+\.[0-9]+\b`)
 	majorRef    = regexp.MustCompile(`\bhopcheck/hopcheck@v[0-9]+\b`)
 )
 
@@ -85,25 +86,32 @@ func Set(root, v string) ([]string, error) {
 		"action.yml": func(s string) (string, error) {
 			return replaceOnce(s, actionImage, "  image: docker://"+Image+":"+v, "the line `  image: docker://"+Image+":vX.Y.Z`")
 		},
-		"README.md": func(s string) (string, error) {
-			if !readmeImage.MatchString(s) {
-				return "", fmt.Errorf("names no %s:vX.Y.Z", Image)
-			}
-			s = readmeImage.ReplaceAllLiteralString(s, Image+":"+v)
-			return majorRef.ReplaceAllLiteralString(s, "hopcheck/hopcheck@"+major), nil
-		},
+	}
+	docImages := 0
+	doc := func(s string) (string, error) {
+		docImages += len(docImage.FindAllStringIndex(s, -1))
+		s = docImage.ReplaceAllLiteralString(s, Image+":"+v)
+		return majorRef.ReplaceAllLiteralString(s, "hopcheck/hopcheck@"+major), nil
+	}
+	pin := func(s string) (string, error) {
+		return majorRef.ReplaceAllLiteralString(s, "hopcheck/hopcheck@"+major), nil
+	}
+	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		return nil, err
 	}
 	examples, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "examples", "*.yml"))
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range examples {
+	for _, p := range append(append([]string{filepath.Join(root, "README.md")}, docs...), examples...) {
 		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return nil, err
 		}
-		edits[rel] = func(s string) (string, error) {
-			return majorRef.ReplaceAllLiteralString(s, "hopcheck/hopcheck@"+major), nil
+		edits[rel] = doc
+		if strings.HasSuffix(rel, ".yml") {
+			edits[rel] = pin
 		}
 	}
 	// Compute every new content first: nothing is written when one place
@@ -136,6 +144,9 @@ func Set(root, v string) ([]string, error) {
 			continue
 		}
 		writes = append(writes, write{rel, []byte(next), fi.Mode().Perm()})
+	}
+	if docImages == 0 {
+		errs = append(errs, fmt.Errorf("neither README.md nor docs/*.md names %s:vX.Y.Z", Image))
 	}
 	if len(errs) > 0 {
 		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })

@@ -17,6 +17,7 @@ var files = []string{
 	"internal/version/version.go",
 	"action.yml",
 	"README.md",
+	"docs/action.md",
 	".github/workflows/examples/preflight-step.yml",
 	".github/workflows/examples/preflight-job.yml",
 }
@@ -85,7 +86,7 @@ func TestSetRewritesEveryPlaceAndNothingElse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"internal/version/version.go", "action.yml", "README.md"} {
+	for _, f := range []string{"internal/version/version.go", "action.yml", "docs/action.md"} {
 		if !strings.Contains(strings.Join(changed, " "), f) {
 			t.Errorf("changed = %v, want %s among them", changed, f)
 		}
@@ -98,16 +99,23 @@ func TestSetRewritesEveryPlaceAndNothingElse(t *testing.T) {
 	if len(act) != 1 || act[0] != "  image: docker://ghcr.io/hopcheck/hopcheck:v2.3.4" {
 		t.Errorf("action.yml changed lines = %q", act)
 	}
-	readme := read(t, dir, "README.md")
-	if strings.Contains(readme, "ghcr.io/hopcheck/hopcheck:"+version.Version) || !strings.Contains(readme, "ghcr.io/hopcheck/hopcheck:v2.3.4") {
-		t.Errorf("README still names %s or lacks v2.3.4", version.Version)
+	docs := read(t, dir, "docs/action.md")
+	if strings.Contains(docs, "ghcr.io/hopcheck/hopcheck:"+version.Version) || !strings.Contains(docs, "ghcr.io/hopcheck/hopcheck:v2.3.4") {
+		t.Errorf("docs/action.md still names %s or lacks v2.3.4", version.Version)
 	}
-	for _, l := range changedLines(t, before["README.md"], readme) {
-		if !strings.Contains(l, "hopcheck/hopcheck:v2.3.4") && !strings.Contains(l, "hopcheck/hopcheck@v2") {
-			t.Errorf("README line changed that names neither the image nor the major tag: %q", l)
+	for _, f := range []string{"README.md", "docs/action.md"} {
+		for _, l := range changedLines(t, before[f], read(t, dir, f)) {
+			if !strings.Contains(l, "hopcheck/hopcheck:v2.3.4") && !strings.Contains(l, "hopcheck/hopcheck@v2") {
+				t.Errorf("%s: a line changed that names neither the image nor the major tag: %q", f, l)
+			}
 		}
 	}
-	for _, f := range files[3:] {
+	for _, f := range []string{"README.md", "docs/action.md"} {
+		if strings.Contains(before[f], "hopcheck/hopcheck@v") && strings.Contains(read(t, dir, f), "hopcheck/hopcheck@v1") {
+			t.Errorf("%s still pins hopcheck/hopcheck@v1", f)
+		}
+	}
+	for _, f := range files[4:] {
 		s := read(t, dir, f)
 		if strings.Contains(before[f], "hopcheck/hopcheck@v") && !strings.Contains(s, "hopcheck/hopcheck@v2\n") {
 			t.Errorf("%s does not pin hopcheck/hopcheck@v2", f)
@@ -126,6 +134,17 @@ func TestSetRefusesAndWritesNothing(t *testing.T) {
 		if _, err := Set(dir, v); err == nil || !strings.Contains(err.Error(), "vMAJOR.MINOR.PATCH") {
 			t.Errorf("Set(%q) = %v, want a usage error", v, err)
 		}
+	}
+	// Docs that do not name the image: an error, nothing written.
+	dir0 := copyRepo(t)
+	if err := os.WriteFile(filepath.Join(dir0, "docs", "action.md"), []byte("# no image named\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Set(dir0, "v9.9.9"); err == nil || !strings.Contains(err.Error(), "names ghcr.io/hopcheck/hopcheck") {
+		t.Errorf("Set with docs naming no image = %v, want an error", err)
+	}
+	if strings.Contains(read(t, dir0, "action.yml"), "v9.9.9") {
+		t.Errorf("action.yml was written although the docs name no image")
 	}
 	// action.yml without the image line: an error naming the file, and no
 	// file is touched (the version constant stays).

@@ -1,0 +1,501 @@
+// Package litellm reads a LiteLLM proxy config.yaml (model_list,
+// general_settings.master_key, environment_variables) keeping the source
+// position of every value, and implements LiteLLM's `os.environ/VAR`
+// resolution. It is a plain reader: it reports what the file says and
+// leaves judging it to the checks. The simulated LiteLLM proxy (package sim)
+// is built from the same reader, so the two cannot drift apart.
+package litellm
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/yamlbound"
+)
+
+// EnvPrefix marks a value LiteLLM reads from the proxy process environment
+// (`api_key: os.environ/OPENROUTER_API_KEY`).
+const EnvPrefix = "os.environ/"
+
+// Value is one scalar from config.yaml and where it was written.
+type Value struct {
+	// Value is the text as written (an `os.environ/VAR` reference is kept
+	// as is; see Resolve).
+	Value string `json:"value"`
+	// Pos is the position of the value, or of its key when the value is
+	// null or empty.
+	Pos chain.Pos `json:"-"`
+	// Set reports whether the key is present with a non-null value.
+	Set bool `json:"set"`
+}
+
+// Ref returns the environment variable name when v is an `os.environ/VAR`
+// reference, else "".
+func (v Value) Ref() string {
+	if strings.HasPrefix(v.Value, EnvPrefix) {
+		return strings.TrimPrefix(v.Value, EnvPrefix)
+	}
+	return ""
+}
+
+// Deployment is one model_list entry: the model group name clients request
+// and the litellm_params LiteLLM uses to call the upstream.
+type Deployment struct {
+	ModelName Value `json:"model_name"`
+	Model     Value `json:"model"`    // litellm_params.model, e.g. openrouter/anthropic/claude-sonnet-4.5
+	APIKey    Value `json:"api_key"`  // litellm_params.api_key
+	APIBase   Value `json:"api_base"` // litellm_params.api_base
+	// APIVersion is litellm_params.api_version (Azure's api-version).
+	APIVersion Value `json:"api_version"`
+	// Pos is the position of the list entry.
+	Pos chain.Pos `json:"-"`
+}
+
+// Provider returns the provider prefix of litellm_params.model (the text
+// before the first `/`: openrouter, openai, anthropic, …), or "" when the
+// model has no prefix (LiteLLM then infers the provider from the name).
+func (d Deployment) Provider() string {
+	p, _, ok := strings.Cut(d.Model.Value, "/")
+	if !ok {
+		return ""
+	}
+	return p
+}
+
+// UpstreamModel returns the model id LiteLLM sends to the provider: the
+// model with its provider prefix removed (openrouter/anthropic/x →
+// anthropic/x).
+func (d Deployment) UpstreamModel() string {
+	if _, rest, ok := strings.Cut(d.Model.Value, "/"); ok {
+		return rest
+	}
+	return d.Model.Value
+}
+
+// EnvVar is one entry of the top-level environment_variables map, which
+// LiteLLM copies into its process environment at startup.
+type EnvVar struct {
+	Name    string    `json:"name"`
+	Value   Value     `json:"value"`
+	NamePos chain.Pos `json:"-"`
+}
+
+// Config is a parsed LiteLLM config.yaml.
+type Config struct {
+	File      string       `json:"file"`
+	ModelList []Deployment `json:"model_list"`
+	// MasterKey is general_settings.master_key (unset: the proxy admits
+	// every request).
+	MasterKey            Value    `json:"master_key"`
+	EnvironmentVariables []EnvVar `json:"environment_variables,omitempty"`
+}
+
+// ModelNames returns the distinct model_name values in file order.
+func (c *Config) ModelNames() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range c.ModelList {
+		if d.ModelName.Set && !seen[d.ModelName.Value] {
+			seen[d.ModelName.Value] = true
+			out = append(out, d.ModelName.Value)
+		}
+	}
+	return out
+}
+
+// Deployments returns the model_list entries of one model group (LiteLLM
+// load-balances between entries sharing a model_name).
+func (c *Config) Deployments(modelName string) []Deployment {
+	var out []Deployment
+	for _, d := range c.ModelList {
+		if d.ModelName.Set && d.ModelName.Value == modelName {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Env returns the environment LiteLLM sees once started: base (the proxy
+// process environment) overlaid with the file's environment_variables,
+// which LiteLLM writes into os.environ at startup. The values of
+// environment_variables are themselves resolved against base.
+func (c *Config) Env(base func(string) (string, bool)) func(string) (string, bool) {
+	if base == nil {
+		base = func(string) (string, bool) { return "", false }
+	}
+	if len(c.EnvironmentVariables) == 0 {
+		return base
+	}
+	over := map[string]string{}
+	for _, e := range c.EnvironmentVariables {
+		v, _, _ := Resolve(e.Value.Value, base)
+		over[e.Name] = v
+	}
+	return func(name string) (string, bool) {
+		if v, ok := over[name]; ok {
+			return v, true
+		}
+		return base(name)
+	}
+}
+
+// Resolve applies LiteLLM's secret resolution to a config value. A value
+// `os.environ/VAR` is replaced by VAR from env; an unset VAR yields "" with
+// no error, exactly as LiteLLM's get_secret returns None silently. ref is
+// the variable name ("" for a literal). set reports whether a value was
+// found: the variable exists in env (it may still be empty) or the literal
+// is non-empty.
+func Resolve(v string, env func(string) (string, bool)) (value, ref string, set bool) {
+	if !strings.HasPrefix(v, EnvPrefix) {
+		return v, "", v != ""
+	}
+	ref = strings.TrimPrefix(v, EnvPrefix)
+	if env == nil {
+		return "", ref, false
+	}
+	value, set = env(ref)
+	if !set {
+		value = ""
+	}
+	return value, ref, set
+}
+
+// MapEnv adapts a map to the env lookup Resolve and Config.Env take.
+func MapEnv(m map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := m[name]
+		return v, ok
+	}
+}
+
+// Error is a problem with the file's structure, at a position.
+type Error struct {
+	Pos chain.Pos
+	Msg string
+
+	limit *yamlbound.LimitError // the file passed a parser bound
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Unwrap gives the *yamlbound.LimitError of a file refused because parsing it
+// would cost too much (see yamlbound.Tokenize), else nil.
+func (e *Error) Unwrap() error {
+	if e.limit == nil {
+		return nil
+	}
+	return e.limit
+}
+
+// Parse reads a LiteLLM config.yaml. name is the file name recorded in
+// every position. Unknown sections and keys are ignored (LiteLLM has many);
+// wrong shapes of the sections read here are errors. Missing fields are not:
+// they come back with Set false for the checks to judge.
+func Parse(name string, data []byte) (*Config, error) {
+	cfg := &Config{File: name}
+	tokens, lerr := yamlbound.Tokenize(data, yamlbound.DefaultLimits)
+	if lerr != nil {
+		return nil, &Error{Pos: chain.Pos{File: name, Line: lerr.Line, Col: lerr.Col}, Msg: lerr.Msg, limit: lerr}
+	}
+	f, err := parser.Parse(tokens, 0)
+	if err != nil {
+		return nil, yamlError(name, err)
+	}
+	if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
+		return cfg, nil
+	}
+	r := reader{file: name, anchors: map[string][]ast.Node{}}
+	ast.Walk(&r, f.Docs[0].Body)
+	body := r.unwrap(f.Docs[0].Body)
+	if _, ok := body.(*ast.NullNode); ok {
+		return cfg, nil
+	}
+	top, err := r.mapping(body, "the top level")
+	if err != nil {
+		return nil, err
+	}
+	for _, kv := range top {
+		switch kv.key {
+		case "model_list":
+			if err := r.modelList(cfg, kv.val); err != nil {
+				return nil, err
+			}
+		case "general_settings":
+			gs, err := r.mapping(kv.val, "general_settings")
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range gs {
+				if g.key == "master_key" {
+					if cfg.MasterKey, err = r.scalar(g, "general_settings.master_key"); err != nil {
+						return nil, err
+					}
+				}
+			}
+		case "environment_variables":
+			ev, err := r.mapping(kv.val, "environment_variables")
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range ev {
+				v, err := r.scalar(e, "environment_variables."+e.key)
+				if err != nil {
+					return nil, err
+				}
+				cfg.EnvironmentVariables = append(cfg.EnvironmentVariables, EnvVar{Name: e.key, Value: v, NamePos: e.keyPos})
+			}
+		}
+	}
+	return cfg, nil
+}
+
+func (r *reader) modelList(cfg *Config, n ast.Node) error {
+	n = r.unwrap(n)
+	if _, ok := n.(*ast.NullNode); ok {
+		return nil
+	}
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		return &Error{Pos: r.pos(n), Msg: "model_list must be a list of models"}
+	}
+	for i, item := range seq.Values {
+		item = r.unwrap(item)
+		d := Deployment{Pos: r.pos(item)}
+		where := fmt.Sprintf("model_list[%d]", i)
+		entries, err := r.mapping(item, where)
+		if err != nil {
+			return err
+		}
+		for _, kv := range entries {
+			switch kv.key {
+			case "model_name":
+				if d.ModelName, err = r.scalar(kv, where+".model_name"); err != nil {
+					return err
+				}
+			case "litellm_params":
+				params, err := r.mapping(kv.val, where+".litellm_params")
+				if err != nil {
+					return err
+				}
+				for _, p := range params {
+					var dst *Value
+					switch p.key {
+					case "model":
+						dst = &d.Model
+					case "api_key":
+						dst = &d.APIKey
+					case "api_base":
+						dst = &d.APIBase
+					case "api_version":
+						dst = &d.APIVersion
+					default:
+						continue
+					}
+					if *dst, err = r.scalar(p, where+".litellm_params."+p.key); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		cfg.ModelList = append(cfg.ModelList, d)
+	}
+	return nil
+}
+
+// reader walks the goccy/go-yaml AST. Walking the AST by hand (instead of
+// decoding into structs) is what keeps a position for every value; anchors,
+// aliases and `<<` merge keys are resolved here because LiteLLM configs use
+// them to share litellm_params between entries.
+type reader struct {
+	file    string
+	anchors map[string][]ast.Node // anchored nodes by name, in document order
+	depth   int
+	// merged caches each mapping node's resolved pairs: merge keys (<<)
+	// over aliases would otherwise re-expand shared nodes exponentially
+	// (an alias bomb); with the cache every node is read once.
+	merged map[*ast.MappingNode][]pair
+}
+
+// Visit records every anchor before the read starts, so an alias can refer
+// to an anchor in a section the reader otherwise skips.
+func (r *reader) Visit(n ast.Node) ast.Visitor {
+	if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil && a.Value != nil {
+		name := a.Name.GetToken().Value
+		r.anchors[name] = append(r.anchors[name], a.Value)
+	}
+	return r
+}
+
+// anchor returns the node of the last anchor named name defined before the
+// alias at offset (YAML: an alias refers to the most recent anchor).
+func (r *reader) anchor(name string, offset int) (ast.Node, bool) {
+	var found ast.Node
+	for _, n := range r.anchors[name] {
+		if tk := n.GetToken(); tk != nil && tk.Position.Offset < offset {
+			found = n
+		}
+	}
+	return found, found != nil
+}
+
+type pair struct {
+	key    string
+	keyPos chain.Pos
+	val    ast.Node
+}
+
+func (r *reader) pos(n ast.Node) chain.Pos {
+	// A mapping's own token is its first ':'; point at its first key.
+	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 && !m.IsFlowStyle {
+		n = m.Values[0].Key
+	}
+	if n == nil || n.GetToken() == nil {
+		return chain.Pos{File: r.file}
+	}
+	p := n.GetToken().Position
+	return chain.Pos{File: r.file, Line: p.Line, Col: p.Column}
+}
+
+// unwrap strips tags, records anchors and follows aliases.
+func (r *reader) unwrap(n ast.Node) ast.Node {
+	for i := 0; i < 64 && n != nil; i++ {
+		switch t := n.(type) {
+		case *ast.TagNode:
+			n = t.Value
+		case *ast.AnchorNode:
+			n = t.Value
+		case *ast.AliasNode:
+			target, ok := r.anchor(t.Value.GetToken().Value, t.GetToken().Position.Offset)
+			if !ok {
+				return t
+			}
+			n = target
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// mapping returns the key/value pairs of a mapping node, with `<<` merges
+// applied (explicit keys win over merged ones). A null node is an empty
+// mapping.
+func (r *reader) mapping(n ast.Node, where string) ([]pair, error) {
+	n = r.unwrap(n)
+	switch t := n.(type) {
+	case nil, *ast.NullNode:
+		return nil, nil
+	case *ast.MappingNode:
+		if done, ok := r.merged[t]; ok {
+			return done, nil
+		}
+		r.depth++
+		defer func() { r.depth-- }()
+		if r.depth > 32 {
+			return nil, &Error{Pos: r.pos(n), Msg: where + ": nested too deeply"}
+		}
+		var out, merged []pair
+		for _, mv := range t.Values {
+			if mv.Key.IsMergeKey() {
+				inner, err := r.merge(mv.Value, where)
+				if err != nil {
+					return nil, err
+				}
+				merged = append(merged, inner...)
+				continue
+			}
+			k := r.unwrap(mv.Key)
+			key := ""
+			if s, ok := k.(ast.ScalarNode); ok {
+				key = scalarText(s)
+			}
+			out = append(out, pair{key: key, keyPos: r.pos(k), val: mv.Value})
+		}
+		for _, m := range merged {
+			if !hasKey(out, m.key) {
+				out = append(out, m)
+			}
+		}
+		if r.merged == nil {
+			r.merged = map[*ast.MappingNode][]pair{}
+		}
+		r.merged[t] = out
+		return out, nil
+	}
+	return nil, &Error{Pos: r.pos(n), Msg: where + " must be a mapping"}
+}
+
+func (r *reader) merge(n ast.Node, where string) ([]pair, error) {
+	n = r.unwrap(n)
+	if seq, ok := n.(*ast.SequenceNode); ok {
+		var out []pair
+		for _, item := range seq.Values {
+			m, err := r.mapping(item, where)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range m {
+				if !hasKey(out, p.key) {
+					out = append(out, p)
+				}
+			}
+		}
+		return out, nil
+	}
+	return r.mapping(n, where)
+}
+
+func hasKey(ps []pair, k string) bool {
+	for _, p := range ps {
+		if p.key == k {
+			return true
+		}
+	}
+	return false
+}
+
+// scalar reads a scalar value; null gives an unset Value at the key.
+func (r *reader) scalar(p pair, where string) (Value, error) {
+	n := r.unwrap(p.val)
+	switch t := n.(type) {
+	case nil, *ast.NullNode:
+		return Value{Pos: p.keyPos}, nil
+	case ast.ScalarNode:
+		return Value{Value: scalarText(t), Pos: r.pos(n), Set: true}, nil
+	}
+	return Value{}, &Error{Pos: r.pos(n), Msg: where + " must be a single value"}
+}
+
+func scalarText(s ast.ScalarNode) string {
+	switch t := s.(type) {
+	case *ast.StringNode:
+		return t.Value
+	case *ast.LiteralNode:
+		if t.Value != nil {
+			return t.Value.Value
+		}
+		return ""
+	case *ast.NullNode:
+		return ""
+	}
+	if tk := s.GetToken(); tk != nil {
+		return tk.Value
+	}
+	return fmt.Sprint(s.GetValue())
+}
+
+// yamlError turns a go-yaml error into "file:line:col: message".
+func yamlError(name string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		p := ye.GetToken().Position
+		return &Error{Pos: chain.Pos{File: name, Line: p.Line, Col: p.Column}, Msg: ye.GetMessage()}
+	}
+	return &Error{Pos: chain.Pos{File: name}, Msg: err.Error()}
+}
