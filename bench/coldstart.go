@@ -406,10 +406,8 @@ func writeBaseLayer(ctx context.Context, path, goroot string) error {
 		if dirs[name] {
 			return nil
 		}
-		if parent := filepath.Dir(name); parent != "." && parent != "/" {
-			if err := dirRec(tw, dirs, parent); err != nil {
-				return err
-			}
+		if err := dirRec(tw, dirs, filepath.Dir(name)); err != nil {
+			return err
 		}
 		dirs[name] = true
 		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: mode, ModTime: time.Unix(0, 0)})
