@@ -27,6 +27,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/version"
 )
 
 // Exit codes.
@@ -36,11 +37,8 @@ const (
 	ExitUsage  = 2 // usage or configuration error
 )
 
-// Version is set at build time with -ldflags "-X …/cli.Version=v1.2.3".
-var Version = "dev"
-
 // The probe's User-Agent names this build.
-func init() { probe.Version = Version }
+func init() { probe.Version = version.Version }
 
 // Env is the process environment the CLI sees (injected for tests).
 type Env struct {
@@ -99,7 +97,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case "explain":
 		return runExplain(args[1:], env)
 	case "version", "--version", "-v":
-		fmt.Fprintf(env.Stdout, "hopcheck %s\n", Version)
+		fmt.Fprintf(env.Stdout, "hopcheck %s\n", version.Version)
 		return ExitOK
 	case "help", "--help", "-h":
 		fmt.Fprint(env.Stdout, usage)
@@ -245,7 +243,7 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
 		Allow: allow, ForkPR: noSecret, Findings: res.Findings,
 	})
-	rep.Version = Version
+	rep.Version = version.Version
 	if err := interrupted(ctx); err != nil {
 		printConfigError(env.Stderr, err)
 		return ExitUsage
@@ -469,7 +467,7 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 	}
 	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow})
-	rep.Version = Version
+	rep.Version = version.Version
 	if err := interrupted(ctx); err != nil {
 		printConfigError(env.Stderr, err)
 		return ExitUsage
