@@ -249,7 +249,10 @@ type Derivation struct {
 	Gateway  GatewayPlan
 	// EndpointOff: the gateway's OpenAI-compatible endpoint is off.
 	EndpointOff bool
-	Sources     []Source
+	// UnsetRefs are the ${VAR} references no chain credential uses whose
+	// variable is unset in the job and in the env block.
+	UnsetRefs []Ref
+	Sources   []Source
 }
 
 // Derive derives the chains of cfg: one for the primary model of the
@@ -312,7 +315,31 @@ func Derive(cfg *Config, o Options) *Derivation {
 		d.out.Plans = append(d.out.Plans, p)
 		d.sources(p)
 	}
+	d.unsetRefs()
 	return d.out
+}
+
+// unsetRefs lists the references OpenClaw cannot substitute that no
+// chain's credential makes (those are the engine's to report).
+func (d *deriver) unsetRefs() {
+	used := map[string]bool{}
+	mark := func(c Cred) {
+		used[c.Env] = true
+		for _, v := range c.Written.Vars {
+			used[v] = true
+		}
+	}
+	for _, p := range d.out.Plans {
+		mark(p.Up.Cred)
+		if p.Through {
+			mark(d.out.Gateway.Cred)
+		}
+	}
+	for _, r := range d.cfg.Refs {
+		if _, ok := d.lookup(r.Name); !ok && !used[r.Name] {
+			d.out.UnsetRefs = append(d.out.UnsetRefs, r)
+		}
+	}
 }
 
 type deriver struct {

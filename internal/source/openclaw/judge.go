@@ -34,7 +34,28 @@ func Judge(cfg *Config, d *Derivation) []finding.Finding {
 		j.upstream(p)
 	}
 	j.committed()
+	j.refs()
 	return j.out
+}
+
+// refs notes the ${VAR} references the job cannot fill that no chain
+// uses: OpenClaw 2026.9.6 turns off what uses them, older releases refuse
+// to load the config.
+func (j *judge) refs() {
+	var names []string
+	seen := map[string]bool{}
+	for _, r := range j.d.UnsetRefs {
+		if !seen[r.Name] {
+			seen[r.Name] = true
+			names = append(names, r.Name+" ("+r.Path+")")
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	j.add(finding.Finding{Check: "openclaw.env", Cause: finding.OK, Severity: finding.SevNotice,
+		Message: fmt.Sprintf("%s references variables unset in this job that no checked chain uses: %s. OpenClaw 2026.9.6 turns off the features that use an unset one; older releases refuse to load the config.", j.cfg.File, strings.Join(names, ", ")),
+		Fix:     "Set them where the gateway runs, or remove the settings that reference them."}, j.d.UnsetRefs[0].Pos)
 }
 
 type judge struct {

@@ -143,6 +143,13 @@ type Credential struct {
 	Secret Secret `json:"secret"`
 }
 
+// Ref is one ${VAR} reference in a string value of the config.
+type Ref struct {
+	Name string    `json:"name"`
+	Path string    `json:"path"`
+	Pos  chain.Pos `json:"-"`
+}
+
 // Include is one path an $include directive names.
 type Include struct {
 	// Path is the path as written; Pos where.
@@ -199,8 +206,10 @@ type Config struct {
 	AuthProfiles []AuthProfile `json:"auth_profiles,omitempty"`
 	EnvVars      []EnvVar      `json:"env_vars,omitempty"`
 	Credentials  []Credential  `json:"credentials,omitempty"`
-	Includes     []Include     `json:"includes,omitempty"`
-	Ignored      []Ignored     `json:"ignored,omitempty"`
+	// Refs are every ${VAR} reference of the files, in file order.
+	Refs     []Ref     `json:"refs,omitempty"`
+	Includes []Include `json:"includes,omitempty"`
+	Ignored  []Ignored `json:"ignored,omitempty"`
 	// Root is the whole document, includes resolved.
 	Root *json5.Value `json:"-"`
 }
@@ -285,7 +294,8 @@ func Read(file string, data []byte, open Opener) (*Config, error) {
 	r.models(root)
 	r.profiles(root)
 	r.env(root)
-	r.credentials(root, "")
+	r.walk(root, "")
+	r.unknownKeys(root)
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -696,10 +706,14 @@ func (r *reader) env(root *json5.Value) {
 // (sessionKey, maxTokens) does not match.
 var credentialKey = regexp.MustCompile(`(?i)(?:api[-_]?key|token|secret|password|passwd|credentials?)$`)
 
-// credentials lists every string at a credential key, walking the whole
-// document.
-func (r *reader) credentials(v *json5.Value, path string) {
+// walk lists every string at a credential key and every ${VAR}
+// reference, through the whole document.
+func (r *reader) walk(v *json5.Value, path string) {
 	switch v.Kind {
+	case json5.String:
+		for _, m := range varRe.FindAllStringSubmatch(escapedRe.ReplaceAllString(v.Str, ""), -1) {
+			r.cfg.Refs = append(r.cfg.Refs, Ref{Name: m[1], Path: path, Pos: v.Pos})
+		}
 	case json5.Object:
 		for _, m := range v.Members {
 			p := m.Key
@@ -708,13 +722,50 @@ func (r *reader) credentials(v *json5.Value, path string) {
 			}
 			if m.Value.Kind == json5.String && credentialKey.MatchString(m.Key) {
 				r.cfg.Credentials = append(r.cfg.Credentials, Credential{Path: p, Secret: stringSecret(m.Value.Str, m.Value.Pos)})
-				continue
 			}
-			r.credentials(m.Value, p)
+			r.walk(m.Value, p)
 		}
 	case json5.Array:
 		for i, it := range v.Items {
-			r.credentials(it, fmt.Sprintf("%s[%d]", path, i))
+			r.walk(it, fmt.Sprintf("%s[%d]", path, i))
+		}
+	}
+}
+
+// The keys OpenClaw 2026.9.6 defines at the top level and under gateway
+// (its zod schema, dist/zod-schema-*.mjs, is strict: it refuses any other
+// key). Only these two levels are checked: deeper keys change from release
+// to release and do not decide the chain.
+var (
+	rootKeys = keySet("$schema meta env wizard diagnostics logging update telemetry browser ui secrets auth accessGroups acp " +
+		"models nodeHost agents worktreeRoot worktreeAcceleration tools security bindings broadcast attachments messages tts " +
+		"commands approvals session cron transcripts hooks channels discovery talk gateway cloudWorkers desktop memory mcp " +
+		"skills plugins surfaces proxy")
+	gatewayKeys = keySet("port mode bind customBindHost publicOrigin portals controlUi cliAgents terminal auth roles " +
+		"trustedProxies allowRealIpFallback tools tailscale remote reload tls http push nodes")
+)
+
+func keySet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, k := range strings.Fields(s) {
+		m[k] = true
+	}
+	return m
+}
+
+// unknownKeys lists the keys of the top level and of gateway that
+// OpenClaw does not define (the legacy `agent` key is reported on its own).
+func (r *reader) unknownKeys(root *json5.Value) {
+	for _, m := range root.Members {
+		if !rootKeys[m.Key] && m.Key != "agent" {
+			r.cfg.Ignored = append(r.cfg.Ignored, Ignored{Path: m.Key, Pos: m.KeyPos, Why: "OpenClaw 2026.9.6 has no such top-level setting"})
+		}
+	}
+	if gw := root.Get("gateway"); gw != nil && gw.Kind == json5.Object {
+		for _, m := range gw.Members {
+			if !gatewayKeys[m.Key] {
+				r.cfg.Ignored = append(r.cfg.Ignored, Ignored{Path: "gateway." + m.Key, Pos: m.KeyPos, Why: "OpenClaw 2026.9.6 has no such gateway setting"})
+			}
 		}
 	}
 }
