@@ -388,6 +388,8 @@ func TestCredentialWords(t *testing.T) {
 		{key: "sk-...", kind: CredPlaceholder, cause: finding.CredentialMalformed},
 		{key: "<your-api-key>", kind: CredPlaceholder, cause: finding.CredentialMalformed},
 		{key: "sk-proxy-0123456789abcdef0123", kind: CredLiteral, cause: finding.SecretInConfig, value: true},
+		// Upper case with underscores, but digits all over: a token, not a name.
+		{key: "PROD_9F8A7B6C5D4E3F2A1B0C9D8E7F6A", kind: CredLiteral, cause: finding.SecretInConfig, value: true},
 	} {
 		cfg := parse(t, `{agents: {defaults: {model: "p/m"}}, models: {providers: {p: {baseUrl: "https://llm.example.com/v1", apiKey: "`+tc.key+`"}}}}`)
 		d := Derive(cfg, Options{})
@@ -395,8 +397,13 @@ func TestCredentialWords(t *testing.T) {
 		if p.Up.Cred.Kind != tc.kind || (p.Chain.Hops[0].KeyValue != "") != tc.value || p.Chain.Hops[0].KeyEnv != "" {
 			t.Errorf("%s: cred %+v hop %+v", tc.key, p.Up.Cred, p.Chain.Hops[0])
 		}
-		if fs := byCheck(Judge(cfg, d), "openclaw.secret"); len(fs) != 1 || fs[0].Cause != tc.cause || fs[0].Line != 1 {
+		fs := byCheck(Judge(cfg, d), "openclaw.secret")
+		if len(fs) != 1 || fs[0].Cause != tc.cause || fs[0].Line != 1 {
 			t.Errorf("%s: findings %+v", tc.key, fs)
+		}
+		// Whatever the value is, the findings show a fingerprint only.
+		if tc.kind != CredPlaceholder {
+			noLeak(t, tc.key, nil, fs)
 		}
 	}
 }

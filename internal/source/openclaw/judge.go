@@ -353,8 +353,8 @@ func (j *judge) cred(c Cred, chainName, hop string, link *chain.Link, gateway bo
 			fmt.Sprintf("Remove %s from the file, revoke that credential and provide %s as a CI secret.", ev.Setting, c.Env)), ev.Pos)
 	case CredWord:
 		j.add(with(finding.CredentialMalformed, finding.SevWarning,
-			fmt.Sprintf("%s is the bare word %s, not \"${%s}\": OpenClaw reads a variable by that name only for provider variables it knows and sends any other word verbatim as the key (the upstream then answers 401).", what, c.Value, c.Value),
-			fmt.Sprintf("Write %q to reference the variable.", "${"+c.Value+"}")), c.Written.Pos)
+			fmt.Sprintf("%s is a bare word written like a variable's name (%s), not \"${NAME}\": OpenClaw reads a variable by that name only for the provider variables it knows and sends any other word verbatim as the key (the upstream then answers 401).", what, secret.Fingerprint(c.Value)),
+			"If it names a variable, write it as \"${NAME}\"; if it is the key, provide it as a CI secret instead."), c.Written.Pos)
 	case CredPlaceholder:
 		j.add(with(finding.CredentialMalformed, finding.SevError,
 			fmt.Sprintf("%s holds a placeholder (%s), not a key: OpenClaw sends it as is and the provider refuses it.", what, secret.Fingerprint(c.Value)),
@@ -439,7 +439,7 @@ func (j *judge) committed() {
 // characters with a known key prefix, else at least 24).
 func SecretLike(v string) bool {
 	v = strings.TrimSpace(v)
-	if v == "" || provider.IsPlaceholder(v) || strings.ContainsAny(v, " \t") || envNameRe.MatchString(v) {
+	if v == "" || provider.IsPlaceholder(v) || strings.ContainsAny(v, " \t") || varLike(v) {
 		return false
 	}
 	if _, ok := provider.DummyKeyOf(v); ok {

@@ -93,15 +93,15 @@ func Direct(cfg *Config, lookupEnv func(string) (string, bool)) *chain.Chain {
 
 // Secrets lists every credential written in cfg's files: the literal
 // values at credential keys and in the env block, except placeholders,
-// stand-ins for servers that check no key and bare variable names (none
-// of which is a secret, and scrubbing them would blank out ordinary words
-// of the output).
+// stand-ins for servers that check no key and the names of provider
+// variables written as markers (none of which is a secret, and scrubbing
+// them would blank out variable names and ordinary words of the output).
 func Secrets(cfg *Config) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(s Secret) {
 		v := s.Literal
-		if !s.IsLiteral() || seen[v] || provider.IsPlaceholder(v) || envNameRe.MatchString(v) || isDummy(v) {
+		if !s.IsLiteral() || seen[v] || provider.IsPlaceholder(v) || isDummy(v) || (varLike(v) && len(provider.ByKeyVar(v)) > 0) {
 			return
 		}
 		seen[v] = true
