@@ -41,6 +41,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos, o openclaw.Options) *o
 	if pos.IsZero() {
 		pos = chain.Pos{File: rel}
 	}
+	b.configsRead++
 	data, err := b.read(rel, ref)
 	if err != nil {
 		b.finding(*(&finding.Finding{Check: "discover.openclaw", Hop: "openclaw", Cause: finding.ConfigInvalid, Severity: finding.SevError,
@@ -49,7 +50,6 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos, o openclaw.Options) *o
 	}
 	b.addFile(rel)
 	b.checkRefs(rel, data)
-	b.configsRead++
 	o.LookupEnv = b.env
 	o.Open = func(inc string) ([]byte, error) {
 		data, err := b.read(inc, chain.Pos{})

@@ -319,8 +319,8 @@ func Derive(cfg *Config, o Options) *Derivation {
 	return d.out
 }
 
-// unsetRefs lists the references OpenClaw cannot substitute that no
-// chain's credential makes (those are the engine's to report).
+// unsetRefs lists the references OpenClaw cannot substitute that are not
+// the credential of a chain or of the gateway (those are judged there).
 func (d *deriver) unsetRefs() {
 	used := map[string]bool{}
 	mark := func(c Cred) {
@@ -329,11 +329,10 @@ func (d *deriver) unsetRefs() {
 			used[v] = true
 		}
 	}
+	// The gateway's own credential is judged with the gateway.
+	mark(d.out.Gateway.Cred)
 	for _, p := range d.out.Plans {
 		mark(p.Up.Cred)
-		if p.Through {
-			mark(d.out.Gateway.Cred)
-		}
 	}
 	for _, r := range d.cfg.Refs {
 		if _, ok := d.lookup(r.Name); !ok && !used[r.Name] {

@@ -108,3 +108,33 @@ func TestFileFindings(t *testing.T) {
 		t.Errorf("no-model finding = %+v", m)
 	}
 }
+
+// TestUnsetRefs: ${VAR} references the job cannot fill are named once, in
+// one notice, unless a chain's or the gateway's credential makes them (the
+// engine and the gateway's judgement report those).
+func TestUnsetRefs(t *testing.T) {
+	cfg := parse(t, `{
+  agents: {defaults: {model: "anthropic/claude-x", memorySearch: {remote: {apiKey: "${GEMINI_API_KEY}"}}}},
+  models: {providers: {anthropic: {apiKey: "${ANTHROPIC_API_KEY}"}}},
+  gateway: {auth: {token: "${OPENCLAW_GATEWAY_TOKEN}"}},
+  tools: {media: {audio: {baseUrl: "https://whisper.${DOMAIN}/v1", request: {auth: {token: "${WHISPER_TOKEN}"}}}}},
+  channels: {telegram: {botToken: "${TELEGRAM_BOT_TOKEN}"}, x: {url: "https://${DOMAIN}/x", set: "$${ESCAPED}"}},
+  env: {vars: {TELEGRAM_BOT_TOKEN: "from-the-env-block"}},
+}`)
+	d := Derive(cfg, Options{LookupEnv: env("WHISPER_TOKEN", "w")})
+	fs := byCheck(Judge(cfg, d), "openclaw.env")
+	if len(fs) != 1 || fs[0].Severity != finding.SevNotice || fs[0].Line != 2 {
+		t.Fatalf("findings = %+v", fs)
+	}
+	m := fs[0].Message
+	for _, want := range []string{"GEMINI_API_KEY (agents.defaults.memorySearch.remote.apiKey)", "DOMAIN (tools.media.audio.baseUrl)"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("message lacks %q: %s", want, m)
+		}
+	}
+	for _, not := range []string{"ANTHROPIC_API_KEY", "OPENCLAW_GATEWAY_TOKEN", "WHISPER_TOKEN", "TELEGRAM_BOT_TOKEN", "ESCAPED", "channels.x.url"} {
+		if strings.Contains(m, not) {
+			t.Errorf("message names %s: %s", not, m)
+		}
+	}
+}
