@@ -171,6 +171,10 @@ type Cred struct {
 	Value string
 	// Unset lists the template's variables unset in the job (CredTemplate).
 	Unset []string
+	// Ambient (CredNone): the provider signs with its SDK's credential
+	// chain (variables, a profile, a role) and the job sets none of Vars.
+	Ambient bool
+	Vars    []string
 }
 
 // Upstream is the provider hop of a chain.
@@ -687,6 +691,12 @@ func (d *deriver) providerCred(up Upstream, base string) Cred {
 		if s.Verify == provider.NoKey || (!up.Builtin && local) {
 			return c // CredNone: OpenClaw sends its local marker
 		}
+		if up.Builtin && (s.Verify == provider.StaticOnly || s.Sign != nil) {
+			// Signed with the runtime's credentials (a profile or a role
+			// does as well as a variable): nothing to ask the job for.
+			c.Ambient, c.Vars = true, vars
+			return c
+		}
 		c.Kind, c.Default = CredEnv, true
 		if len(vars) > 0 {
 			c.Env = vars[0]
@@ -890,6 +900,10 @@ func (d *deriver) credSource(hop string, c Cred, mode string, add func(hop, what
 	switch c.Kind {
 	case CredNone:
 		origin := "none needed: a server that checks no key"
+		if c.Ambient {
+			add(hop, "key_env", "(none in this job)", pos, "OpenClaw signs with the gateway's credential chain ("+strings.Join(c.Vars, ", ")+" unset here, a profile or a role)")
+			return
+		}
 		if mode == "none" {
 			origin = "none needed: gateway.auth.mode is none"
 			pos = d.cfg.Gateway.AuthMode.Pos

@@ -329,6 +329,12 @@ func (j *judge) cred(c Cred, chainName, hop string, link *chain.Link, gateway bo
 	}
 	what := c.Setting
 	switch c.Kind {
+	case CredNone:
+		if c.Ambient {
+			j.add(with(finding.NotVerified, finding.SevNotice,
+				fmt.Sprintf("The config gives %s no key: OpenClaw signs %s requests with the credentials of the gateway's runtime (%s, a profile or a role); this job holds none of them, so hopcheck cannot check that credential on its own.", hop, j.specName(chainName), strings.Join(c.Vars, ", ")),
+				fmt.Sprintf("Give the CI job the same credentials (%s) so hopcheck can check them, or check the chain through the gateway.", strings.Join(c.Vars, ", "))), j.hopPos(chainName, hop))
+		}
 	case CredEnv, CredMarker:
 		if c.FromConfig == nil {
 			return
@@ -390,6 +396,28 @@ func (j *judge) cred(c Cred, chainName, hop string, link *chain.Link, gateway bo
 		j.add(with(finding.OK, finding.SevNotice,
 			fmt.Sprintf("%s is a SecretRef (%s) that only OpenClaw can resolve; hopcheck checks the link through the gateway but cannot test the key on its own.", what, c.Written.Ref), ""), c.Written.Pos)
 	}
+}
+
+// specName is the display name of the named chain's provider.
+func (j *judge) specName(chainName string) string {
+	for _, p := range j.d.Plans {
+		if p.Chain.Name == chainName {
+			return p.Up.Spec.Name
+		}
+	}
+	return "the provider's"
+}
+
+// hopPos is where the named chain's hop is reported.
+func (j *judge) hopPos(chainName, hop string) chain.Pos {
+	for _, p := range j.d.Plans {
+		if p.Chain.Name == chainName {
+			if i := p.Chain.Index(hop); i >= 0 {
+				return p.Chain.Hops[i].KeyEnvPos
+			}
+		}
+	}
+	return chain.Pos{}
 }
 
 // specVar is the conventional key variable of the provider of the named
