@@ -201,91 +201,86 @@ func TestDiscoveredChainThroughEngine(t *testing.T) {
 }
 
 func TestDiscoverOpenClawOnly(t *testing.T) {
-	t.Cleanup(func() { OpenClaw = ReadOpenClaw })
-	t.Run("real reader", func(t *testing.T) {
-		OpenClaw = ReadOpenClaw
-		r, err := Discover("testdata/openclaw-only", envOf(map[string]string{"OPENROUTER_API_KEY": orKey}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The gateway's OpenAI endpoint is off in the fixture: the reader
-		// derives the direct link, checked with the key OpenClaw would send.
-		if len(r.Config.Chains) != 1 {
-			t.Fatalf("chains: %+v", r.Config.Chains)
-		}
-		c := r.Config.Chains[0]
-		h := hopNamed(t, c, "openrouter")
-		if h.KeyEnv != "OPENROUTER_API_KEY" || h.KeyEnvPos != pos(".openclaw/openclaw.json", 8, 17) || h.URLPos.Line != 7 {
-			t.Errorf("hop: %+v", h)
-		}
-		if len(r.Findings) != 1 || r.Findings[0].Chain != c.Name || r.Findings[0].File != ".openclaw/openclaw.json" {
-			t.Errorf("findings: %+v", r.Findings)
-		}
-		var b bytes.Buffer
-		if err := PrintChains(&b, r); err != nil || !strings.Contains(b.String(), ".openclaw/openclaw.json:8:17") {
-			t.Errorf("print (hop positions are used without sources): %v\n%s", err, b.String())
-		}
-		// A broken file: config-invalid at the syntax error.
-		dir := write(t, map[string]string{"openclaw.json": "{\n  models: {\n    providers: [,\n}\n"})
-		r, _ = Discover(dir, envOf(nil))
-		ci := findingsWith(r.Findings, finding.ConfigInvalid)
-		if len(ci) != 1 || ci[0].File != "openclaw.json" || ci[0].Line != 3 || ci[0].Severity != finding.SevError {
-			t.Errorf("syntax error: %+v", r.Findings)
-		}
+	r, err := Discover("testdata/openclaw-only", envOf(map[string]string{"OPENROUTER_API_KEY": orKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The gateway's OpenAI endpoint is off in the fixture: the reader
+	// derives the direct link, checked with the key OpenClaw would send.
+	if len(r.Config.Chains) != 1 {
+		t.Fatalf("chains: %+v", r.Config.Chains)
+	}
+	c := r.Config.Chains[0]
+	h := hopNamed(t, c, "openrouter")
+	if h.KeyEnv != "OPENROUTER_API_KEY" || h.KeyEnvPos != pos(".openclaw/openclaw.json", 8, 17) || h.URLPos.Line != 7 ||
+		c.Model != "anthropic/claude-sonnet-4.5" || c.ModelPos.Line != 13 {
+		t.Errorf("chain %+v, hop: %+v", c, h)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].Chain != c.Name || r.Findings[0].File != ".openclaw/openclaw.json" {
+		t.Errorf("findings: %+v", r.Findings)
+	}
+	var b bytes.Buffer
+	if err := PrintChains(&b, r); err != nil || !strings.Contains(b.String(), ".openclaw/openclaw.json:8:17") ||
+		!strings.Contains(b.String(), ".openclaw/openclaw.json:13:") || strings.Contains(b.String(), ":1:1") {
+		t.Errorf("print: %v\n%s", err, b.String())
+	}
+	// A broken file stops the run at the syntax error (and says so).
+	dir := write(t, map[string]string{"openclaw.json": "{\n  models: {\n    providers: [,\n}\n"})
+	r, err = Discover(dir, envOf(nil))
+	var ce *chain.ConfigErrors
+	if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].Pos.File != "openclaw.json" || ce.Errors[0].Pos.Line != 3 {
+		t.Errorf("syntax error: err = %v", err)
+	}
+	ci := findingsWith(r.Findings, finding.ConfigInvalid)
+	if len(ci) != 1 || ci[0].File != "openclaw.json" || ci[0].Line != 3 || ci[0].Severity != finding.SevError {
+		t.Errorf("syntax error: %+v", r.Findings)
+	}
+}
+
+// TestDiscoverOpenClawNoChain: a config that was found is never "nothing
+// to check": with no chain to derive, its findings say why at the file.
+func TestDiscoverOpenClawNoChain(t *testing.T) {
+	dir := write(t, map[string]string{
+		".openclaw/openclaw.json": "{\n  gateway: {auth: {token: 'tok'}},\n  agents: {list: {$include: ['./a.json5', './b.json5']}},\n}",
+		".openclaw/a.json5":       "[{id: 'a'}]",
 	})
-	t.Run("no reader", func(t *testing.T) {
-		OpenClaw = nil
-		r, err := Discover("testdata/openclaw-only", envOf(nil))
-		if !errors.Is(err, ErrNothingFound) || !errors.Is(err, chain.ErrNoConfig) {
-			t.Fatalf("err = %v, want ErrNothingFound and chain.ErrNoConfig", err)
-		}
-		if r == nil || len(r.Files) != 1 || r.Files[0] != ".openclaw/openclaw.json" {
-			t.Fatalf("files: %+v", r)
-		}
-		if len(r.Findings) != 1 || r.Findings[0].File != ".openclaw/openclaw.json" || r.Findings[0].Severity != finding.SevNotice {
-			t.Errorf("findings: %+v", r.Findings)
-		}
+	r, err := Discover(dir, envOf(nil))
+	if err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	if len(r.Config.Chains) != 0 || strings.Join(r.Files, ",") != ".openclaw/openclaw.json,.openclaw/a.json5" {
+		t.Errorf("chains %+v files %v", r.Config.Chains, r.Files)
+	}
+	var model, include bool
+	for _, f := range r.Findings {
+		model = model || (f.Check == "openclaw.model" && f.Line == 3)
+		include = include || (f.Check == "openclaw.include" && f.Line == 3 && f.Severity == finding.SevError)
+	}
+	if !model || !include {
+		t.Errorf("findings: %+v", r.Findings)
+	}
+	var b bytes.Buffer
+	if err := PrintChains(&b, r); err != nil || !strings.Contains(b.String(), "no chains derived") || !strings.Contains(b.String(), "No model is configured") {
+		t.Errorf("print: %v\n%s", err, b.String())
+	}
+}
+
+// TestDiscoverOpenClawJSON5: openclaw.json5 is found at the root and in
+// .openclaw/, and runner variables in an included file are refused too.
+func TestDiscoverOpenClawJSON5(t *testing.T) {
+	dir := write(t, map[string]string{"openclaw.json5": "{agents: {list: [{id: 'a', default: true, model: 'anthropic/claude-x'}]}}"})
+	r, err := Discover(dir, envOf(nil))
+	if err != nil || len(r.Config.Chains) != 1 || r.Config.Chains[0].Hops[0].Type != provider.Anthropic || r.Config.Chains[0].ModelPos.File != "openclaw.json5" {
+		t.Fatalf("err %v, chains %+v", err, r.Config.Chains)
+	}
+	dir = write(t, map[string]string{
+		".openclaw/openclaw.json5": "{agents: {defaults: {model: 'openrouter/auto'}}, models: {$include: './m.json5'}}",
+		".openclaw/m.json5":        "{providers: {openrouter: {apiKey: '${GITHUB_TOKEN}'}}}",
 	})
-	t.Run("reader hook", func(t *testing.T) {
-		var gotRel string
-		var gotData []byte
-		OpenClaw = func(rel string, data []byte, env func(string) (string, bool)) (*Result, error) {
-			gotRel, gotData = rel, data
-			key, _ := env("OPENROUTER_API_KEY")
-			c := &chain.Chain{Name: "openrouter", Model: "openrouter/anthropic/claude-sonnet-4.5", Canary: chain.CanaryInference, Timeout: chain.DefaultTimeout,
-				ModelPos: pos(rel, 8, 9),
-				Hops: []chain.Hop{
-					{Name: "openclaw", Type: provider.OpenClaw, URL: "http://127.0.0.1:18789", Pos: pos(rel, 3, 3)},
-					{Name: "openrouter", Type: provider.OpenRouter, URL: "https://openrouter.ai/api/v1", KeyEnv: "OPENROUTER_API_KEY", Pos: pos(rel, 6, 7), KeyEnvPos: pos(rel, 8, 17)},
-				}}
-			return &Result{
-				Config:   &chain.Config{Chains: []*chain.Chain{c}},
-				Findings: []finding.Finding{{Check: "openclaw.test", Chain: "openrouter", Cause: finding.ProxyOpen, Severity: finding.SevWarning, File: rel, Line: 3}},
-				Sources:  []Source{{Chain: "openrouter", Hop: "openrouter", What: "key_env", Value: "OPENROUTER_API_KEY", Pos: pos(rel, 8, 17)}},
-				secrets:  []string{key},
-			}, nil
-		}
-		r, err := Discover("testdata/openclaw-only", envOf(map[string]string{"OPENROUTER_API_KEY": orKey}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if gotRel != ".openclaw/openclaw.json" || !bytes.Contains(gotData, []byte("models")) {
-			t.Errorf("reader called with %q", gotRel)
-		}
-		// OPENROUTER_API_KEY is used by the OpenClaw chain: no separate
-		// env chain, and the reader's chain keeps its name.
-		if len(r.Config.Chains) != 1 || r.Config.Chains[0].Name != "openrouter" || len(r.Config.Chains[0].Hops) != 2 {
-			t.Fatalf("chains: %+v", r.Config.Chains)
-		}
-		if len(r.Findings) != 1 || r.Findings[0].Chain != "openrouter" || r.Sources[len(r.Sources)-1].Pos.Line != 8 {
-			t.Errorf("reader findings/sources not taken over: %+v %+v", r.Findings, r.Sources)
-		}
-		sc := &secret.Scrubber{}
-		r.AddSecrets(sc)
-		if out := sc.Scrub("echo " + orKey); strings.Contains(out, orKey) {
-			t.Errorf("AddSecrets did not register the reader's secrets: %s", out)
-		}
-	})
+	r, err = Discover(dir, envOf(nil))
+	if err != nil || len(r.Errors) != 1 || r.Errors[0].Pos.File != ".openclaw/m.json5" {
+		t.Errorf("err %v, errors %+v", err, r.Errors)
+	}
 }
 
 func TestDiscoverDotenvShadowing(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/source/litellm"
+	"github.com/hopcheck/hopcheck/internal/source/openclaw"
 )
 
 // expandChain completes chain c of a hopcheck.yml from the configs its hops
@@ -107,31 +108,25 @@ func (b *builder) crossCheckKey(lf *liteFile, d litellm.Deployment, c *chain.Cha
 }
 
 // expandOpenClaw reads the OpenClaw config of hop i of c. When the hop is
-// the last of the chain, the hops behind OpenClaw are taken from the chain
-// the reader derives for c.Model (else its first chain).
+// the last of the chain, the hops behind the gateway are those OpenClaw
+// uses for c.Model.
 func (b *builder) expandOpenClaw(c *chain.Chain, i int) {
 	h := c.Hops[i]
-	res := b.readOpenClaw(h.Config, h.Pos)
+	res := b.readOpenClaw(h.Config, h.Pos, openclaw.Options{Model: c.Model, ModelPos: c.ModelPos, Through: true})
 	b.source(Source{Chain: c.Name, Hop: h.Name, What: "config", Value: h.Config, Pos: h.Pos})
 	if res == nil {
 		return
 	}
-	b.takeRunLevel(res)
-	if res.Config == nil || len(res.Config.Chains) == 0 || i < len(c.Hops)-1 {
+	b.takeOpenClaw(res, "", "", nil, nil)
+	if len(res.Chains) == 0 || i < len(c.Hops)-1 {
 		return
 	}
-	pick := res.Config.Chains[0]
-	for _, rc := range res.Config.Chains {
-		if rc.Model == c.Model {
-			pick = rc
-			break
-		}
-	}
+	pick := res.Chains[0]
 	k := slices.IndexFunc(pick.Hops, func(x chain.Hop) bool { return x.Type == provider.OpenClaw })
-	if k < 0 {
-		return
+	rename := map[string]string{}
+	if k >= 0 {
+		rename[pick.Hops[k].Name] = h.Name
 	}
-	rename := map[string]string{pick.Hops[k].Name: h.Name}
 	for _, up := range pick.Hops[k+1:] {
 		name := up.Name
 		for c.Index(name) >= 0 {
@@ -141,36 +136,10 @@ func (b *builder) expandOpenClaw(c *chain.Chain, i int) {
 		up.Name = name
 		c.Hops = append(c.Hops, up)
 	}
-	for _, f := range res.Findings {
-		if f.Chain != pick.Name {
-			continue
-		}
-		f.Chain = c.Name
-		if n, ok := rename[f.Hop]; ok {
-			f.Hop = n
-		}
-		if f.Link != nil {
-			l := *f.Link
-			if n, ok := rename[l.From]; ok {
-				l.From = n
-			}
-			if n, ok := rename[l.To]; ok {
-				l.To = n
-			}
-			f.Link = &l
-		}
-		b.finding(f)
+	// The model and the gateway hop's values come from hopcheck.yml.
+	only := map[string]string{}
+	for _, up := range pick.Hops[k+1:] {
+		only[up.Name] = rename[up.Name]
 	}
-	for _, s := range res.Sources {
-		if s.Chain != pick.Name {
-			continue
-		}
-		if n, ok := rename[s.Hop]; ok {
-			s.Hop = n
-		} else if s.Hop != "" {
-			continue // a hop before OpenClaw: hopcheck.yml defines it
-		}
-		s.Chain = c.Name
-		b.source(s)
-	}
+	b.takeOpenClaw(res, pick.Name, c.Name, rename, only)
 }

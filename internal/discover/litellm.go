@@ -83,6 +83,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 	lf.included = cfg.Included
 	lf.d = litellm.New(cfg, b.env)
 	b.liteList = append(b.liteList, lf)
+	b.configsRead++
 	return lf
 }
 

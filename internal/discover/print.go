@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/report"
 )
 
@@ -31,6 +32,13 @@ func PrintChains(w io.Writer, r *Result) error {
 	}
 	if len(r.Config.Chains) == 0 {
 		b.WriteString("no chains derived\n")
+		// Say why: the warnings and errors about the files read.
+		for _, f := range r.Findings {
+			if f.Chain == "" && f.Severity.Rank() >= finding.SevWarning.Rank() {
+				where := chain.Pos{File: f.File, Line: f.Line, Col: f.Col}
+				fmt.Fprintf(&b, "  %s %s: %s\n", f.Severity, report.Inert(where.String()), report.Inert(f.Message))
+			}
+		}
 	}
 	for _, c := range r.Config.Chains {
 		path := []string{chain.CIHop}

@@ -126,7 +126,7 @@ func walk(root string) (*found, error) {
 			}
 		}
 		switch {
-		case name == "openclaw.json":
+		case name == "openclaw.json" || name == "openclaw.json5":
 			add(&f.openClaw)
 		case name == ".env" || strings.HasPrefix(name, ".env."):
 			if !templateEnv.MatchString(name) {
