@@ -209,7 +209,7 @@ func newRun(c *chain.Chain, o Options) *run {
 		api := r.api(i)
 		if msg, fatal := endpointProblem(h, api); msg != "" {
 			r.add(finding.Finding{Check: "static.url", Hop: h.Name, Link: ptr(c.LinkInto(i)), Cause: finding.WrongEndpoint,
-				Severity: sev(fatal), Message: msg, Fix: finding.Fix(finding.WrongEndpoint)}, h.URLPos)
+				Severity: sev(fatal), Message: msg, Fix: api.Fix(finding.WrongEndpoint)}, h.URLPos)
 			if fatal {
 				r.staticFail[i] = true
 			}

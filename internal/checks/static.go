@@ -6,6 +6,7 @@ package checks
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -126,8 +127,11 @@ func endpointProblem(h chain.Hop, s *provider.Spec) (msg string, fatal bool) {
 		return fmt.Sprintf("url of hop %q does not end with %s; %s's API lives under %s and other paths return an HTML 404.", h.Name, s.RequiredPath, s.Name, s.BaseURL), true
 	}
 	if s.BaseURL != "" && s.OwnsHost(host) {
-		if b, err := url.Parse(s.BaseURL); err == nil && strings.ToLower(s.Root(b.Path)) != strings.ToLower(s.Root(p)) {
-			return fmt.Sprintf("url of hop %q should be %s.", h.Name, s.BaseURL), true
+		if b, err := url.Parse(s.BaseURL); err == nil {
+			roots := append([]string{b.Path}, s.Roots...)
+			if !slices.ContainsFunc(roots, func(r string) bool { return strings.EqualFold(s.Root(r), s.Root(p)) }) {
+				return fmt.Sprintf("url of hop %q should be %s.", h.Name, s.BaseURL), true
+			}
 		}
 	}
 	if u.Scheme == "http" && trust.PublicHost(host) {

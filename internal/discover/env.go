@@ -121,7 +121,7 @@ func (b *builder) readDotenv(rel string) {
 	b.addFile(rel)
 	b.checkRefs(rel, data)
 	for _, e := range entries {
-		if keyish(e.Name) {
+		if provider.NamesCredential(e.Name) {
 			b.addSecret(e.Value)
 		}
 	}
@@ -234,15 +234,4 @@ func hostOf(raw string) string {
 		return ""
 	}
 	return u.Hostname()
-}
-
-// keyish reports whether a variable name suggests a credential.
-func keyish(name string) bool {
-	u := strings.ToUpper(name)
-	for _, s := range []string{"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"} {
-		if strings.Contains(u, s) {
-			return true
-		}
-	}
-	return false
 }

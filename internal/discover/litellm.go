@@ -15,7 +15,7 @@ import (
 
 // DefaultLiteLLMURL is where a LiteLLM proxy listens when nothing says
 // otherwise (`litellm --config config.yaml` binds port 4000).
-const DefaultLiteLLMURL = litellm.DefaultProxyURL
+var DefaultLiteLLMURL = litellm.DefaultProxyURL
 
 // liteFile is one LiteLLM config read (with the files it includes). The
 // reading, deriving and judging are package litellm's; discovery reads the

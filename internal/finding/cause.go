@@ -75,7 +75,7 @@ var catalog = map[Cause]Info{
 		"Use a model id the hop lists (OpenRouter: GET /api/v1/models; LiteLLM: GET /v1/models)."},
 	WrongEndpoint: {WrongEndpoint, "The URL does not point at the API: a 404 HTML page, a doubled path, a missing `/api/v1`, or plain http to a remote host.",
 		"Base URL with `/chat/completions` appended, `/v1/v1`, missing `/api`, another provider's host.",
-		"Use the provider's base URL (OpenRouter: https://openrouter.ai/api/v1) and let the client append the endpoint path."},
+		"Use the provider's base URL (e.g. https://openrouter.ai/api/v1 for OpenRouter) and let the client append the endpoint path."},
 	UpstreamError: {UpstreamError, "The hop failed for a reason that is not about credentials (5xx, a bad gateway, a malformed answer).",
 		"Upstream outage, proxy crash, nginx 502 because its upstream is down.",
 		"Check the named hop's logs and health; retry later."},

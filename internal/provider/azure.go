@@ -28,7 +28,7 @@ func init() {
 		// api_version from AZURE_API_VERSION and the key from
 		// AZURE_OPENAI_API_KEY, then AZURE_API_KEY
 		// (https://github.com/BerriAI/litellm/blob/main/litellm/main.py).
-		LiteLLM: LiteLLMRoute{Prefixes: []string{"azure"}, BaseVar: "AZURE_API_BASE", KeyVars: []string{"AZURE_OPENAI_API_KEY", "AZURE_API_KEY"}},
+		LiteLLM: LiteLLMRoute{Prefixes: []string{"azure", "azure_text"}, BaseVar: "AZURE_API_BASE", KeyVars: []string{"AZURE_OPENAI_API_KEY", "AZURE_API_KEY"}},
 		// OpenClaw has no built-in Azure provider id: it reaches Azure
 		// through a custom provider with api "azure-openai-responses" and
 		// AZURE_OPENAI_API_KEY

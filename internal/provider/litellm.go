@@ -18,7 +18,12 @@ func init() {
 		Role:      Gateway,
 		RootTrims: []string{"/v1"},
 		KeyVars:   []string{"LITELLM_MASTER_KEY", "LITELLM_API_KEY"},
-		BaseVars:  []string{"LITELLM_BASE_URL"},
+		// Where `litellm --config` listens when nothing says otherwise;
+		// OpenClaw's built-in litellm provider (key LITELLM_API_KEY)
+		// defaults to the same port.
+		BaseURL:  "http://127.0.0.1:4000",
+		OpenClaw: OpenClawRoute{IDs: []string{"litellm"}, KeyVars: []string{"LITELLM_API_KEY"}},
+		BaseVars: []string{"LITELLM_BASE_URL"},
 		Keys: Keys{
 			// Master and virtual keys start with sk-; the proxy answers
 			// "LiteLLM Virtual Key expected" otherwise

@@ -29,6 +29,7 @@ func init() {
 		// api.minimaxi.chat are their older names
 		// (https://github.com/MiniMax-AI/MiniMax-01/issues/44).
 		BaseURL: "https://api.minimax.io/v1",
+		Roots:   []string{"/anthropic", "/anthropic/v1"},
 		Hosts:   []string{"api.minimax.io", "api.minimaxi.com", "api.minimax.chat", "api.minimaxi.chat"},
 		KeyVars: []string{"MINIMAX_API_KEY"},
 		Auth:    Auth{Name: "Authorization", Prefix: "Bearer "},

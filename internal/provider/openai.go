@@ -14,7 +14,7 @@ func init() {
 		Type:     OpenAI,
 		Name:     "OpenAI",
 		Role:     Provider,
-		LiteLLM:  LiteLLMRoute{Prefixes: []string{"openai", "chatgpt"}, BaseVar: "OPENAI_BASE_URL", KeyVars: []string{"OPENAI_API_KEY"}},
+		LiteLLM:  LiteLLMRoute{Prefixes: []string{"openai", "chatgpt", "text-completion-openai"}, BaseVar: "OPENAI_BASE_URL", KeyVars: []string{"OPENAI_API_KEY"}},
 		OpenClaw: OpenClawRoute{IDs: []string{"openai"}},
 		BaseURL:  "https://api.openai.com/v1",
 		Hosts:    []string{"api.openai.com"},

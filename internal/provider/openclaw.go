@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -30,9 +31,10 @@ func init() {
 		BuildCanary: func(in RequestInput) Call {
 			m := in.Model
 			if next, ok := Lookup(in.Next); ok && len(next.OpenClaw.IDs) > 0 {
-				id := next.OpenClaw.IDs[0]
-				if !strings.HasPrefix(m, id+"/") {
-					m = id + "/" + m
+				// A model that already names one of the provider's
+				// OpenClaw ids is a full ref; any other gets the first.
+				if !slices.ContainsFunc(next.OpenClaw.IDs, func(id string) bool { return strings.HasPrefix(m, id+"/") }) {
+					m = next.OpenClaw.IDs[0] + "/" + m
 				}
 			}
 			c := chatCanary("/v1/chat/completions", "openclaw", in)

@@ -257,6 +257,11 @@ type Spec struct {
 	// its own key on loopback, private and single-label hosts only, unless
 	// allowed from outside the repository.
 	Hosts []string
+	// Roots are other documented API roots on the official hosts, besides
+	// BaseURL's path (Z.ai's coding plan under /api/coding/paas/v4, an
+	// Anthropic-compatible API under /anthropic): a hop URL on an official
+	// host must use one of them.
+	Roots []string
 	// RequiredPath is a path suffix every base URL of this API has
 	// ("/api/v1" for OpenRouter): a URL without it answers HTML 404s.
 	RequiredPath string
@@ -350,10 +355,14 @@ type Spec struct {
 // receives; a relay forwards whatever it gets.
 func (s *Spec) Terminates() bool { return s.Role != Relay }
 
-// Fix is the fix sentence for cause c on this provider.
+// Fix is the fix sentence for cause c on this provider: its own, or for a
+// wrong endpoint its base URL, else the catalog's.
 func (s *Spec) Fix(c finding.Cause) string {
 	if f, ok := s.Fixes[c]; ok {
 		return f
+	}
+	if c == finding.WrongEndpoint && s.BaseURL != "" && s.Pinned() {
+		return fmt.Sprintf("Use %s's base URL (%s) and let the client append the endpoint path.", s.Name, s.BaseURL)
 	}
 	return finding.Fix(c)
 }

@@ -28,6 +28,7 @@ func init() {
 		// /api/coding/paas/v4 and an Anthropic-compatible API under
 		// /api/anthropic.
 		BaseURL: "https://api.z.ai/api/paas/v4",
+		Roots:   []string{"/api/coding/paas/v4", "/api/anthropic"},
 		Hosts:   []string{"api.z.ai", "open.bigmodel.cn"},
 		KeyVars: []string{"ZAI_API_KEY"},
 		Auth:    Auth{Name: "Authorization", Prefix: "Bearer "},

@@ -14,7 +14,7 @@ import (
 
 // DefaultProxyURL is where a LiteLLM proxy listens when nothing says
 // otherwise (`litellm --config config.yaml` binds port 4000).
-const DefaultProxyURL = "http://127.0.0.1:4000"
+var DefaultProxyURL = provider.For(provider.LiteLLM).BaseURL
 
 // proxyURLVars are the job variables that name the proxy's URL, in order.
 // OPENAI_BASE_URL counts only when it is not a provider's own host (clients

@@ -2,7 +2,6 @@ package litellm
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -57,14 +56,14 @@ func (d *Deriver) Judge() *Result {
 			}
 			continue
 		}
-		if keyish(ev.Name) || d.keyRefs()[ev.Name] {
+		if provider.NamesCredential(ev.Name) || d.keyRefs()[ev.Name] {
 			judgeCommitted(res, cfg.File, "environment_variables."+ev.Name, ev.Value.Value, ev.Value.Pos, "litellm", nil)
 		}
 	}
 	for _, cr := range cfg.Credentials {
 		for _, k := range sortedKeys(cr.Values) {
 			v := cr.Values[k]
-			if v.Ref() == "" && v.Value != "" && keyish(k) {
+			if v.Ref() == "" && v.Value != "" && provider.NamesCredential(k) {
 				judgeCommitted(res, cfg.File, "credential_list "+cr.Name.Value+" "+k, v.Value, v.Pos, "litellm", nil)
 			}
 		}
@@ -99,7 +98,7 @@ func (d *Deriver) keyRefs() map[string]bool {
 func (d *Deriver) judgeMasterKey(res *Result, mk Value) {
 	v := mk.Value
 	res.secret(v)
-	if secretLike(v) {
+	if provider.SecretLike(v) {
 		res.finding((&finding.Finding{Check: "litellm.secret", Hop: "litellm", Cause: finding.SecretInConfig, Severity: finding.SevError,
 			Message: fmt.Sprintf("general_settings.master_key is a literal key (%s) committed in %s; anyone who can read the repository can call the proxy with it.", secret.Fingerprint(v), d.cfg.File),
 			Fix:     "Rotate the key, then write master_key: os.environ/LITELLM_MASTER_KEY and set that secret where the proxy runs and in the CI job."}).At(mk.Pos))
@@ -121,7 +120,7 @@ func judgeCommitted(res *Result, file, what, v string, pos chain.Pos, hop string
 	f := &finding.Finding{Check: "litellm.secret", Hop: hop, Link: link, Cause: finding.SecretInConfig, Severity: finding.SevError,
 		Message: fmt.Sprintf("%s is a literal credential (%s) committed in %s; anyone who can read the repository can use it.", what, secret.Fingerprint(v), file),
 		Fix:     "Rotate the key, then reference it from the environment (os.environ/VAR) and set VAR where the proxy runs."}
-	if !secretLike(v) {
+	if !provider.SecretLike(v) {
 		f.Severity = finding.SevWarning
 		f.Message = fmt.Sprintf("%s is written into %s as a literal value (%s) instead of an os.environ/ reference.", what, file, secret.Fingerprint(v))
 		f.Fix = "Reference the credential from the environment (os.environ/VAR) and set VAR where the proxy runs."
@@ -149,7 +148,7 @@ func (d *Deriver) dummy(rt route, url, v string) bool {
 	if _, ok := provider.DummyKeyOf(v); ok {
 		return true
 	}
-	return !secretLike(v)
+	return !provider.SecretLike(v)
 }
 
 // judgeLiteral judges a literal credential of a route, the same way for
@@ -420,51 +419,6 @@ func describeKey(v Value) string {
 		return v.Value
 	}
 	return "literal " + secret.Fingerprint(v.Value)
-}
-
-// keyPrefixRE matches the public prefixes of provider keys.
-var keyPrefixRE = regexp.MustCompile(`^(sk-|sk-or-|sk-ant-|gsk_|AIza|xai-|pk-|rk-|ghp_|hf_|csk-|nvapi-|pplx-|fw_)`)
-
-// secretLike reports whether a literal could be a real credential.
-func secretLike(v string) bool {
-	v = strings.TrimSpace(v)
-	if provider.IsPlaceholder(v) || strings.ContainsAny(v, " \t") {
-		return false
-	}
-	if _, ok := provider.OwnerOfKey(v); ok && len(v) >= 20 {
-		return true
-	}
-	if keyPrefixRE.MatchString(v) {
-		return len(v) >= 20 && !wordy(v)
-	}
-	return len(v) >= 24 && !wordy(v)
-}
-
-// wordy reports a value made of dictionary-like words joined by dashes
-// (sk-super-secret-key, my-fake-api-key-here): a human-chosen stand-in,
-// not a generated key.
-func wordy(v string) bool {
-	parts := strings.FieldsFunc(strings.TrimPrefix(v, "sk-"), func(r rune) bool { return r == '-' || r == '_' })
-	if len(parts) < 2 {
-		return false
-	}
-	for _, p := range parts {
-		if len(p) > 12 || strings.IndexFunc(p, func(r rune) bool { return !(r >= 'a' && r <= 'z') }) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// keyish reports whether a variable name suggests a credential.
-func keyish(name string) bool {
-	u := strings.ToUpper(name)
-	for _, s := range []string{"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"} {
-		if strings.Contains(u, s) {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys(m map[string]Value) []string {

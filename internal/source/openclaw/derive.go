@@ -607,26 +607,6 @@ func customSpec(p *Provider) (s *provider.Spec, api string) {
 	return provider.For(provider.OpenAICompatible), p.API.Value
 }
 
-// envNameRe: a value written like an environment variable's name.
-var envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
-
-// varLike reports whether v reads as a variable's name (OLLAMA_API_KEY,
-// LITELLM_KEY) rather than a random upper-case token: names are short and
-// carry few digits.
-func varLike(v string) bool {
-	return len(v) <= 64 && envNameRe.MatchString(v) && digits(v) <= 4
-}
-
-func digits(v string) int {
-	n := 0
-	for _, c := range v {
-		if c >= '0' && c <= '9' {
-			n++
-		}
-	}
-	return n
-}
-
 // providerCred resolves the credential OpenClaw sends to up: its apiKey,
 // else the provider's variables.
 func (d *deriver) providerCred(up Upstream, base string) Cred {
@@ -658,13 +638,13 @@ func (d *deriver) providerCred(up Upstream, base string) Cred {
 		v := w.Literal
 		c.Value = v
 		switch {
-		case s.Verify == provider.NoKey && (s.IsDummyKey(v) || varLike(v)):
+		case s.Verify == provider.NoKey && (s.IsDummyKey(v) || provider.VarLike(v)):
 			c.Kind = CredDummy
 		case !up.Builtin && local && (provider.IsPlaceholder(v) || isDummy(v)):
 			c.Kind = CredDummy
-		case varLike(v) && len(provider.ByKeyVar(v)) > 0:
+		case provider.VarLike(v) && len(provider.ByKeyVar(v)) > 0:
 			c.Kind, c.Env, c.Value = CredMarker, v, ""
-		case varLike(v):
+		case provider.VarLike(v):
 			c.Kind = CredWord
 		case provider.IsPlaceholder(v):
 			c.Kind = CredPlaceholder

@@ -351,7 +351,7 @@ func (j *judge) cred(c Cred, chainName, hop string, link *chain.Link, gateway bo
 			return
 		}
 		sev := finding.SevWarning
-		if !gateway || SecretLike(c.Value) {
+		if !gateway || provider.SecretLike(c.Value) {
 			sev = finding.SevError
 		}
 		j.add(with(finding.SecretInConfig, sev,
@@ -369,7 +369,7 @@ func (j *judge) cred(c Cred, chainName, hop string, link *chain.Link, gateway bo
 		j.done["pos:"+c.Written.Pos.String()] = true
 		sev := finding.SevError
 		msg := fmt.Sprintf("%s holds a literal credential (%s) in %s; anyone who can read the repository can use it.", what, secret.Fingerprint(c.Value), c.Written.Pos.File)
-		if gateway && !SecretLike(c.Value) {
+		if gateway && !provider.SecretLike(c.Value) {
 			sev = finding.SevWarning
 			msg = fmt.Sprintf("%s is written into %s as a literal value (%s): anyone who can read the repository can authenticate to the gateway with it.", what, c.Written.Pos.File, secret.Fingerprint(c.Value))
 		}
@@ -444,7 +444,7 @@ func (j *judge) committed() {
 			return
 		}
 		seen[s.Pos.String()] = true
-		if !SecretLike(s.Literal) {
+		if !provider.SecretLike(s.Literal) {
 			return
 		}
 		j.add(finding.Finding{Check: "openclaw.secret", Cause: finding.SecretInConfig, Severity: finding.SevError,
@@ -459,24 +459,4 @@ func (j *judge) committed() {
 	for _, c := range j.cfg.Credentials {
 		check(c.Path, c.Secret)
 	}
-}
-
-// SecretLike reports whether a literal found in a config can be a real
-// credential rather than a placeholder or a short word: the same rule the
-// LiteLLM reader applies (no placeholder, no whitespace, at least 20
-// characters with a known key prefix, else at least 24).
-func SecretLike(v string) bool {
-	v = strings.TrimSpace(v)
-	if v == "" || provider.IsPlaceholder(v) || strings.ContainsAny(v, " \t") || varLike(v) {
-		return false
-	}
-	if _, ok := provider.DummyKeyOf(v); ok {
-		return false
-	}
-	for _, s := range provider.All() {
-		if s.HasKeyPrefix(v) {
-			return len(v) >= 20
-		}
-	}
-	return len(v) >= 24
 }

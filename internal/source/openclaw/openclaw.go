@@ -101,7 +101,7 @@ func Secrets(cfg *Config) []string {
 	seen := map[string]bool{}
 	add := func(s Secret) {
 		v := s.Literal
-		if !s.IsLiteral() || seen[v] || provider.IsPlaceholder(v) || isDummy(v) || (varLike(v) && len(provider.ByKeyVar(v)) > 0) {
+		if !s.IsLiteral() || seen[v] || provider.IsPlaceholder(v) || isDummy(v) || (provider.VarLike(v) && len(provider.ByKeyVar(v)) > 0) {
 			return
 		}
 		seen[v] = true
