@@ -1,6 +1,6 @@
 // Package openclaw_test runs hopcheck against the real OpenClaw gateway
-// (npm openclaw@2026.9.6 on Node 24) in front of the simulated OpenRouter,
-// following shared/reference/openclaw-real-hop.md. The gateway's config is
+// (npm openclaw@2026.9.6 on Node 24) in front of the simulated OpenRouter.
+// The gateway's config is
 // written by OpenClaw's own CLI (`openclaw config set --batch-json`) and
 // read back with chain/openclaw, so the reader is tested against the real
 // writer.
@@ -39,7 +39,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
-// Fake credentials (openclaw-real-hop.md §2).
+// Fake credentials: OpenRouter-shaped keys (sk-or-v1- and 64 hex digits).
 var (
 	validKey = "sk-or-v1-" + strings.Repeat("a1", 32)
 	wrongKey = "sk-or-v1-" + strings.Repeat("0", 64)
@@ -129,8 +129,11 @@ func (h *home) environ() []string {
 func (h *home) configPath() string { return filepath.Join(h.dir, ".openclaw", "openclaw.json") }
 
 // configure writes the gateway config with `openclaw config set
-// --batch-json`: the recipe's §3.1 settings (web search, heartbeat and
-// catalog refresh off) and the gateway token as a ${VAR} reference.
+// --batch-json`: web search off (with OPENROUTER_API_KEY set, OpenClaw
+// would otherwise try to install a search plugin from clawhub.ai on every
+// start), the heartbeat off (no unsolicited model calls), the catalog
+// refresh off (no fetch from catalog.openclaw.ai), and the gateway token as
+// a ${VAR} reference.
 func (h *home) configure(upstream string) {
 	h.t.Helper()
 	type set struct {
@@ -398,8 +401,9 @@ func wantVerdict(t *testing.T, r classify.Response, status int, origin classify.
 	}
 }
 
-// TestRealOpenClaw runs the four cases of issue 4 against three gateways
-// (healthy and wrong-token share one), started in parallel.
+// TestRealOpenClaw runs four cases (healthy, wrong gateway token, no
+// provider key, wrong provider key) against three gateways (healthy and
+// wrong-token share one), started in parallel.
 func TestRealOpenClaw(t *testing.T) {
 	in := findInstall(t)
 	if testing.Short() {
