@@ -70,8 +70,8 @@ func (r openclawRun) ok() bool {
 	return r.Exit == 0 && r.Targets > 0 && r.Statuses["ok"] == r.Targets
 }
 
-// openclawConfig is the recipe's CI config (openclaw-real-hop.md §3.1)
-// without the gateway: the bundled openrouter provider pointed at the
+// openclawConfig is a CI config for OpenClaw (the settings e2e/openclaw
+// uses) without the gateway: the bundled openrouter provider pointed at the
 // simulator, the bench models as primary + fallbacks, and everything that
 // would reach the internet (catalog refresh, web-search plugin install)
 // turned off.

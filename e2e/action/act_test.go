@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/hopcheck/hopcheck/internal/peer"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 	"github.com/hopcheck/hopcheck/internal/version"
 )
 
@@ -211,8 +211,8 @@ func mustAbs(t *testing.T, p string) string {
 func needAct(t *testing.T) {
 	t.Helper()
 	needDocker(t)
-	peer.Need(t, "act", "runs the workflow that uses the action (go install github.com/nektos/act@latest)")
-	peer.Need(t, "git", "act reads the repository it runs")
+	testutil.NeedPeer(t, "act", "runs the workflow that uses the action (go install github.com/nektos/act@latest)")
+	testutil.NeedPeer(t, "git", "act reads the repository it runs")
 }
 
 // TestActFailingChain runs the workflow with act against a chain whose

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/ghaction"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 // fakeGitHubToken stands in for ${{ github.token }} (the default of the
@@ -42,7 +43,7 @@ type containerResult struct {
 	outputRaw string
 	summary   string
 	workspace string
-	cmds      []command
+	cmds      []testutil.Command
 }
 
 // runContainer runs the image the way actions/runner's
@@ -179,8 +180,8 @@ func runContainer(t *testing.T, img string, r containerRun) containerResult {
 	}
 	res := containerResult{code: code, stdout: stdout.String(), stderr: stderr.String(),
 		outputRaw: string(outRaw), summary: string(sum), workspace: ws}
-	res.outputs = parseOutputs(t, res.outputRaw)
-	res.cmds = parseCommands(res.stdout)
+	res.outputs = testutil.MustParseOutputs(t, res.outputRaw)
+	res.cmds, _ = testutil.MustParseCommands(t, res.stdout)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("stdout:\n%s\nstderr:\n%s\nGITHUB_OUTPUT:\n%s\nsummary:\n%s", res.stdout, res.stderr, res.outputRaw, res.summary)
@@ -208,7 +209,7 @@ func secretValues(vars map[string]string) []string {
 }
 
 // leakTexts gathers every output surface of a run for the leak check.
-func leakTexts(t *testing.T, res containerResult, api *fakeGitHub) map[string]string {
+func leakTexts(t *testing.T, res containerResult, api *testutil.GitHub) map[string]string {
 	t.Helper()
 	texts := map[string]string{
 		"stdout":        res.stdout,
@@ -220,7 +221,7 @@ func leakTexts(t *testing.T, res containerResult, api *fakeGitHub) map[string]st
 		texts["JSON report"] = string(b)
 	}
 	if api != nil {
-		for i, c := range api.Calls() {
+		for i, c := range api.Requests() {
 			texts["GitHub API request "+strconv.Itoa(i)+" "+c.Method+" "+c.Path] = string(c.Body)
 		}
 	}
@@ -285,7 +286,7 @@ func TestContainerPushFailingChain(t *testing.T) {
 		t.Errorf("the first line of stdout is not ::add-mask::")
 	}
 	masked := map[string]bool{}
-	for _, c := range commandsNamed(res.cmds, "add-mask") {
+	for _, c := range testutil.Named(res.cmds, "add-mask") {
 		masked[c.Message] = true
 	}
 	for k, v := range sc.Vars {
@@ -298,7 +299,7 @@ func TestContainerPushFailingChain(t *testing.T) {
 	}
 
 	line, col := hopLine(t, sc.Config, "openrouter")
-	errs := commandsNamed(res.cmds, "error")
+	errs := testutil.Named(res.cmds, "error")
 	if len(errs) != 1 {
 		t.Fatalf("got %d ::error annotations, want 1 (one per failing link)", len(errs))
 	}
@@ -367,7 +368,7 @@ func TestContainerPushFailingChain(t *testing.T) {
 	if sc.OpenRouter == nil || len(sc.OpenRouter.Requests()) == 0 {
 		t.Errorf("the simulated OpenRouter received no request: the container did not reach the simulator")
 	}
-	if calls := api.Calls(); len(calls) != 0 {
+	if calls := api.Requests(); len(calls) != 0 {
 		t.Errorf("a push run called the GitHub API: %+v", calls)
 	}
 	assertNoLeak(t, secretValues(sc.Vars), leakTexts(t, res, api))
@@ -384,7 +385,7 @@ func TestContainerPushHealthy(t *testing.T) {
 		t.Errorf("exit code = %d, want 0", res.code)
 	}
 	assertOutputs(t, res.outputs, map[string]string{"status": "pass", "failing-hop": "", "failing-link": "", "cause": "ok"})
-	if n := len(commandsNamed(res.cmds, "error")) + len(commandsNamed(res.cmds, "warning")); n != 0 {
+	if n := len(testutil.Named(res.cmds, "error")) + len(testutil.Named(res.cmds, "warning")); n != 0 {
 		t.Errorf("a healthy chain produced %d error/warning annotations", n)
 	}
 	if !strings.Contains(res.summary, "| openrouter | litellm → openrouter | ✅ pass |") {
@@ -406,8 +407,8 @@ func TestContainerPullRequestComment(t *testing.T) {
 	if res.code != 1 {
 		t.Errorf("exit code = %d, want 1", res.code)
 	}
-	var posted *apiCall
-	calls := api.Calls()
+	var posted *testutil.APIRequest
+	calls := api.Requests()
 	for i, c := range calls {
 		if c.Auth != "Bearer "+fakeGitHubToken {
 			t.Errorf("%s %s: Authorization is not the github-token input", c.Method, c.Path)
@@ -419,8 +420,8 @@ func TestContainerPullRequestComment(t *testing.T) {
 	if posted == nil {
 		t.Fatalf("no comment was created; API calls: %+v", calls)
 	}
-	if posted.Path != "/api/v3/repos/acme/review-bot/issues/42/comments" {
-		t.Errorf("comment created at %s, want /api/v3/repos/acme/review-bot/issues/42/comments", posted.Path)
+	if posted.Path != "/repos/acme/review-bot/issues/42/comments" {
+		t.Errorf("comment created at %s, want /repos/acme/review-bot/issues/42/comments", posted.Path)
 	}
 	var body struct {
 		Body string `json:"body"`
@@ -437,7 +438,7 @@ func TestContainerPullRequestComment(t *testing.T) {
 // forkRun runs a fork PR: the payload's head repository differs from the
 // base, the job's secrets are empty, and the token is read-only (the fake
 // API answers 403).
-func forkRun(t *testing.T, with map[string]string) (containerResult, *fakeGitHub, *sim.Env) {
+func forkRun(t *testing.T, with map[string]string) (containerResult, *testutil.GitHub, *sim.Env) {
 	t.Helper()
 	img := image(t)
 	sc := startScenario(t, sim.ScenarioHealthy)
@@ -464,10 +465,10 @@ func TestContainerForkPRNeutral(t *testing.T) {
 		t.Errorf("exit code = %d, want 0 (fork-behavior neutral)", res.code)
 	}
 	assertOutputs(t, res.outputs, map[string]string{"status": "neutral", "cause": "secrets-unavailable", "failing-link": ""})
-	if n := len(commandsNamed(res.cmds, "error")); n != 0 {
+	if n := len(testutil.Named(res.cmds, "error")); n != 0 {
 		t.Errorf("a fork PR without secrets produced %d ::error annotations", n)
 	}
-	notices := commandsNamed(res.cmds, "notice")
+	notices := testutil.Named(res.cmds, "notice")
 	var why, perm bool
 	for _, n := range notices {
 		text := n.Props["title"] + " " + n.Message
@@ -484,7 +485,7 @@ func TestContainerForkPRNeutral(t *testing.T) {
 	if !perm {
 		t.Errorf("no ::notice names the permission the PR comment needs after the 403; notices: %+v", notices)
 	}
-	if len(api.Calls()) == 0 {
+	if len(api.Requests()) == 0 {
 		t.Errorf("the comment was not attempted (want one 403 from the read-only token)")
 	}
 	assertNoLeak(t, secretValues(sc.Vars), leakTexts(t, res, api))
@@ -524,7 +525,7 @@ func TestContainerConfigSyntaxError(t *testing.T) {
 	if res.code != 2 {
 		t.Errorf("exit code = %d, want 2 (configuration error)", res.code)
 	}
-	errs := commandsNamed(res.cmds, "error")
+	errs := testutil.Named(res.cmds, "error")
 	if len(errs) == 0 {
 		t.Fatalf("no ::error annotation for the syntax error")
 	}

@@ -16,12 +16,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,11 +31,11 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/hopcheck/hopcheck/internal/peer"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 	"github.com/hopcheck/hopcheck/internal/version"
 )
 
-// maxImageBytes is the size budget of the image (issue 3: ≤ 10 MiB).
+// maxImageBytes is the size budget of the image (≤ 10 MiB).
 const maxImageBytes = 10 << 20
 
 // shared holds what the tests build once per package run.
@@ -111,10 +107,10 @@ func run(t testing.TB, timeout time.Duration, dir string, env []string, name str
 // test, or fails it when peers are required.
 func needDocker(t *testing.T) {
 	t.Helper()
-	peer.Need(t, "docker", "builds and runs the action's image")
+	testutil.NeedPeer(t, "docker", "builds and runs the action's image")
 	if out, err := run(t, 30*time.Second, "", nil, "docker", "info", "--format", "{{.ServerVersion}}"); err != nil {
 		msg := fmt.Sprintf("docker is installed but the daemon does not answer (docker info: %v: %s); .ci/run starts dockerd", err, strings.TrimSpace(out))
-		if peer.Required() {
+		if testutil.PeersRequired() {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
@@ -305,100 +301,6 @@ func inputEnv(t testing.TB, meta actionMeta, with, exprs map[string]string) map[
 	return env
 }
 
-// parseOutputs reads a GITHUB_OUTPUT file: `name=value` lines and
-// `name<<DELIM` … `DELIM` blocks.
-func parseOutputs(t testing.TB, text string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if l == "" {
-			continue
-		}
-		if name, delim, ok := strings.Cut(l, "<<"); ok && !strings.Contains(name, "=") {
-			var val []string
-			closed := false
-			for i++; i < len(lines); i++ {
-				if lines[i] == delim {
-					closed = true
-					break
-				}
-				val = append(val, lines[i])
-			}
-			if !closed {
-				t.Fatalf("GITHUB_OUTPUT: heredoc %q for %s is not closed:\n%s", delim, name, text)
-			}
-			out[name] = strings.Join(val, "\n")
-			continue
-		}
-		name, val, ok := strings.Cut(l, "=")
-		if !ok {
-			t.Fatalf("GITHUB_OUTPUT: malformed line %q", l)
-		}
-		out[name] = val
-	}
-	return out
-}
-
-// command is one workflow command line (`::name props::message`).
-type command struct {
-	Name    string
-	Props   map[string]string
-	Message string
-	Raw     string
-}
-
-// unescapeProp and unescapeData undo the runner's escaping
-// (actions/runner ActionCommand.cs).
-func unescapeData(s string) string {
-	r := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%")
-	return r.Replace(s)
-}
-
-func unescapeProp(s string) string {
-	r := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%3A", ":", "%2C", ",", "%25", "%")
-	return r.Replace(s)
-}
-
-// parseCommands parses the workflow commands in a step's stdout the way
-// the runner does (TryParseV2: leading blanks are trimmed).
-func parseCommands(stdout string) []command {
-	var cmds []command
-	for _, line := range strings.Split(stdout, "\n") {
-		l := strings.TrimSpace(line)
-		if !strings.HasPrefix(l, "::") {
-			continue
-		}
-		rest := l[2:]
-		head, msg, ok := strings.Cut(rest, "::")
-		if !ok {
-			continue
-		}
-		c := command{Message: unescapeData(msg), Props: map[string]string{}, Raw: l}
-		name, props, _ := strings.Cut(head, " ")
-		c.Name = name
-		if props != "" {
-			for _, kv := range strings.Split(props, ",") {
-				k, v, _ := strings.Cut(kv, "=")
-				c.Props[k] = unescapeProp(v)
-			}
-		}
-		cmds = append(cmds, c)
-	}
-	return cmds
-}
-
-func commandsNamed(cmds []command, name string) []command {
-	var out []command
-	for _, c := range cmds {
-		if c.Name == name {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // hopLine returns the 1-based line and column of the `name:` key of the
 // hop named hop in a configuration rendered by package sim.
 func hopLine(t testing.TB, config []byte, hop string) (line, col int) {
@@ -412,59 +314,18 @@ func hopLine(t testing.TB, config []byte, hop string) (line, col int) {
 	return 0, 0
 }
 
-// apiCall is one request the fake GitHub API received.
-type apiCall struct {
-	Method, Path, Auth string
-	Body               []byte
-}
-
-// fakeGitHub is a GitHub REST API on loopback. forbid answers every
-// request 403 like the read-only token of a fork PR; otherwise it serves
-// the sticky-comment calls (list: none yet; create: 201).
-type fakeGitHub struct {
-	*httptest.Server
-	mu    sync.Mutex
-	calls []apiCall
-}
-
-func newFakeGitHub(t *testing.T, forbid bool) *fakeGitHub {
+// newFakeGitHub is a GitHub API on loopback serving the sticky comment on
+// the pull request of event_pull_request.json, or, with forbid, answering
+// every request 403 like the read-only token of a fork PR.
+func newFakeGitHub(t *testing.T, forbid bool) *testutil.GitHub {
 	t.Helper()
-	f := &fakeGitHub{}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		f.calls = append(f.calls, apiCall{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Body: body})
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		if forbid {
-			w.Header().Set("X-Accepted-GitHub-Permissions", "issues=write; pull_requests=write")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = io.WriteString(w, `{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/comments#create-an-issue-comment","status":"403"}`)
-			return
-		}
-		switch {
-		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/comments"):
-			_, _ = io.WriteString(w, `[]`)
-		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/comments"):
-			var c struct {
-				Body string `json:"body"`
-			}
-			_ = json.Unmarshal(body, &c)
-			w.WriteHeader(http.StatusCreated)
-			_ = json.NewEncoder(w).Encode(map[string]any{"id": 1001, "body": c.Body})
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = io.WriteString(w, `{"message":"Not Found"}`)
-		}
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fakeGitHub) Calls() []apiCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]apiCall(nil), f.calls...)
+	api := testutil.NewGitHub(t)
+	if forbid {
+		api.ForbidAll()
+	} else {
+		api.ServePR("acme/review-bot", 42)
+	}
+	return api
 }
 
 // assertNoLeak fails when a secret value appears anywhere in texts, except

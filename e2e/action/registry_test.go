@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/internal/peer"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 	"github.com/hopcheck/hopcheck/internal/version"
 )
 
@@ -27,7 +27,7 @@ type registry struct {
 // 127.0.0.0/8 as an insecure registry range by default.
 func startRegistry(t *testing.T) *registry {
 	t.Helper()
-	peer.Need(t, "crane", "serves the image from a local OCI registry (go install github.com/google/go-containerregistry/cmd/crane@v0.22.1)")
+	testutil.NeedPeer(t, "crane", "serves the image from a local OCI registry (go install github.com/google/go-containerregistry/cmd/crane@v0.22.1)")
 	cidrs, err := run(t, 30*time.Second, "", nil, "docker", "info", "--format", "{{range .RegistryConfig.InsecureRegistryCIDRs}}{{.}} {{end}}")
 	if err != nil {
 		t.Fatalf("docker info: %v\n%s", err, cidrs)

@@ -1,13 +1,11 @@
 package attacks
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/cli"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 // actRequest is one request a loopback fake received.
@@ -100,38 +99,6 @@ func (r *actRecorder) assertNoneCarries(t *testing.T, secret string) {
 	}
 }
 
-// actBlackhole is a loopback TCP listener that accepts connections and
-// never answers; it returns its address.
-func actBlackhole(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	return ln.Addr().String()
-}
-
 // Event payloads: a PR from a fork (head repository id 2, base id 1) and a
 // PR from a branch of the same repository.
 const (
@@ -207,7 +174,7 @@ func (r *actRun) run(t *testing.T) actResult {
 	code := cli.Main(ctx, r.args, cli.Env{LookupEnv: lookup, Stdout: &out, Stderr: &errb, Dir: r.dir})
 	res := actResult{code: code, stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start)}
 	if b, err := os.ReadFile(r.env["GITHUB_OUTPUT"]); err == nil {
-		res.outputs = actParseOutputs(string(b))
+		res.outputs = testutil.MustParseOutputs(t, string(b))
 	}
 	if b, err := os.ReadFile(filepath.Join(r.dir, cli.ReportFile)); err == nil {
 		if err := json.Unmarshal(b, &res.report); err != nil {
@@ -215,28 +182,6 @@ func (r *actRun) run(t *testing.T) actResult {
 		}
 	}
 	return res
-}
-
-// actParseOutputs reads GITHUB_OUTPUT: name=value lines and
-// name<<DELIMITER heredocs.
-func actParseOutputs(s string) map[string]string {
-	out := map[string]string{}
-	sc := bufio.NewScanner(strings.NewReader(s))
-	for sc.Scan() {
-		line := sc.Text()
-		if name, delim, ok := strings.Cut(line, "<<"); ok {
-			var val []string
-			for sc.Scan() && sc.Text() != delim {
-				val = append(val, sc.Text())
-			}
-			out[name] = strings.Join(val, "\n")
-			continue
-		}
-		if name, val, ok := strings.Cut(line, "="); ok {
-			out[name] = val
-		}
-	}
-	return out
 }
 
 // actChains returns the chains of a JSON report.
@@ -270,89 +215,4 @@ func actConfig(timeout string, urls ...string) string {
 		fmt.Fprintf(&b, "  - name: c%d\n    model: m\n    hops:\n      - name: gw\n        type: openai-compatible\n        url: %s\n        key_env: GW_KEY\n", i, u)
 	}
 	return b.String()
-}
-
-// actComment is a PR comment the fake GitHub API lists.
-type actComment struct {
-	ID       int64
-	Login    string
-	UserType string // User or Bot
-	Body     string
-}
-
-// actGitHub is a loopback fake of the GitHub REST API for the sticky
-// comment: GET /user answers user (nil: 403, as for the GITHUB_TOKEN
-// installation token), the PR lists comments, and every call is recorded.
-type actGitHub struct {
-	*httptest.Server
-	mu       sync.Mutex
-	user     map[string]any
-	comments []actComment
-	calls    []string // "METHOD /path"
-	bodies   map[string]string
-}
-
-func newActGitHub(t *testing.T, user map[string]any, comments []actComment) *actGitHub {
-	t.Helper()
-	g := &actGitHub{user: user, comments: comments, bodies: map[string]string{}}
-	g.Server = httptest.NewServer(http.HandlerFunc(g.serve))
-	t.Cleanup(g.Close)
-	return g
-}
-
-func (g *actGitHub) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	// GITHUB_API_URL on a non-github.com host gets /api/v3 appended (GHES).
-	path := strings.TrimPrefix(r.URL.Path, "/api/v3")
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	call := r.Method + " " + path
-	g.calls = append(g.calls, call)
-	g.bodies[call] = string(body)
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	userJSON := func(login, typ string) map[string]any {
-		return map[string]any{"login": login, "id": len(login), "type": typ}
-	}
-	switch {
-	case r.Method == http.MethodGet && path == "/user":
-		if g.user == nil {
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = io.WriteString(w, `{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/users/users#get-the-authenticated-user","status":"403"}`)
-			return
-		}
-		_ = json.NewEncoder(w).Encode(g.user)
-	case r.Method == http.MethodGet && strings.HasSuffix(path, "/issues/7/comments"):
-		var list []map[string]any
-		for _, c := range g.comments {
-			list = append(list, map[string]any{"id": c.ID, "body": c.Body, "user": userJSON(c.Login, c.UserType)})
-		}
-		if list == nil {
-			list = []map[string]any{}
-		}
-		_ = json.NewEncoder(w).Encode(list)
-	case r.Method == http.MethodPost && strings.HasSuffix(path, "/issues/7/comments"):
-		w.WriteHeader(http.StatusCreated)
-		_ = json.NewEncoder(w).Encode(map[string]any{"id": 9000, "user": userJSON("github-actions[bot]", "Bot")})
-	case r.Method == http.MethodPatch && strings.Contains(path, "/issues/comments/"):
-		_ = json.NewEncoder(w).Encode(map[string]any{"id": 1})
-	default:
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, `{"message":"Not Found"}`)
-	}
-}
-
-// edits returns the ids of the comments that were edited, and creates the
-// number of comments created.
-func (g *actGitHub) edits() (edited []string, created int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, c := range g.calls {
-		switch {
-		case strings.HasPrefix(c, "PATCH ") && strings.Contains(c, "/issues/comments/"):
-			edited = append(edited, c[strings.LastIndex(c, "/")+1:])
-		case strings.HasPrefix(c, "POST ") && strings.HasSuffix(c, "/comments"):
-			created++
-		}
-	}
-	return edited, created
 }

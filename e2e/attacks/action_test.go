@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/ghaction"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 // actKey is the credential the job holds in the tests below; a fork PR must
@@ -123,7 +124,7 @@ func TestActionItem01ForkSendsNoSecret(t *testing.T) {
 // near the action's deadline; no hop passes and the message names the
 // input to raise.
 func TestActionItem08DeadlineBoundsRun(t *testing.T) {
-	addr := actBlackhole(t)
+	addr := testutil.Blackhole(t).Addr()
 	var b strings.Builder
 	b.WriteString("version: 1\ndefaults: {timeout: 5m}\nchains:\n")
 	for i := range 40 {
@@ -171,29 +172,31 @@ func TestActionItem09StickyCommentOwnership(t *testing.T) {
 	cases := []struct {
 		name        string
 		user        map[string]any // GET /user; nil answers 403 (GITHUB_TOKEN)
-		comments    []actComment
-		wantEdited  []string
+		comments    []testutil.Comment
+		wantEdited  []int64
 		wantCreated int
 	}{
-		{name: "other-user-only", comments: []actComment{
+		{name: "other-user-only", comments: []testutil.Comment{
 			{ID: 11, Login: "mallory", UserType: "User", Body: "looks fine " + marker},
 		}, wantCreated: 1},
-		{name: "other-bot-only", comments: []actComment{
+		{name: "other-bot-only", comments: []testutil.Comment{
 			{ID: 12, Login: "evil-app[bot]", UserType: "Bot", Body: marker + " pass"},
 		}, wantCreated: 1},
-		{name: "own-after-foreign", comments: []actComment{
+		{name: "own-after-foreign", comments: []testutil.Comment{
 			{ID: 11, Login: "mallory", UserType: "User", Body: marker},
 			{ID: 13, Login: "github-actions[bot]", UserType: "Bot", Body: marker + "\nold result"},
-		}, wantEdited: []string{"13"}},
-		{name: "pat-identity", user: map[string]any{"login": "maintainer", "id": 5, "type": "User"}, comments: []actComment{
+		}, wantEdited: []int64{13}},
+		{name: "pat-identity", user: map[string]any{"login": "maintainer", "id": 5, "type": "User"}, comments: []testutil.Comment{
 			{ID: 14, Login: "github-actions[bot]", UserType: "Bot", Body: marker},
 			{ID: 15, Login: "maintainer", UserType: "User", Body: marker},
-		}, wantEdited: []string{"15"}},
+		}, wantEdited: []int64{15}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			gw := newActRecorder(t, nil)
-			api := newActGitHub(t, tc.user, tc.comments)
+			api := testutil.NewGitHub(t)
+			api.ServePR("o/r", 7, tc.comments...)
+			api.ServeUser(tc.user)
 			r := newActRun(t, actConfig("2s", gw.URL+"/v1"), "pull_request", actSameRepoEvent)
 			r.env["GW_KEY"] = actKey
 			r.env["INPUT_COMMENT"] = "true"
@@ -203,9 +206,17 @@ func TestActionItem09StickyCommentOwnership(t *testing.T) {
 			if res.code != 0 {
 				t.Fatalf("exit code %d\n%s%s", res.code, res.stdout, res.stderr)
 			}
-			edited, created := api.edits()
-			if strings.Join(edited, ",") != strings.Join(tc.wantEdited, ",") || created != tc.wantCreated {
-				t.Errorf("edited %v, created %d; want edited %v, created %d (calls %v)", edited, created, tc.wantEdited, tc.wantCreated, api.calls)
+			var edited []int64
+			created := 0
+			for _, w := range api.Written() {
+				if w.Edited != 0 {
+					edited = append(edited, w.Edited)
+				} else {
+					created++
+				}
+			}
+			if fmt.Sprint(edited) != fmt.Sprint(tc.wantEdited) || created != tc.wantCreated {
+				t.Errorf("edited %v, created %d; want edited %v, created %d (calls %v)", edited, created, tc.wantEdited, tc.wantCreated, api.Calls())
 			}
 		})
 	}

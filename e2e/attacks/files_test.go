@@ -7,17 +7,19 @@ package attacks
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/cli"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 // Attack 5: parser memory bombs. A zero-config repository whose
@@ -130,29 +132,16 @@ func TestAttack6SIGTERMEndsTheRunPromptly(t *testing.T) {
 	t.Run("live", func(t *testing.T) {
 		// A hop that accepts the connection and never answers, with a
 		// 60 s timeout.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		var accepted atomic.Int32
-		got := make(chan struct{}, 1)
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				defer c.Close()
-				if accepted.Add(1) == 1 {
-					got <- struct{}{}
-				}
-			}
-		}()
+		got := make(chan struct{})
+		var once sync.Once
+		hole := testutil.NewRawServer(t, func(c net.Conn) {
+			once.Do(func() { close(got) })
+			_, _ = io.Copy(io.Discard, c)
+		})
 		dir := t.TempDir()
 		filesWrite(t, dir, map[string]string{".github/hopcheck.yml": "version: 1\ndefaults: {timeout: 60s}\nchains:\n" +
 			"  - name: c\n    model: m\n    hops:\n      - name: gateway\n        type: openai-compatible\n" +
-			"        url: http://" + ln.Addr().String() + "/v1\n        key_env: HOPCHECK_TEST_GATEWAY_KEY\n"})
+			"        url: http://" + hole.Addr() + "/v1\n        key_env: HOPCHECK_TEST_GATEWAY_KEY\n"})
 		cmd, wait := filesStart(t, bin, dir, filesEnv("HOPCHECK_TEST_GATEWAY_KEY=gw-0123456789abcdef"),
 			"check", "--format", "json", "--output", "report.json")
 		select {

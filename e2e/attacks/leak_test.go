@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hopcheck/hopcheck/internal/testutil/surfaces"
 )
 
 func leakRand(t *testing.T, alphabet string, n int) string {
@@ -174,7 +176,7 @@ func TestForeignCredentialsInErrorBodies(t *testing.T) {
 		"LITELLM_KEY":        "sk-" + leakRand(t, leakAlnum, 22),
 		"OPENROUTER_API_KEY": "sk-or-v1-" + leakRand(t, leakHex, 64),
 	}
-	outputs := harnessAllOutputs(t, leakChainsConfig(srv.URL, len(creds)), vars)
+	outputs := surfaces.Collect(t, leakChainsConfig(srv.URL, len(creds)), vars)
 	for _, s := range []string{"check text stdout", "check json stdout", "action summary.md", "GitHub API payloads", "action stdout"} {
 		if !strings.Contains(outputs[s], leakTag) {
 			t.Fatalf("%s does not show the upstream's error text; the test would prove nothing:\n%s", s, outputs[s])
@@ -225,7 +227,7 @@ func TestOwnKeyEchoedEncoded(t *testing.T) {
 	})
 	orKey := "sk-or-v1-" + leakRand(t, leakHex, 64)
 	liteKey := "sk-" + leakRand(t, leakAlnum, 40)
-	outputs := harnessAllOutputs(t, leakChainsConfig(srv.URL, 2*len(forms)), map[string]string{"LITELLM_KEY": liteKey, "OPENROUTER_API_KEY": orKey})
+	outputs := surfaces.Collect(t, leakChainsConfig(srv.URL, 2*len(forms)), map[string]string{"LITELLM_KEY": liteKey, "OPENROUTER_API_KEY": orKey})
 	if !strings.Contains(outputs["check text stdout"], leakTag) || !strings.Contains(outputs["GitHub API payloads"], leakTag) {
 		t.Fatalf("the upstream's error text did not reach the outputs; the test would prove nothing:\n%s", outputs["check text stdout"])
 	}

@@ -24,7 +24,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
-	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 // configTmpl is the repository's only LLM config. api_base carries the
@@ -100,7 +100,7 @@ func run(t *testing.T, dir string, env map[string]string) (*finding.Report, []by
 	}
 	sc := &secret.Scrubber{}
 	res.AddSecrets(sc)
-	rep := checks.Run(context.Background(), res.Config, checks.Options{LookupEnv: lookup, Scrubber: sc, Client: probe.New(sc), Allow: loopback, Findings: res.Findings})
+	rep := checks.Run(context.Background(), res.Config, checks.Options{LookupEnv: lookup, Scrubber: sc, Client: probe.New(sc), Allow: testutil.AllowLoopback(t), Findings: res.Findings})
 	var b bytes.Buffer
 	if err := report.JSON(&b, rep); err != nil {
 		t.Fatal(err)
@@ -186,7 +186,3 @@ func TestLiteLLMOnlyRepoHealthy(t *testing.T) {
 		t.Fatalf("healthy chain should pass:\n%s", out)
 	}
 }
-
-// loopback allows the simulator's addresses, as a user allows a
-// self-hosted gateway.
-var loopback, _ = trust.ParseAllow(sim.LoopbackNet)

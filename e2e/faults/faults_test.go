@@ -21,7 +21,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
-	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 func TestMain(m *testing.M) {
@@ -102,8 +102,11 @@ general_settings:
 `, model, model, orBase))
 }
 
-// nxBase is an https URL whose host the NXDOMAIN resolver refuses.
-const nxBase = "https://api.openrouter.nx.invalid/api/v1"
+// nxBase is an https URL whose host (nxHost) the NXDOMAIN resolver refuses.
+const (
+	nxHost = "api.openrouter.nx.invalid"
+	nxBase = "https://" + nxHost + "/api/v1"
+)
 
 type want struct {
 	cause finding.Cause
@@ -226,7 +229,7 @@ func run(t *testing.T, yml string, vars map[string]string, resolver bool) result
 	}
 	o := checks.Options{
 		LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
-		Allow:     loopback, Scrubber: sc, Client: client, Deadline: deadline,
+		Allow:     testutil.AllowLoopback(t, nxHost), Scrubber: sc, Client: client, Deadline: deadline,
 	}
 	start := time.Now()
 	var rep *finding.Report
@@ -434,7 +437,7 @@ func TestDeadlineCutsRetries(t *testing.T) {
 	start := time.Now()
 	rep := checks.Run(context.Background(), cfg, checks.Options{
 		LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
-		Allow:     loopback, Scrubber: sc, Client: probe.New(sc), Deadline: timeout,
+		Allow:     testutil.AllowLoopback(t, nxHost), Scrubber: sc, Client: probe.New(sc), Deadline: timeout,
 	})
 	wall := time.Since(start)
 	c := rep.Chains[0]
@@ -460,7 +463,7 @@ func TestCancelEndsStalledRun(t *testing.T) {
 	start := time.Now()
 	rep := checks.Run(ctx, cfg, checks.Options{
 		LookupEnv: func(k string) (string, bool) { return orKey, k == "OPENROUTER_API_KEY" },
-		Allow:     loopback, Scrubber: sc, Client: probe.New(sc), Deadline: deadline,
+		Allow:     testutil.AllowLoopback(t, nxHost), Scrubber: sc, Client: probe.New(sc), Deadline: deadline,
 	})
 	wall := time.Since(start)
 	if c := rep.Chains[0]; c.Status != finding.Fail || c.Cause != finding.Timeout {
@@ -470,7 +473,3 @@ func TestCancelEndsStalledRun(t *testing.T) {
 		t.Errorf("took %s after cancel at 200ms", wall.Round(time.Millisecond))
 	}
 }
-
-// loopback allows the simulated providers' addresses, as a user allows a
-// self-hosted gateway.
-var loopback, _ = trust.ParseAllow(sim.LoopbackNet, "api.openrouter.nx.invalid")

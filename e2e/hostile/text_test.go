@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -29,7 +28,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
-	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 func TestMain(m *testing.M) {
@@ -112,7 +111,7 @@ chains:
 	c.MaxRetries = 0
 	rep := checks.Run(context.Background(), cfg, checks.Options{
 		LookupEnv: func(k string) (string, bool) { return orKey, k == "OPENROUTER_API_KEY" },
-		Allow:     loopback, Scrubber: sc, Client: c,
+		Allow:     testutil.AllowLoopback(t), Scrubber: sc, Client: c,
 	})
 	if rep.Status != finding.Fail || len(rep.Chains) != 2 {
 		t.Fatalf("status %s, %d chains", rep.Status, len(rep.Chains))
@@ -213,33 +212,6 @@ func TestHostileJSONReport(t *testing.T) {
 	walk("$", v)
 }
 
-// fakeGitHub captures the sticky comment hopcheck posts.
-type fakeGitHub struct {
-	mu       sync.Mutex
-	comments []string
-}
-
-func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	switch {
-	case r.Method == http.MethodGet && r.URL.Path == "/repos/acme/bot/issues/7/comments":
-		_, _ = io.WriteString(w, "[]")
-	case r.Method == http.MethodPost && r.URL.Path == "/repos/acme/bot/issues/7/comments":
-		var c struct {
-			Body string `json:"body"`
-		}
-		_ = json.NewDecoder(r.Body).Decode(&c)
-		f.mu.Lock()
-		f.comments = append(f.comments, c.Body)
-		f.mu.Unlock()
-		w.WriteHeader(http.StatusCreated)
-		_, _ = io.WriteString(w, `{"id":1}`)
-	default:
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, `{"message":"Not Found"}`)
-	}
-}
-
 var (
 	// A mention GitHub would link and notify: @ after a non-word
 	// character, followed by a login character.
@@ -284,16 +256,12 @@ func TestHostileGitHubOutputs(t *testing.T) {
 		"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": outFile, "GITHUB_STEP_SUMMARY": sumFile,
 		"GITHUB_REPOSITORY": "acme/bot", "GITHUB_WORKSPACE": dir,
 	}
-	gh := &fakeGitHub{}
-	api, err := sim.Listen("", gh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { api.Close() })
+	api := testutil.NewGitHub(t)
+	api.ServePR("acme/bot", 7)
 	var stdout bytes.Buffer
 	on := true
-	p := &ghaction.Publisher{Stdout: &stdout, Getenv: func(k string) string { return env[k] }, APIURL: api.URL + "/"}
-	err = p.Publish(context.Background(), ghaction.PublishInput{
+	p := &ghaction.Publisher{Stdout: &stdout, Getenv: func(k string) string { return env[k] }, APIURL: api.APIURL()}
+	err := p.Publish(context.Background(), ghaction.PublishInput{
 		Report: rep,
 		Inputs: ghaction.Inputs{FailOn: "error", GitHubToken: "ghs_" + strings.Repeat("t", 36), Comment: &on},
 		Event:  ghaction.Event{Name: "pull_request", PR: 7, Owner: "acme", Repo: "bot"},
@@ -338,18 +306,12 @@ func TestHostileGitHubOutputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertInertMarkdown(t, "step summary", string(summary))
-	gh.mu.Lock()
-	comments := append([]string(nil), gh.comments...)
-	gh.mu.Unlock()
+	comments := api.Written()
 	if len(comments) != 1 {
 		t.Fatalf("%d PR comments posted, want 1", len(comments))
 	}
-	assertInertMarkdown(t, "PR comment", comments[0])
-	if !strings.Contains(comments[0], ghaction.StickyMarker) {
+	assertInertMarkdown(t, "PR comment", comments[0].Body)
+	if !strings.Contains(comments[0].Body, ghaction.StickyMarker) {
 		t.Error("the comment lacks the sticky marker")
 	}
 }
-
-// loopback allows the simulated providers' addresses, as a user allows a
-// self-hosted gateway.
-var loopback, _ = trust.ParseAllow(sim.LoopbackNet)

@@ -7,7 +7,6 @@ package nginx
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,12 +18,11 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/finding"
-	"github.com/hopcheck/hopcheck/internal/peer"
 	"github.com/hopcheck/hopcheck/internal/probe"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
-	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 const confTmpl = `worker_processes 1;
@@ -51,24 +49,13 @@ http {
 }
 `
 
-// freePort asks the kernel for a free loopback port.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // startNginx runs nginx in the foreground with a config in a temp dir and
 // returns its base URL.
 func startNginx(t *testing.T, upstream string, dropAuth bool) string {
 	t.Helper()
-	bin := peer.Need(t, "nginx", "real reverse-proxy hop")
+	bin := testutil.NeedPeer(t, "nginx", "real reverse-proxy hop")
 	dir := t.TempDir()
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	extra := ""
 	if dropAuth {
 		extra = `proxy_set_header Authorization "";`
@@ -142,7 +129,7 @@ chains:
 					}
 					return "", false
 				},
-				Allow: loopback, Scrubber: sc, Client: probe.New(sc),
+				Allow: testutil.AllowLoopback(t), Scrubber: sc, Client: probe.New(sc),
 			})
 			c := rep.Chains[0]
 			if !tc.drop {
@@ -170,7 +157,3 @@ chains:
 		})
 	}
 }
-
-// loopback allows the simulated providers' addresses, as a user allows a
-// self-hosted gateway.
-var loopback, _ = trust.ParseAllow(sim.LoopbackNet)

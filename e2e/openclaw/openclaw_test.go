@@ -1,6 +1,6 @@
 // Package openclaw_test runs hopcheck against the real OpenClaw gateway
-// (npm openclaw@2026.9.6 on Node 24) in front of the simulated OpenRouter,
-// following shared/reference/openclaw-real-hop.md. The gateway's config is
+// (npm openclaw@2026.9.6 on Node 24) in front of the simulated OpenRouter.
+// The gateway's config is
 // written by OpenClaw's own CLI (`openclaw config set --batch-json`) and
 // read back with chain/openclaw, so the reader is tested against the real
 // writer.
@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -31,15 +30,14 @@ import (
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/classify"
 	"github.com/hopcheck/hopcheck/internal/finding"
-	"github.com/hopcheck/hopcheck/internal/peer"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/source/openclaw"
-	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
-// Fake credentials (openclaw-real-hop.md §2).
+// Fake credentials: OpenRouter-shaped keys (sk-or-v1- and 64 hex digits).
 var (
 	validKey = "sk-or-v1-" + strings.Repeat("a1", 32)
 	wrongKey = "sk-or-v1-" + strings.Repeat("0", 64)
@@ -68,24 +66,13 @@ func findInstall(t *testing.T) install {
 	for _, p := range []string{filepath.Join(in.nodeBin, "node"), in.mjs} {
 		if _, err := os.Stat(p); err != nil {
 			msg := fmt.Sprintf("real OpenClaw not installed (%s missing); run e2e/openclaw/install.sh (.ci/run does)", p)
-			if peer.Required() {
+			if testutil.PeersRequired() {
 				t.Fatal(msg)
 			}
 			t.Skip(msg)
 		}
 	}
 	return in
-}
-
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // home is one throwaway OpenClaw home (HOME and TMPDIR, where OpenClaw also
@@ -115,7 +102,7 @@ func newHome(t *testing.T, in install, env map[string]string) *home {
 	for k, v := range env {
 		e[k] = v
 	}
-	return &home{t: t, in: in, dir: dir, port: freePort(t), env: e}
+	return &home{t: t, in: in, dir: dir, port: testutil.FreePort(t), env: e}
 }
 
 func (h *home) environ() []string {
@@ -129,8 +116,11 @@ func (h *home) environ() []string {
 func (h *home) configPath() string { return filepath.Join(h.dir, ".openclaw", "openclaw.json") }
 
 // configure writes the gateway config with `openclaw config set
-// --batch-json`: the recipe's §3.1 settings (web search, heartbeat and
-// catalog refresh off) and the gateway token as a ${VAR} reference.
+// --batch-json`: web search off (with OPENROUTER_API_KEY set, OpenClaw
+// would otherwise try to install a search plugin from clawhub.ai on every
+// start), the heartbeat off (no unsolicited model calls), the catalog
+// refresh off (no fetch from catalog.openclaw.ai), and the gateway token as
+// a ${VAR} reference.
 func (h *home) configure(upstream string) {
 	h.t.Helper()
 	type set struct {
@@ -319,7 +309,7 @@ func check(t *testing.T, cfg *openclaw.Config, jobEnv map[string]string, allowed
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	start := time.Now()
-	rep := checks.Run(ctx, &chain.Config{File: cfg.File, Chains: chains}, checks.Options{LookupEnv: mapEnv(jobEnv), Scrubber: sc, Allow: loopback})
+	rep := checks.Run(ctx, &chain.Config{File: cfg.File, Chains: chains}, checks.Options{LookupEnv: mapEnv(jobEnv), Scrubber: sc, Allow: testutil.AllowLoopback(t)})
 	cr := rep.Chains[0]
 	b, _ := json.Marshal(cr)
 	for _, k := range []string{validKey, wrongKey, gwToken, badToken} {
@@ -398,8 +388,9 @@ func wantVerdict(t *testing.T, r classify.Response, status int, origin classify.
 	}
 }
 
-// TestRealOpenClaw runs the four cases of issue 4 against three gateways
-// (healthy and wrong-token share one), started in parallel.
+// TestRealOpenClaw runs four cases (healthy, wrong gateway token, no
+// provider key, wrong provider key) against three gateways (healthy and
+// wrong-token share one), started in parallel.
 func TestRealOpenClaw(t *testing.T) {
 	in := findInstall(t)
 	if testing.Short() {
@@ -502,7 +493,3 @@ func TestInstallScriptLayout(t *testing.T) {
 		}
 	}
 }
-
-// loopback allows the simulator's addresses, as a user allows a
-// self-hosted gateway.
-var loopback, _ = trust.ParseAllow(sim.LoopbackNet)

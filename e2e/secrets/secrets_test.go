@@ -7,24 +7,18 @@
 package secrets
 
 import (
-	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/hopcheck/hopcheck/internal/cli"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/testutil/surfaces"
 )
 
 // canary returns a unique OpenRouter-shaped key.
@@ -65,41 +59,6 @@ func echo(shape string, status int) http.HandlerFunc {
 		fmt.Fprintf(w, `{"error":{"message":"Incorrect API key provided: %s. ::error::%s","code":%d}}`, shown, shown, status)
 	}
 }
-
-// fakeGitHub records every API request body.
-type fakeGitHub struct {
-	mu     sync.Mutex
-	bodies bytes.Buffer
-}
-
-func (g *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b, _ := io.ReadAll(r.Body)
-	g.mu.Lock()
-	g.bodies.Write(b)
-	g.bodies.WriteString("\n")
-	g.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	switch {
-	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/comments"):
-		fmt.Fprint(w, `[]`)
-	case strings.Contains(r.URL.Path, "/comments"):
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, `{"id":1}`)
-	case strings.Contains(r.URL.Path, "/check-runs"):
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, `{"id":7}`)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func (g *fakeGitHub) String() string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.bodies.String()
-}
-
-const prEvent = `{"action":"opened","number":5,"pull_request":{"number":5,"head":{"sha":"0123456789abcdef0123456789abcdef01234567","repo":{"id":1,"full_name":"o/r","fork":false}},"base":{"repo":{"id":1,"full_name":"o/r"}}},"repository":{"full_name":"o/r"}}`
 
 func TestNoSecretLeaves(t *testing.T) {
 	type upstream struct {
@@ -154,76 +113,10 @@ chains:
 // for any secret (NUL-separated list) or 12-character piece of one.
 func checkAllOutputs(t *testing.T, secretList, config string, vars map[string]string) {
 	t.Helper()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "hopcheck.yml")
-	if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	var all strings.Builder
-	look := func(extra map[string]string) func(string) (string, bool) {
-		return func(k string) (string, bool) {
-			if v, ok := extra[k]; ok {
-				return v, true
-			}
-			v, ok := vars[k]
-			return v, ok
-		}
+	for _, text := range surfaces.Collect(t, config, vars) {
+		all.WriteString(text + "\n")
 	}
-	runMain := func(args []string, extra map[string]string) {
-		var out, errb bytes.Buffer
-		cli.Main(context.Background(), args, cli.Env{LookupEnv: look(extra), Stdout: &out, Stderr: &errb, Dir: dir})
-		for _, line := range strings.Split(out.String(), "\n") {
-			// ::add-mask:: is the one place a value must appear: the
-			// runner consumes it and masks the value everywhere.
-			if !strings.HasPrefix(line, "::add-mask::") {
-				all.WriteString(line + "\n")
-			}
-		}
-		all.WriteString(errb.String())
-	}
-	formats := []string{"text", "json"}
-	for _, f := range []string{"junit", "sarif"} {
-		if cli.SupportsFormat(f) {
-			formats = append(formats, f)
-		}
-	}
-	for _, format := range formats {
-		out := filepath.Join(dir, "report."+format)
-		runMain([]string{"check", "--config", cfg, "--format", format}, nil)
-		runMain([]string{"check", "--config", cfg, "--format", format, "--output", out}, nil)
-		b, _ := os.ReadFile(out)
-		all.Write(b)
-	}
-	// Action mode: annotations, summary, outputs, report file, PR comment
-	// and check-run payloads.
-	gh := &fakeGitHub{}
-	api := httptest.NewServer(gh)
-	defer api.Close()
-	event := filepath.Join(dir, "event.json")
-	summary := filepath.Join(dir, "summary.md")
-	outputs := filepath.Join(dir, "outputs.txt")
-	if err := os.WriteFile(event, []byte(prEvent), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	runMain(nil, map[string]string{
-		"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": dir, "GITHUB_EVENT_NAME": "pull_request",
-		"GITHUB_EVENT_PATH": event, "GITHUB_STEP_SUMMARY": summary, "GITHUB_OUTPUT": outputs,
-		"GITHUB_REPOSITORY": "o/r", "GITHUB_API_URL": api.URL, "INPUT_CONFIG": "hopcheck.yml",
-		"INPUT_GITHUB-TOKEN": "ghs_" + strings.Repeat("t", 36), "INPUT_CHECK-RUN": "true", "INPUT_COMMENT": "true",
-	})
-	for _, f := range []string{summary, outputs, filepath.Join(dir, cli.ReportFile)} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatalf("action mode did not write %s: %v", filepath.Base(f), err)
-		}
-		all.Write(b)
-	}
-	payloads := gh.String()
-	if !strings.Contains(payloads, "hopcheck") {
-		t.Fatalf("no PR comment / check run payload reached the fake GitHub API: %q", payloads)
-	}
-	all.WriteString(payloads)
-
 	text := all.String()
 	for _, s := range strings.Split(secretList, "\x00") {
 		s = strings.TrimSpace(s)

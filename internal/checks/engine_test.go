@@ -3,10 +3,8 @@ package checks
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
@@ -28,7 +27,7 @@ func runConfig(t *testing.T, yml string, vars map[string]string, mod func(*Optio
 		t.Fatalf("config: %v", err)
 	}
 	sc := &secret.Scrubber{}
-	o := Options{LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, Scrubber: sc, Client: probe.New(sc), Allow: loopback}
+	o := Options{LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, Scrubber: sc, Client: probe.New(sc), Allow: testutil.AllowLoopback(t)}
 	o.Client.MaxRetries = 1
 	if mod != nil {
 		mod(&o)
@@ -459,10 +458,6 @@ func hasFinding(c finding.ChainResult, cause finding.Cause, sev finding.Severity
 	return false
 }
 
-// loopback allows the simulator's addresses, as a user allows a
-// self-hosted gateway.
-var loopback, _ = trust.ParseAllow(sim.LoopbackNet)
-
 // A provider's key goes only to its official hosts: without an allowance
 // the simulated OpenRouter on loopback gets no request, the chain fails
 // with host-not-allowed at the hop's url line and says what to add; with
@@ -575,35 +570,11 @@ chains:
 // passes, and what the deadline cut or kept from starting names the
 // setting to raise.
 func TestDeadlineCutNamesTheSetting(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	}()
+	hole := testutil.Blackhole(t)
 	var b strings.Builder
 	b.WriteString("version: 1\ndefaults: {timeout: 5m}\nchains:\n")
 	for i := range 6 {
-		fmt.Fprintf(&b, "  - name: c%d\n    model: m%d\n    hops:\n      - name: gw\n        type: openai-compatible\n        url: http://%s/v1\n        key_env: GW_KEY\n", i, i, ln.Addr())
+		fmt.Fprintf(&b, "  - name: c%d\n    model: m%d\n    hops:\n      - name: gw\n        type: openai-compatible\n        url: http://%s/v1\n        key_env: GW_KEY\n", i, i, hole.Addr())
 	}
 	const setting = "the `deadline` input"
 	rep := runConfig(t, b.String(), map[string]string{"GW_KEY": "gw-key-0123456789"}, func(o *Options) {

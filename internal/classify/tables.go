@@ -7,19 +7,20 @@ import (
 // The signature tables. Each hop type walks, in order: the 2xx rules, its
 // own rules, the shared wording families, the generic status fallback. The
 // first matching rule wins, so specific signatures come before families and
-// families before bare statuses. Section numbers (§) refer to
-// shared/reference/auth-signatures.md; "OC §" to openclaw-real-hop.md.
+// families before bare statuses. The published answers each rule was
+// written from are cited next to the provider's rules (internal/provider)
+// and kept with their sources in internal/provider/testdata/bodies.
 //
 // Patterns are case-insensitive and match word families, not exact strings:
 // vendors reword their errors (OpenRouter's "no credentials" 401 has had four
-// wordings since 2023, §1.2), and the product is judged on wordings it has
-// not seen.
+// wordings since 2023), and the product is judged on wordings it has not
+// seen.
 
 // Message families shared by several tables.
 var (
-	// "No usable credential arrived": OpenRouter §1.2 (four wordings), OpenAI
-	// §4.1, Anthropic §4.2, Azure APIM §4.3, Gemini §4.4, LiteLLM §2.1, CCR
-	// §4.6, generic gateways.
+	// "No usable credential arrived": OpenRouter (four wordings), OpenAI,
+	// Anthropic, Azure APIM, Gemini, LiteLLM, claude-code-router, generic
+	// gateways.
 	NoCredsRe = Re(`missing authentication|no auth credentials|no cookie auth credentials|or invalid api[ _-]?key` +
 		`|missing bearer|(?:didn't|did not|must) provide an? api[ _-]?key` +
 		`|no (?:api[ _-]?key|auth(?:entication|orization)?(?: header| credentials?| token)?|credentials?|(?:bearer |access )?token)` +
@@ -32,8 +33,8 @@ var (
 		`|no (?:authorization|authentication|auth) header` +
 		`|credentials? (?:were |was )?not (?:provided|supplied|found|sent)`)
 
-	// "A key arrived but is not accepted": OpenRouter `User not found.`
-	// §1.2, OpenAI/xAI `Incorrect API key provided` §4.1/§4.5, Groq
+	// "A key arrived but is not accepted": OpenRouter `User not found.`,
+	// OpenAI/xAI `Incorrect API key provided`, Groq
 	// `Invalid API Key`, DeepSeek `Authentication Fails`, Anthropic `invalid
 	// x-api-key`, Azure, Gemini, LiteLLM `Invalid proxy server token`.
 	RejectedRe = Re(`user not found|(?:user|account) (?:was )?not found|no (?:such )?(?:user|account)\b` +
@@ -45,12 +46,12 @@ var (
 		`|(?:key|token) (?:has been |has |is |was )?(?:revoked|disabled|deactivated|expired|invalidated|blocked|suspended)` +
 		`|expired (?:api[ _-]?)?key|invalid (?:\w+ )?credentials|bad credentials|incorrect credentials`)
 
-	// Per-key spend cap: OpenRouter 403 `Key limit exceeded` §1.4, and the
-	// 402 variant pointing at settings/keys §1.3.
+	// Per-key spend cap: OpenRouter 403 `Key limit exceeded`, and the 402
+	// variant pointing at settings/keys.
 	KeyLimitRe = Re(`key limit exceeded|key (?:spend(?:ing)? |usage |credit )?limit (?:exceeded|reached)` +
 		`|with a higher (?:monthly |daily |weekly )?limit|settings/keys and create a key`)
 
-	// Account credits: OpenRouter 402 §1.3, Anthropic credit balance, OpenAI
+	// Account credits: OpenRouter 402, Anthropic credit balance, OpenAI
 	// insufficient_quota.
 	CreditsRe = Re(`insufficient (?:credits?|balance|funds|quota)|not enough (?:credits?|balance|funds)` +
 		`|credit balance is too low|requires more credits|can only afford|insufficient_quota|exceeded your current quota` +
@@ -76,7 +77,7 @@ var (
 	TimeoutRe = Re(`timed? ?out|time-out|deadline exceeded|took too long`)
 
 	// A reverse proxy's own error page (nginx/openresty/Apache/HAProxy/
-	// Envoy/Traefik/Caddy defaults), §4.7.
+	// Envoy/Traefik/Caddy defaults).
 	ProxyPageRe = Re(`<center>\s*(?:nginx|openresty|tengine)|<address>\s*apache|\bhaproxy\b` +
 		`|no server is available to handle this request|upstream connect error|no healthy upstream` +
 		`|upstream request timeout|\btraefik\b|\bcaddy\b|\benvoy\b|\bvarnish\b|\bsquid\b|ingress-nginx` +
@@ -85,7 +86,7 @@ var (
 
 // 2xx answers: fine unless the body carries an error or is broken.
 var preRules = []Rule{
-	// Truncated or invalid JSON on 2xx (issue 5 §1).
+	// Truncated or invalid JSON on 2xx.
 	{ID: "generic.2xx-malformed-json", Status: Between(200, 299), Embedded: TriNo, Kinds: KindBadJSON, Cause: finding.UpstreamError},
 	// An SSE event that is not JSON (a stream cut mid-event).
 	{ID: "generic.2xx-malformed-stream", Status: Between(200, 299), Embedded: TriNo, Kinds: KindBadSSE, Cause: finding.UpstreamError},
@@ -95,7 +96,7 @@ var preRules = []Rule{
 	{ID: "generic.2xx", Status: Between(200, 299), Embedded: TriNo, Cause: finding.OK},
 }
 
-// Wording families any provider may use (§7), after the type's own rules.
+// Wording families any provider may use, after the type's own rules.
 var sharedRules = []Rule{
 	{ID: "shared.no-credentials", Msg: NoCredsRe, Cause: finding.HeaderMissing},
 	{ID: "shared.key-limit", Msg: KeyLimitRe, Cause: finding.KeyLimit},
@@ -112,7 +113,8 @@ var sharedRules = []Rule{
 // The status fallback.
 var genericRules = []Rule{
 	// An error inside a 2xx body whose status nothing tells: the hop failed
-	// after it started answering (OpenRouter mid-stream errors, §1.1).
+	// after it started answering (OpenRouter's mid-stream errors,
+	// https://openrouter.ai/docs/api/reference/errors-and-debugging).
 	{ID: "generic.embedded-error", Embedded: TriYes, Status: Is(0), Cause: finding.UpstreamError},
 	// An API call answered with a redirect: the URL is not the API's. (The
 	// engine reports cross-host redirects as redirect-dropped-auth itself.)

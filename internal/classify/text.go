@@ -75,8 +75,9 @@ func htmlMessage(s string) string {
 
 // debugMarkers start the routing detail LiteLLM's router appends to error
 // messages (". Received Model Group=…\nAvailable Model Group Fallbacks=…",
-// "LiteLLM Retried: 2 times, LiteLLM Max Retries: 3", §2.3); it says nothing
-// about the failure and is cut before matching.
+// "LiteLLM Retried: 2 times, LiteLLM Max Retries: 3";
+// https://github.com/BerriAI/litellm/pull/30418); it says nothing about the
+// failure and is cut before matching.
 var debugMarkers = []string{"Received Model Group=", "Available Model Group Fallbacks=", "LiteLLM Retried:", "LiteLLM Max Retries:"}
 
 func stripDebug(s string) string {

@@ -1,20 +1,13 @@
 package ghaction
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 // stepEnv is one simulated action step: temp files for GITHUB_OUTPUT and
@@ -64,175 +57,14 @@ func (s *stepEnv) outputText(t *testing.T) string {
 	return string(b)
 }
 
-// outputs parses GITHUB_OUTPUT the way the runner does: `name=value` lines
-// and `name<<DELIM` … `DELIM` blocks.
+// outputs parses GITHUB_OUTPUT as the runner does.
 func (s *stepEnv) outputs(t *testing.T) map[string]string {
 	t.Helper()
-	out := map[string]string{}
-	lines := strings.Split(strings.TrimSuffix(s.outputText(t), "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if l == "" {
-			continue
-		}
-		if k, delim, ok := strings.Cut(l, "<<"); ok {
-			var val []string
-			i++
-			for ; i < len(lines) && lines[i] != delim; i++ {
-				val = append(val, lines[i])
-			}
-			if i == len(lines) {
-				t.Fatalf("unterminated heredoc for %s", k)
-			}
-			out[k] = strings.Join(val, "\n")
-			continue
-		}
-		k, v, ok := strings.Cut(l, "=")
-		if !ok {
-			t.Fatalf("bad output line %q", l)
-		}
-		out[k] = v
-	}
-	return out
+	return testutil.MustParseOutputs(t, s.outputText(t))
 }
 
-// cmdLine is a workflow command as the runner parses it.
-type cmdLine struct {
-	Name    string
-	Props   map[string]string // unescaped
-	Message string            // unescaped
-}
-
-// parseCommands parses stdout as the runner does (ActionCommand.TryParseV2:
-// `::name k=v,k=v::message`), unescaping properties and data. Lines that are
-// not commands are returned in plain.
-func parseCommands(t *testing.T, stdout string) (cmds []cmdLine, plain []string) {
-	t.Helper()
-	unData := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%")
-	unProp := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%3A", ":", "%2C", ",", "%25", "%")
-	for _, l := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
-		tl := strings.TrimLeft(l, " \t")
-		if !strings.HasPrefix(tl, "::") {
-			plain = append(plain, l)
-			continue
-		}
-		rest := tl[2:]
-		end := strings.Index(rest, "::")
-		if end < 0 {
-			plain = append(plain, l)
-			continue
-		}
-		head, msg := rest[:end], rest[end+2:]
-		c := cmdLine{Props: map[string]string{}, Message: unData.Replace(msg)}
-		name, props, _ := strings.Cut(head, " ")
-		c.Name = name
-		if props != "" {
-			for _, kv := range strings.Split(props, ",") {
-				k, v, ok := strings.Cut(kv, "=")
-				if !ok {
-					t.Fatalf("bad property %q in %q", kv, l)
-				}
-				c.Props[k] = unProp.Replace(v)
-			}
-		}
-		cmds = append(cmds, c)
-	}
-	return cmds, plain
-}
-
-func countCmds(cmds []cmdLine, name string) int {
-	n := 0
-	for _, c := range cmds {
-		if c.Name == name {
-			n++
-		}
-	}
-	return n
-}
-
-// fakeGitHub is an httptest GitHub REST API mounted under /api-v3/, with a
-// catch-all that fails the test on any unexpected path.
-type fakeGitHub struct {
-	t   *testing.T
-	srv *httptest.Server
-	mux *http.ServeMux
-
-	mu   sync.Mutex
-	reqs []apiRequest
-}
-
-type apiRequest struct {
-	Method, Path, Query, Auth string
-	Body                      []byte
-}
-
-func newFakeGitHub(t *testing.T) *fakeGitHub {
-	t.Helper()
-	f := &fakeGitHub{t: t, mux: http.NewServeMux()}
-	f.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("unexpected API call %s %s", r.Method, r.URL.Path)
-		http.Error(w, `{"message":"Not Found"}`, http.StatusNotFound)
-	})
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		f.reqs = append(f.reqs, apiRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Auth: r.Header.Get("Authorization"), Body: body})
-		f.mu.Unlock()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		f.mux.ServeHTTP(w, r)
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-// handle registers a handler for "METHOD /path" (path without the prefix).
-func (f *fakeGitHub) handle(pattern string, h http.HandlerFunc) {
-	method, p, _ := strings.Cut(pattern, " ")
-	f.mux.HandleFunc(method+" /api-v3"+p, h)
-}
-
-func (f *fakeGitHub) apiURL() string { return f.srv.URL + "/api-v3/" }
-
-func (f *fakeGitHub) requests() []apiRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]apiRequest(nil), f.reqs...)
-}
-
-func (f *fakeGitHub) calls() []string {
-	var out []string
-	for _, r := range f.requests() {
-		out = append(out, r.Method+" "+r.Path)
-	}
-	return out
-}
-
-func (f *fakeGitHub) nextLink(path string, page int) string {
-	u := url.URL{Path: path}
-	q := url.Values{"page": {itoa(page)}, "per_page": {"100"}}
-	u.RawQuery = q.Encode()
-	return "<" + f.srv.URL + u.String() + `>; rel="next"`
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func forbidden(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("X-Accepted-GitHub-Permissions", "issues=write; pull_requests=write")
-	writeJSON(w, http.StatusForbidden, map[string]string{
-		"message":           "Resource not accessible by integration",
-		"documentation_url": "https://docs.github.com/rest",
-	})
-}
+// countCmds counts the workflow commands called name.
+func countCmds(cmds []testutil.Command, name string) int { return len(testutil.Named(cmds, name)) }
 
 func fptr(v float64) *float64 { return &v }
 

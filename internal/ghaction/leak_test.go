@@ -3,13 +3,13 @@ package ghaction
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 // leakyReport builds a failing report whose provider text echoes key in
@@ -65,19 +65,12 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"raw findings scrubbed by the publisher", leakyReport(key, func(s string) string { return s }), &sc},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			api := newFakeGitHub(t)
-			api.handle("GET /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
-				writeJSON(w, 200, []map[string]any{})
-			})
-			api.handle("POST /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
-				writeJSON(w, 201, map[string]any{"id": 1})
-			})
-			api.handle("POST /repos/acme/review-bot/check-runs", func(w http.ResponseWriter, r *http.Request) {
-				writeJSON(w, 201, map[string]any{"id": 2})
-			})
+			api := testutil.NewGitHub(t)
+			api.ServePR("acme/review-bot", 42)
+			api.ServeCheckRuns("acme/review-bot")
 			s := newStep(t)
 			var stdout strings.Builder
-			p := &Publisher{Stdout: &stdout, Getenv: s.getenv, APIURL: api.apiURL(), Scrubber: tc.publisher}
+			p := &Publisher{Stdout: &stdout, Getenv: s.getenv, APIURL: api.APIURL(), Scrubber: tc.publisher}
 			err := p.Publish(t.Context(), PublishInput{
 				Report: tc.report, Inputs: Inputs{GitHubToken: "ghs_test", CheckRun: true},
 				Event:        prEvent(t, "event_pull_request.json"),
@@ -88,7 +81,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 				t.Fatal(err)
 			}
 			surfaces := map[string]string{"stdout": stdout.String(), "summary": s.summaryText(t), "outputs": s.outputText(t)}
-			for _, r := range api.requests() {
+			for _, r := range api.Requests() {
 				surfaces[r.Method+" "+r.Path] = string(r.Body)
 			}
 			if len(surfaces) != 6 {
@@ -140,19 +133,12 @@ func TestNoForeignCredentialInAnyOutput(t *testing.T) {
 	r := leakyReport("sk-or-v1-"+strings.Repeat("0", 64), func(s string) string { return s + " " + text })
 	r.Chains[0].FailingLink.To += " ghp_" + creds["ghp_"]
 
-	api := newFakeGitHub(t)
-	api.handle("GET /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, []map[string]any{})
-	})
-	api.handle("POST /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 201, map[string]any{"id": 1})
-	})
-	api.handle("POST /repos/acme/review-bot/check-runs", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 201, map[string]any{"id": 2})
-	})
+	api := testutil.NewGitHub(t)
+	api.ServePR("acme/review-bot", 42)
+	api.ServeCheckRuns("acme/review-bot")
 	s := newStep(t)
 	var stdout strings.Builder
-	p := &Publisher{Stdout: &stdout, Getenv: s.getenv, APIURL: api.apiURL()}
+	p := &Publisher{Stdout: &stdout, Getenv: s.getenv, APIURL: api.APIURL()}
 	if err := p.Publish(t.Context(), PublishInput{
 		Report: r, Inputs: Inputs{GitHubToken: "ghs_test", CheckRun: true},
 		Event: prEvent(t, "event_pull_request.json"), ReportPath: "hopcheck-report.json",
@@ -160,7 +146,7 @@ func TestNoForeignCredentialInAnyOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	surfaces := map[string]string{"stdout": stdout.String(), "summary": s.summaryText(t), "outputs": s.outputText(t)}
-	for _, r := range api.requests() {
+	for _, r := range api.Requests() {
 		surfaces[r.Method+" "+r.Path] = string(r.Body)
 	}
 	if !strings.Contains(surfaces["summary"], "upstream said") || !strings.Contains(surfaces["stdout"], "upstream said") {

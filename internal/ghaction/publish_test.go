@@ -11,18 +11,20 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 	"github.com/sethvargo/go-githubactions"
 )
 
-func publish(t *testing.T, s *stepEnv, in PublishInput, api *fakeGitHub) (string, error) {
+func publish(t *testing.T, s *stepEnv, in PublishInput, api *testutil.GitHub) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	p := &Publisher{Stdout: &out, Getenv: s.getenv}
 	if api != nil {
-		p.APIURL = api.apiURL()
+		p.APIURL = api.APIURL()
 	}
 	err := p.Publish(context.Background(), in)
 	return out.String(), err
@@ -41,17 +43,17 @@ func TestPublishFailingChain(t *testing.T) {
 
 	// One annotation for the failing link (two findings share it), at the
 	// hop's definition, naming link and cause, with the fix.
-	cmds, plain := parseCommands(t, stdout)
+	cmds, plain := testutil.MustParseCommands(t, stdout)
 	if len(plain) != 0 {
 		t.Errorf("plain lines on stdout: %q", plain)
 	}
-	want := []cmdLine{{
+	want := []testutil.Command{{
 		Name: "error",
 		Props: map[string]string{"file": "hopcheck.yml", "line": "12", "col": "7",
 			"title": "hopcheck: litellm → openrouter: header-missing"},
 		Message: "OpenRouter answered 401 `No auth credentials found` through litellm, but accepts OPENROUTER_API_KEY (sk-or-v1-0e…96) directly. Fix: Set the upstream key in LiteLLM's environment (os.environ/OPENROUTER_API_KEY).",
 	}}
-	if d := cmp.Diff(want, cmds); d != "" {
+	if d := cmp.Diff(want, cmds, cmpopts.IgnoreFields(testutil.Command{}, "Raw")); d != "" {
 		t.Errorf("commands (-want +got):\n%s", d)
 	}
 	if !strings.Contains(stdout, "title=hopcheck%3A litellm → openrouter%3A header-missing") {
@@ -139,7 +141,7 @@ func TestPublishPassAndNeutral(t *testing.T) {
 			if d := cmp.Diff(tc.want, s.outputs(t)); d != "" {
 				t.Errorf("outputs (-want +got):\n%s", d)
 			}
-			cmds, _ := parseCommands(t, stdout)
+			cmds, _ := testutil.MustParseCommands(t, stdout)
 			if tc.notice != "" {
 				if countCmds(cmds, "notice") != 1 || !strings.Contains(cmds[0].Message, tc.notice) {
 					t.Errorf("want one notice containing %q, got %+v", tc.notice, cmds)
@@ -183,7 +185,7 @@ func TestAnnotationEscaping(t *testing.T) {
 	if len(lines) != 1 || !strings.HasPrefix(lines[0], "::error ") {
 		t.Fatalf("want exactly one ::error line, got %q", lines)
 	}
-	cmds, _ := parseCommands(t, stdout)
+	cmds, _ := testutil.MustParseCommands(t, stdout)
 	c := cmds[0]
 	wantProps := map[string]string{"file": "conf,ig:x.yml", "line": "3", "col": "2",
 		"title": "hopcheck: ci → prox,line=99,title=forged:1: upstream-error"}
@@ -254,7 +256,7 @@ func TestAnnotationCapsAndOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds, _ := parseCommands(t, stdout)
+	cmds, _ := testutil.MustParseCommands(t, stdout)
 	if n := countCmds(cmds, "error"); n != 10 {
 		t.Errorf("%d ::error, want 10", n)
 	}
@@ -408,7 +410,7 @@ func TestFileCommandGuards(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmds, _ := parseCommands(t, stdout)
+		cmds, _ := testutil.MustParseCommands(t, stdout)
 		if countCmds(cmds, "warning") != 1 || !strings.Contains(stdout, "could not write the step summary") {
 			t.Errorf("want one warning about the summary, got %q", stdout)
 		}
@@ -446,17 +448,17 @@ func TestStickyComment(t *testing.T) {
 	t.Parallel()
 	const base = "/repos/acme/review-bot/issues"
 	t.Run("marker on page 2 is edited, not duplicated", func(t *testing.T) {
-		api := newFakeGitHub(t)
-		api.handle("GET "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
+		api := testutil.NewGitHub(t)
+		api.Handle("GET "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Query().Get("per_page") != "100" {
 				t.Errorf("per_page = %q, want 100", r.URL.Query().Get("per_page"))
 			}
 			switch r.URL.Query().Get("page") {
 			case "", "1":
-				w.Header().Set("Link", api.nextLink("/api-v3"+base+"/42/comments", 2))
-				writeJSON(w, 200, []map[string]any{{"id": 1, "body": "LGTM"}, {"id": 2, "body": "hopcheck is great"}})
+				w.Header().Set("Link", api.NextLink(base+"/42/comments", 2))
+				testutil.WriteJSON(w, 200, []map[string]any{{"id": 1, "body": "LGTM"}, {"id": 2, "body": "hopcheck is great"}})
 			case "2":
-				writeJSON(w, 200, []map[string]any{{"id": 3, "body": "nit"},
+				testutil.WriteJSON(w, 200, []map[string]any{{"id": 3, "body": "nit"},
 					{"id": 9001, "body": StickyMarker + "\nforged by a stranger", "user": map[string]any{"login": "mallory", "type": "User"}},
 					{"id": 9002, "body": StickyMarker + "\nold", "user": map[string]any{"login": "github-actions[bot]", "type": "Bot"}},
 					{"id": 9003, "body": StickyMarker + "\nsecond copy", "user": map[string]any{"login": "github-actions[bot]", "type": "Bot"}}})
@@ -466,11 +468,11 @@ func TestStickyComment(t *testing.T) {
 		})
 		// The workflow's GITHUB_TOKEN cannot read /user: it writes as
 		// github-actions[bot].
-		api.handle("GET /user", forbidden)
+		api.Handle("GET /user", testutil.Forbidden)
 		var edited map[string]string
-		api.handle("PATCH "+base+"/comments/9002", func(w http.ResponseWriter, r *http.Request) {
+		api.Handle("PATCH "+base+"/comments/9002", func(w http.ResponseWriter, r *http.Request) {
 			_ = json.NewDecoder(r.Body).Decode(&edited)
-			writeJSON(w, 200, map[string]any{"id": 9002})
+			testutil.WriteJSON(w, 200, map[string]any{"id": 9002})
 		})
 		s := newStep(t)
 		stdout, err := publish(t, s, PublishInput{Report: failingReport(), Inputs: Inputs{GitHubToken: "ghs_test"},
@@ -478,12 +480,12 @@ func TestStickyComment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCalls := []string{"GET /api-v3" + base + "/42/comments", "GET /api-v3" + base + "/42/comments",
-			"GET /api-v3/user", "PATCH /api-v3" + base + "/comments/9002"}
-		if d := cmp.Diff(wantCalls, api.calls()); d != "" {
+		wantCalls := []string{"GET " + base + "/42/comments", "GET " + base + "/42/comments",
+			"GET /user", "PATCH " + base + "/comments/9002"}
+		if d := cmp.Diff(wantCalls, api.Calls()); d != "" {
 			t.Errorf("API calls (-want +got):\n%s", d)
 		}
-		for _, r := range api.requests() {
+		for _, r := range api.Requests() {
 			if r.Auth != "Bearer ghs_test" {
 				t.Errorf("%s %s: Authorization %q", r.Method, r.Path, r.Auth)
 			}
@@ -497,21 +499,21 @@ func TestStickyComment(t *testing.T) {
 		}
 	})
 	t.Run("no marker: one comment is created", func(t *testing.T) {
-		api := newFakeGitHub(t)
-		api.handle("GET "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, 200, []map[string]any{{"id": 1, "body": "LGTM"}})
+		api := testutil.NewGitHub(t)
+		api.Handle("GET "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
+			testutil.WriteJSON(w, 200, []map[string]any{{"id": 1, "body": "LGTM"}})
 		})
 		var created map[string]string
-		api.handle("POST "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
+		api.Handle("POST "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
 			_ = json.NewDecoder(r.Body).Decode(&created)
-			writeJSON(w, 201, map[string]any{"id": 77})
+			testutil.WriteJSON(w, 201, map[string]any{"id": 77})
 		})
 		s := newStep(t)
 		if _, err := publish(t, s, PublishInput{Report: failingReport(), Inputs: Inputs{GitHubToken: "ghs_test"},
 			Event: prEvent(t, "event_pull_request.json")}, api); err != nil {
 			t.Fatal(err)
 		}
-		if d := cmp.Diff([]string{"GET /api-v3" + base + "/42/comments", "POST /api-v3" + base + "/42/comments"}, api.calls()); d != "" {
+		if d := cmp.Diff([]string{"GET " + base + "/42/comments", "POST " + base + "/42/comments"}, api.Calls()); d != "" {
 			t.Errorf("API calls (-want +got):\n%s", d)
 		}
 		if !strings.HasPrefix(created["body"], StickyMarker) {
@@ -526,36 +528,36 @@ func TestStickyComment(t *testing.T) {
 		author string
 		edit   bool
 	}{
-		{"a stranger's marked comment is left alone", forbidden, "mallory", false},
-		{"another app's marked comment is left alone", forbidden, "evil-app[bot]", false},
+		{"a stranger's marked comment is left alone", testutil.Forbidden, "mallory", false},
+		{"another app's marked comment is left alone", testutil.Forbidden, "evil-app[bot]", false},
 		{"a personal access token edits its own", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, 200, map[string]any{"login": "Maintainer", "id": 5, "type": "User"})
+			testutil.WriteJSON(w, 200, map[string]any{"login": "Maintainer", "id": 5, "type": "User"})
 		}, "maintainer", true},
 		{"a personal access token leaves github-actions' comment", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, 200, map[string]any{"login": "maintainer", "id": 5, "type": "User"})
+			testutil.WriteJSON(w, 200, map[string]any{"login": "maintainer", "id": 5, "type": "User"})
 		}, "github-actions[bot]", false},
 		{"an unknown identity edits nothing", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, 500, map[string]string{"message": "Server Error"})
+			testutil.WriteJSON(w, 500, map[string]string{"message": "Server Error"})
 		}, "github-actions[bot]", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			api := newFakeGitHub(t)
-			api.handle("GET "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
-				writeJSON(w, 200, []map[string]any{{"id": 5, "body": StickyMarker, "user": map[string]any{"login": tc.author}}})
+			api := testutil.NewGitHub(t)
+			api.Handle("GET "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) {
+				testutil.WriteJSON(w, 200, []map[string]any{{"id": 5, "body": StickyMarker, "user": map[string]any{"login": tc.author}}})
 			})
-			api.handle("GET /user", tc.user)
-			api.handle("PATCH "+base+"/comments/5", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"id": 5}) })
-			api.handle("POST "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 201, map[string]any{"id": 6}) })
+			api.Handle("GET /user", tc.user)
+			api.Handle("PATCH "+base+"/comments/5", func(w http.ResponseWriter, r *http.Request) { testutil.WriteJSON(w, 200, map[string]any{"id": 5}) })
+			api.Handle("POST "+base+"/42/comments", func(w http.ResponseWriter, r *http.Request) { testutil.WriteJSON(w, 201, map[string]any{"id": 6}) })
 			if _, err := publish(t, newStep(t), PublishInput{Report: failingReport(), Inputs: Inputs{GitHubToken: "ghs_test"},
 				Event: prEvent(t, "event_pull_request.json")}, api); err != nil {
 				t.Fatal(err)
 			}
-			last := "POST /api-v3" + base + "/42/comments"
+			last := "POST " + base + "/42/comments"
 			if tc.edit {
-				last = "PATCH /api-v3" + base + "/comments/5"
+				last = "PATCH " + base + "/comments/5"
 			}
-			want := []string{"GET /api-v3" + base + "/42/comments", "GET /api-v3/user", last}
-			if d := cmp.Diff(want, api.calls()); d != "" {
+			want := []string{"GET " + base + "/42/comments", "GET /user", last}
+			if d := cmp.Diff(want, api.Calls()); d != "" {
 				t.Errorf("API calls (-want +got):\n%s", d)
 			}
 		})
@@ -566,18 +568,18 @@ func TestStickyComment(t *testing.T) {
 			{Report: failingReport(), Inputs: Inputs{GitHubToken: "t", Comment: &fal}, Event: prEvent(t, "event_pull_request.json")},
 			{Report: failingReport(), Inputs: Inputs{GitHubToken: "t"}, Event: Event{Name: "push", Owner: "acme", Repo: "review-bot"}},
 		} {
-			api := newFakeGitHub(t)
+			api := testutil.NewGitHub(t)
 			stdout, err := publish(t, newStep(t), in, api)
-			if err != nil || len(api.calls()) != 0 || strings.Contains(stdout, "::notice") {
-				t.Errorf("calls %v, stdout %q, err %v", api.calls(), stdout, err)
+			if err != nil || len(api.Calls()) != 0 || strings.Contains(stdout, "::notice") {
+				t.Errorf("calls %v, stdout %q, err %v", api.Calls(), stdout, err)
 			}
 		}
-		api := newFakeGitHub(t)
+		api := testutil.NewGitHub(t)
 		stdout, err := publish(t, newStep(t), PublishInput{Report: failingReport(), Event: prEvent(t, "event_pull_request.json")}, api)
-		if err != nil || len(api.calls()) != 0 {
-			t.Errorf("calls %v, err %v", api.calls(), err)
+		if err != nil || len(api.Calls()) != 0 {
+			t.Errorf("calls %v, err %v", api.Calls(), err)
 		}
-		cmds, _ := parseCommands(t, stdout)
+		cmds, _ := testutil.MustParseCommands(t, stdout)
 		if countCmds(cmds, "notice") != 1 || !strings.Contains(stdout, "github-token input is empty") {
 			t.Errorf("want one notice about the empty token, got %q", stdout)
 		}
@@ -601,16 +603,16 @@ func TestStickyComment(t *testing.T) {
 
 func TestForbiddenDegradesToOneNotice(t *testing.T) {
 	t.Parallel()
-	api := newFakeGitHub(t)
-	api.handle("GET /repos/acme/review-bot/issues/57/comments", forbidden)
-	api.handle("POST /repos/acme/review-bot/check-runs", forbidden)
+	api := testutil.NewGitHub(t)
+	api.Handle("GET /repos/acme/review-bot/issues/57/comments", testutil.Forbidden)
+	api.Handle("POST /repos/acme/review-bot/check-runs", testutil.Forbidden)
 	s := newStep(t)
 	stdout, err := publish(t, s, PublishInput{Report: failingReport(), Inputs: Inputs{GitHubToken: "ghs_ro", CheckRun: true},
 		Event: prEvent(t, "event_pull_request_fork.json")}, api)
 	if err != nil {
 		t.Fatalf("a 403 must not fail the step: %v", err)
 	}
-	cmds, _ := parseCommands(t, stdout)
+	cmds, _ := testutil.MustParseCommands(t, stdout)
 	if countCmds(cmds, "notice") != 1 || countCmds(cmds, "warning") != 0 {
 		t.Fatalf("want exactly one notice and no warning, got %+v", cmds)
 	}
@@ -628,16 +630,16 @@ func TestForbiddenDegradesToOneNotice(t *testing.T) {
 
 func TestOtherAPIErrorsWarn(t *testing.T) {
 	t.Parallel()
-	api := newFakeGitHub(t)
-	api.handle("GET /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 500, map[string]string{"message": "Server Error"})
+	api := testutil.NewGitHub(t)
+	api.Handle("GET /repos/acme/review-bot/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
+		testutil.WriteJSON(w, 500, map[string]string{"message": "Server Error"})
 	})
 	stdout, err := publish(t, newStep(t), PublishInput{Report: failingReport(), Inputs: Inputs{GitHubToken: "t"},
 		Event: prEvent(t, "event_pull_request.json")}, api)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds, _ := parseCommands(t, stdout)
+	cmds, _ := testutil.MustParseCommands(t, stdout)
 	if countCmds(cmds, "warning") != 1 || !strings.Contains(stdout, "could not post the PR comment") || countCmds(cmds, "notice") != 0 {
 		t.Errorf("want one warning, got %q", stdout)
 	}
@@ -645,7 +647,7 @@ func TestOtherAPIErrorsWarn(t *testing.T) {
 
 func TestCheckRun(t *testing.T) {
 	t.Parallel()
-	api := newFakeGitHub(t)
+	api := testutil.NewGitHub(t)
 	type payload struct {
 		Name       string  `json:"name"`
 		HeadSHA    string  `json:"head_sha"`
@@ -667,19 +669,19 @@ func TestCheckRun(t *testing.T) {
 	}
 	var created payload
 	var updates []payload
-	api.handle("POST /repos/acme/review-bot/check-runs", func(w http.ResponseWriter, r *http.Request) {
+	api.Handle("POST /repos/acme/review-bot/check-runs", func(w http.ResponseWriter, r *http.Request) {
 		if err := json.NewDecoder(r.Body).Decode(&created); err != nil {
 			t.Error(err)
 		}
-		writeJSON(w, 201, map[string]any{"id": 4242, "name": "hopcheck"})
+		testutil.WriteJSON(w, 201, map[string]any{"id": 4242, "name": "hopcheck"})
 	})
-	api.handle("PATCH /repos/acme/review-bot/check-runs/4242", func(w http.ResponseWriter, r *http.Request) {
+	api.Handle("PATCH /repos/acme/review-bot/check-runs/4242", func(w http.ResponseWriter, r *http.Request) {
 		var p payload
 		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
 			t.Error(err)
 		}
 		updates = append(updates, p)
-		writeJSON(w, 200, map[string]any{"id": 4242})
+		testutil.WriteJSON(w, 200, map[string]any{"id": 4242})
 	})
 	fal := false
 	stdout, err := publish(t, newStep(t), PublishInput{Report: manyReport(120, 0),

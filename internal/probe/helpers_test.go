@@ -37,57 +37,6 @@ func do(t *testing.T, c *Client, req Request) Result {
 	return c.Do(ctx, req)
 }
 
-// rawServer is a TCP server on 127.0.0.1 whose handler gets the bare
-// connection, for peers that misbehave below HTTP.
-type rawServer struct {
-	ln       net.Listener
-	accepted atomic.Int32
-	wg       sync.WaitGroup
-	mu       sync.Mutex
-	conns    []net.Conn
-}
-
-func newRawServer(t *testing.T, handle func(c net.Conn)) *rawServer {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &rawServer{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.accepted.Add(1)
-			s.mu.Lock()
-			s.conns = append(s.conns, c)
-			s.mu.Unlock()
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		s.mu.Lock()
-		for _, c := range s.conns {
-			c.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
-	})
-	return s
-}
-
-func (s *rawServer) URL() string { return "http://" + s.ln.Addr().String() }
-
 // readRequest consumes one HTTP request from c.
 func readRequest(c net.Conn) bool {
 	req, err := http.ReadRequest(bufio.NewReader(c))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/testutil"
 )
 
 func TestNewDefaults(t *testing.T) {
@@ -171,7 +172,7 @@ func TestConnectionRefused(t *testing.T) {
 }
 
 func TestAcceptThenSilence(t *testing.T) {
-	srv := newRawServer(t, func(c net.Conn) {
+	srv := testutil.NewRawServer(t, func(c net.Conn) {
 		readRequest(c)
 		io.Copy(io.Discard, c) // never answer; returns when the client hangs up
 	})
@@ -187,10 +188,10 @@ func TestAcceptThenSilence(t *testing.T) {
 
 	// Timeouts are retried.
 	c.MaxRetries = 1
-	before := srv.accepted.Load()
+	before := srv.Accepted()
 	res = do(t, c, Request{URL: srv.URL()})
-	if res.Attempts != 2 || srv.accepted.Load()-before != 2 || res.Err == nil || res.Err.Cause != finding.Timeout {
-		t.Fatalf("attempts %d, connections %d, err %+v", res.Attempts, srv.accepted.Load()-before, res.Err)
+	if res.Attempts != 2 || srv.Accepted()-before != 2 || res.Err == nil || res.Err.Cause != finding.Timeout {
+		t.Fatalf("attempts %d, connections %d, err %+v", res.Attempts, srv.Accepted()-before, res.Err)
 	}
 	// The message gives the time of both attempts, not the last one's.
 	m := regexp.MustCompile(`^timed out after (\S+) in total over 2 attempts \(the last waiting for response headers from `).FindStringSubmatch(res.Err.Message)
@@ -203,7 +204,7 @@ func TestAcceptThenSilence(t *testing.T) {
 }
 
 func TestOverallDeadlineWins(t *testing.T) {
-	srv := newRawServer(t, func(c net.Conn) {
+	srv := testutil.NewRawServer(t, func(c net.Conn) {
 		readRequest(c)
 		io.Copy(io.Discard, c)
 	})
@@ -224,7 +225,7 @@ func TestOverallDeadlineWins(t *testing.T) {
 }
 
 func TestHeadersNeverEnd(t *testing.T) {
-	srv := newRawServer(t, func(c net.Conn) {
+	srv := testutil.NewRawServer(t, func(c net.Conn) {
 		readRequest(c)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\n")
 		for i := 0; i < 500; i++ {
@@ -243,7 +244,7 @@ func TestHeadersNeverEnd(t *testing.T) {
 }
 
 func TestTrickleBody(t *testing.T) {
-	srv := newRawServer(t, func(c net.Conn) {
+	srv := testutil.NewRawServer(t, func(c net.Conn) {
 		readRequest(c)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
 		for i := 0; i < 500; i++ {
@@ -268,7 +269,7 @@ func TestTrickleBody(t *testing.T) {
 }
 
 func TestResetAfterAccept(t *testing.T) {
-	srv := newRawServer(t, func(c net.Conn) {
+	srv := testutil.NewRawServer(t, func(c net.Conn) {
 		readRequest(c)
 		c.(*net.TCPConn).SetLinger(0) // RST instead of FIN
 	})
@@ -276,8 +277,8 @@ func TestResetAfterAccept(t *testing.T) {
 	if res.Err == nil || res.Err.Cause != finding.Unreachable || res.Err.Phase != "request" {
 		t.Fatalf("err = %+v, want unreachable/request", res.Err)
 	}
-	if res.Attempts != 3 || srv.accepted.Load() != 3 {
-		t.Errorf("attempts %d connections %d: resets are retried twice", res.Attempts, srv.accepted.Load())
+	if res.Attempts != 3 || srv.Accepted() != 3 {
+		t.Errorf("attempts %d connections %d: resets are retried twice", res.Attempts, srv.Accepted())
 	}
 }
 
@@ -372,20 +373,20 @@ func TestPOSTNeverRetriedUnlessRejected(t *testing.T) {
 // TestPOSTNotRetriedAfterTimeoutOrReset: a POST that timed out or whose
 // connection was reset after it was written may have been processed.
 func TestPOSTNotRetriedAfterTimeoutOrReset(t *testing.T) {
-	silent := newRawServer(t, func(c net.Conn) {
+	silent := testutil.NewRawServer(t, func(c net.Conn) {
 		readRequest(c)
 		io.Copy(io.Discard, c)
 	})
-	reset := newRawServer(t, func(c net.Conn) {
+	reset := testutil.NewRawServer(t, func(c net.Conn) {
 		readRequest(c)
 		c.(*net.TCPConn).SetLinger(0)
 	})
-	for name, srv := range map[string]*rawServer{"timeout": silent, "reset": reset} {
+	for name, srv := range map[string]*testutil.RawServer{"timeout": silent, "reset": reset} {
 		c := testClient(nil)
 		c.MaxRetries = 2
 		res := do(t, c, Request{Method: http.MethodPost, URL: srv.URL(), Body: []byte(`{"model":"m"}`)})
-		if res.Err == nil || res.Attempts != 1 || srv.accepted.Load() != 1 {
-			t.Errorf("%s: POST sent %d times (attempts %d, err %+v), want once", name, srv.accepted.Load(), res.Attempts, res.Err)
+		if res.Err == nil || res.Attempts != 1 || srv.Accepted() != 1 {
+			t.Errorf("%s: POST sent %d times (attempts %d, err %+v), want once", name, srv.Accepted(), res.Attempts, res.Err)
 		}
 	}
 }

@@ -59,11 +59,11 @@ func init() {
 // and an unset os.environ/VAR makes LiteLLM call the provider with no key
 // (https://github.com/BerriAI/litellm/blob/main/litellm/secret_managers/main.py).
 
-// LiteLLM relaying an upstream failure, §2.3/§2.5. Also used for
+// LiteLLM relaying an upstream failure. Also used for
 // openai-compatible hops (a LiteLLM declared as such).
 var litellmRelayRules = []classify.Rule{
 	// The proxy had no key for its upstream and failed before sending
-	// (`os.environ/VAR` unset, §2.5): a fault on the link out of the proxy.
+	// (`os.environ/VAR` unset): a fault on the link out of the proxy.
 	{ID: "litellm.upstream-key-unset", Origin: classify.Relayed, Cause: finding.CredentialMissing,
 		Msg: classify.Re(`api_key client option must be set|openrouter api[ _-]?key is required|missing [a-z]+ api[ _-]?key - a call is being made` +
 			`|exception\s+-\s+[^{]*?(?:api[ _-]?key (?:is )?(?:required|missing|not set)|no api[ _-]?key (?:provided|set|found))`)},
@@ -76,7 +76,8 @@ var litellmRelayRules = []classify.Rule{
 			`|temporary failure in name resolution|nodename nor servname|no route to host|cannot connect|failed to establish)`),
 		NotMsg: classify.Re(`error code:?\s*\d{3}|\{\s*['"]error['"]`)},
 	// Router cooldown after upstream failures ("No deployments available",
-	// re-coded 429 by the proxy, §2.1).
+	// re-coded 429 by openai_exception_handler in
+	// https://github.com/BerriAI/litellm/blob/main/litellm/proxy/proxy_server.py).
 	{ID: "litellm.no-deployments", Msg: classify.Re(`no (?:healthy )?deployments? available`), Origin: classify.Relayed, Cause: finding.UpstreamError},
 	// `litellm.AuthenticationError: AuthenticationError: OpenrouterException
 	// - Error code: 401 - {'error': {…}}`: the nested body is the upstream's.
@@ -87,7 +88,7 @@ var litellmRelayRules = []classify.Rule{
 	{ID: "litellm.relayed-class", Msg: classify.Re(`^litellm\.[a-z]+:`), Origin: classify.Relayed, Act: classify.ActInnerPyRepr},
 }
 
-// LiteLLM's own answers, §2.1.
+// LiteLLM's own answers.
 var litellmOwnRules = []classify.Rule{
 	{ID: "litellm.no-key", Msg: classify.Re(`no api[ _-]?key passed in|malformed api[ _-]?key`), Cause: finding.HeaderMissing},
 	{ID: "litellm.rejected-key", Msg: classify.Re(`invalid proxy server token|virtual key expected|expired key|key is blocked` +
@@ -109,6 +110,7 @@ var litellmOwnRules = []classify.Rule{
 	{ID: "litellm.auth-error", Msg: classify.Re(`^(?:\d{3}:?\s+)?authentication error`), Cause: finding.CredentialRejected},
 	{ID: "litellm.auth-error-type", Fields: []classify.Field{classify.In("error.type", "auth_error")}, Cause: finding.CredentialRejected},
 	// Relayed upstream errors carry x-litellm-model-api-base; the auth path
-	// does not set it (§0).
+	// does not set it
+	// (https://github.com/BerriAI/litellm/blob/main/litellm/proxy/common_request_processing.py).
 	{ID: "litellm.relayed-header", Status: classify.Between(400, 599), Headers: []classify.Hdr{{Name: "X-Litellm-Model-Api-Base"}}, Origin: classify.Relayed, Act: classify.ActInnerSame},
 }

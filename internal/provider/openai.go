@@ -38,10 +38,12 @@ func init() {
 // the key's ends for a wrong one
 // (https://github.com/openai/openai-python/issues/1968).
 var openaiRules = []classify.Rule{
-	// §4.1/§5.6: an OpenRouter key echoed by OpenAI: the base URL was not
-	// applied and the request went to the SDK's default host.
+	// An OpenRouter key echoed by OpenAI: the base URL was not applied and
+	// the request went to the SDK's default host
+	// (https://github.com/continuedev/continue/issues/9684).
 	{ID: "openai.key-for-openrouter", Msg: classify.Re(`(?:incorrect api[ _-]?key provided|your api[ _-]?key)\s*:?\s*sk-or-`), Cause: finding.WrongEndpoint},
-	// §4.1: `https://****` = a URL pasted as the key.
+	// `https://****` = a URL pasted as the key
+	// (https://github.com/continuedev/continue/issues/10250).
 	{ID: "openai.key-is-url", Msg: classify.Re(`(?:incorrect api[ _-]?key provided|your api[ _-]?key)\s*:?\s*\**https?:`), Cause: finding.CredentialMalformed},
 	// Another provider's key (Anthropic, Groq, Gemini, xAI prefixes).
 	{ID: "openai.key-other-provider", Msg: classify.Re(`incorrect api[ _-]?key provided\s*:?\s*(?:sk-ant|gsk_|aiza|xai-)`), Cause: finding.CredentialMalformed},

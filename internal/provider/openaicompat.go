@@ -33,7 +33,8 @@ var ccrRules = []classify.Rule{
 	{ID: "ccr.apikey-missing", Kinds: classify.KindText, Msg: classify.Re(`^apikey is missing`), Cause: finding.HeaderMissing},
 	{ID: "ccr.invalid-key", Kinds: classify.KindText, Msg: classify.Re(`^invalid api[ _-]?key\.?$`), Cause: finding.CredentialRejected},
 	{ID: "ccr.provider-error", Msg: classify.Re(`^error from provider`), Origin: classify.Relayed, Act: classify.ActInnerProviderError},
-	// OC §8: an empty provider api_key drops the provider; nothing is sent.
+	// An empty provider api_key drops the provider; nothing is sent
+	// (observed with @musistudio/claude-code-router 2.0.0).
 	{ID: "ccr.provider-not-found", Msg: classify.Re(`^provider '[^']*' not found`), Origin: classify.Relayed, Cause: finding.CredentialMissing},
 	{ID: "ccr.cors", Msg: classify.Re(`cors not allowed`), Cause: finding.Forbidden},
 }

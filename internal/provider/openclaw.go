@@ -60,18 +60,20 @@ func init() {
 // (https://github.com/openclaw/openclaw/issues/97934,
 // https://docs.openclaw.ai/gateway/openai-http-api).
 var openclawRules = []classify.Rule{
-	// OC §5.3: wrong and missing gateway token answer identically.
+	// A wrong and a missing gateway token answer identically (observed with
+	// openclaw 2026.9.6).
 	{ID: "openclaw.unauthorized", Fields: []classify.Field{classify.In("error.type", "unauthorized")}, Cause: finding.CredentialRejected},
 	{ID: "openclaw.unauthorized-text", Status: classify.Is(401, 0), Msg: classify.Re(`^unauthori[sz]ed\.?$`), Cause: finding.CredentialRejected},
-	// OC §5.4: no provider key; OpenClaw sends nothing upstream.
+	// No key for the provider: OpenClaw sends nothing upstream.
 	{ID: "openclaw.missing-provider-auth", Fields: []classify.Field{classify.In("error.code", "missing-provider-auth")}, Origin: classify.Relayed, Cause: finding.CredentialMissing},
 	{ID: "openclaw.no-provider-key", Msg: classify.Re(`no api[ _-]?key found for provider|no (?:api[ _-]?key|credentials?) (?:configured|available) for provider` +
 		`|auth readiness could not be confirmed`), Origin: classify.Relayed, Cause: finding.CredentialMissing},
-	// OC §5.2: the client model must be an agent target.
+	// The client's model must be an agent target (openclaw, openclaw/<agentId>).
 	{ID: "openclaw.invalid-model", Msg: classify.Re("invalid `?model`?|unknown agent"), Cause: finding.ModelUnavailable, Model: true},
-	// OC §5.5: "401 User not found." = OpenRouter's message with its status.
+	// "401 User not found." = OpenRouter's message with its status.
 	{ID: "openclaw.relayed-status", Msg: classify.Re(`^(?:http\s*)?[1-5]\d\d\b|\bhttp\s+[1-5]\d\d\b`), Origin: classify.Relayed, Act: classify.ActInnerStatusPrefix},
 	{ID: "openclaw.upstream-timeout", Msg: classify.Re(`timed? ?out|timeout`), Origin: classify.Relayed, Cause: finding.Timeout},
-	// OC §5: /v1/chat/completions answers 404 unless enabled in config.
+	// /v1/chat/completions answers 404 unless
+	// gateway.http.endpoints.chatCompletions.enabled is set.
 	{ID: "openclaw.endpoint-disabled", Status: classify.Is(404, 405), Cause: finding.WrongEndpoint},
 }

@@ -79,15 +79,17 @@ func readOpenRouterKey(body []byte) KeyFacts {
 // exist answers "User not found."
 // (https://github.com/Aider-AI/aider/issues/297).
 var openrouterRules = []classify.Rule{
-	// §1.2/§1.5: "Provider returned error" + metadata.raw (+ provider_name,
-	// user_id): the provider behind OpenRouter answered; cause from raw.
+	// "Provider returned error" + metadata.raw (+ provider_name, user_id):
+	// the provider behind OpenRouter answered; cause from raw
+	// (https://github.com/musistudio/claude-code-router/issues/442).
 	{ID: "openrouter.provider-error", Fields: []classify.Field{classify.Has("error.metadata.raw")}, Origin: classify.Behind, Act: classify.ActBehindRaw},
 	{ID: "openrouter.key-limit", Msg: classify.KeyLimitRe, Cause: finding.KeyLimit},
 	{ID: "openrouter.credits", Msg: classify.CreditsRe, Cause: finding.CreditsExhausted},
 	{ID: "openrouter.no-credentials", Msg: classify.NoCredsRe, Cause: finding.HeaderMissing},
 	{ID: "openrouter.user-not-found", Msg: classify.Re(`user not found`), Cause: finding.CredentialRejected},
-	// §1.6 "No endpoints available matching your guardrail restrictions and
-	// data policy" is a policy block, not a model problem.
+	// "No endpoints available matching your guardrail restrictions and data
+	// policy" is a policy block, not a model problem
+	// (https://github.com/truefoundry/models/pull/826).
 	{ID: "openrouter.data-policy", Msg: classify.Re(`guardrail|data policy|moderation|flagged`), Cause: finding.Forbidden},
 	{ID: "openrouter.invalid-model", Msg: classify.Re(`is not a valid model id`), Cause: finding.ModelUnavailable, Model: true},
 	{ID: "openrouter.no-endpoints", Msg: classify.Re(`no endpoints found`), Cause: finding.ModelUnavailable, Model: true},

@@ -21,8 +21,10 @@ import (
 // LiteLLMVersion is the version the simulated proxy reports.
 const LiteLLMVersion = "1.63.11"
 
-// LiteLLM's own error messages (auth-signatures.md §2.1 and the observed
-// invalid-model body, BerriAI/litellm#8821).
+// LiteLLM's own error messages
+// (https://github.com/BerriAI/litellm/blob/main/litellm/proxy/auth/user_api_key_auth.py,
+// https://github.com/BerriAI/litellm/issues/7287, and the invalid-model body
+// of https://github.com/BerriAI/litellm/issues/8821).
 const (
 	MsgLiteLLMNoKey        = "Authentication Error, No api key passed in."
 	MsgLiteLLMInvalidToken = "Authentication Error, Invalid proxy server token passed. valid_token=None."

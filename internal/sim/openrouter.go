@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// OpenRouter's error messages, verbatim from the reference
-// (auth-signatures.md §1.2–§1.6).
+// OpenRouter's error messages, verbatim as published (each one's source is
+// in internal/provider/testdata/bodies/openrouter.yaml).
 const (
 	// The "no usable credential" family: all four mean OpenRouter saw no
 	// valid OpenRouter credential. Which one a server sends is configurable.
@@ -191,7 +191,8 @@ func bearer(v string) (string, bool) {
 // credential, or one that is not an OpenRouter key at all (a placeholder,
 // another provider's key), gets the "no credentials" message; a key-shaped
 // token that maps to no live key gets "User not found." (the split the
-// reports in auth-signatures.md §1.2 show).
+// published reports show, e.g. https://github.com/openai/codex/pull/1286
+// and https://github.com/apurvsinghgautam/robin/issues/103).
 func (o *OpenRouter) authenticate(w http.ResponseWriter, token string) (string, Account, bool) {
 	if token == "" || !strings.HasPrefix(token, "sk-or-") {
 		msg := o.MissingAuthMessage

@@ -23,93 +23,43 @@ type want struct {
 	msg       string
 }
 
-// badCases lists every file in testdata/bad with the exact errors it must
-// give. schema says whether the JSON Schema alone also rejects the file
-// (false for the checks only code can do: duplicates, duration ranges,
-// paths, and what is refused before parsing).
-var badCases = map[string]struct {
+// badCase is what testdata/bad/NAME.want says Load reports for NAME.yml:
+// one error a line, in order, as LINE:COL and a piece of the message; a
+// line "schema: rejects" when the JSON Schema alone also rejects the file
+// (it cannot for the checks only code can do: duplicates, duration ranges,
+// paths, and what is refused before parsing). Blank lines and lines
+// starting with # are skipped.
+type badCase struct {
 	errs   []want
 	schema bool
-}{
-	"syntax.yml":      {errs: []want{{4, 12, "invalid YAML: could not find end character of double-quoted text"}}},
-	"indent.yml":      {errs: []want{{5, 4, "invalid YAML:"}}},
-	"tab.yml":         {errs: []want{{3, 1, `invalid YAML: found character '\t'`}}},
-	"dup-key.yml":     {errs: []want{{5, 5, `mapping key "model" already defined`}}},
-	"unknown-key.yml": {schema: true, errs: []want{{9, 9, `chain "bot": unknown key "key_evn" in hop "openai" (fix: did you mean "key_env"?`}}},
-	"unknown-top.yml": {schema: true, errs: []want{
-		{1, 1, `missing required key "chains"`},
-		{2, 1, `unknown key "chain" at the top level (fix: did you mean "chains"?`},
-	}},
-	"wrong-type.yml": {schema: true, errs: []want{
-		{4, 12, `chain "bot": model must be a string, not an integer`},
-		{5, 11, `chain "bot": hops must be a list, not a string`},
-		{8, 14, `chain "other": timeout must be a duration with a unit, not an integer`},
-		{11, 15, `chain "other", hop "a": type must be a string, not a list`},
-		{12, 14, `chain "other", hop "a": url must be a string, not a boolean`},
-	}},
-	"missing-version.yml": {schema: true, errs: []want{{1, 1, `missing required key "version" (fix: add version: 1`}}},
-	"missing-chains.yml":  {schema: true, errs: []want{{1, 1, `missing required key "chains"`}}},
-	"missing-fields.yml": {schema: true, errs: []want{
-		{3, 5, `chain "bot": missing required key "model"`},
-		{5, 9, `chain "bot", hop "a": missing required key "type"`},
-		{5, 9, `chain "bot", hop "a": missing required key "url"`},
-		{6, 9, `chain "bot", hops[1]: missing required key "name"`},
-	}},
-	"bad-type.yml": {schema: true, errs: []want{{7, 15, `hop type "lite-llm" is not known (fix: did you mean "litellm"? use one of openrouter, litellm,`}}},
-	"bad-canary.yml": {schema: true, errs: []want{
-		{2, 33, `defaults: canary "full" is not a known canary mode (fix: use inference or auth-only)`},
-		{6, 13, `chain "bot": canary "auth" is not a known canary mode`},
-	}},
-	"dup-chain.yml":      {errs: []want{{6, 11, `duplicate chain name "bot" (first defined at line 3)`}}},
-	"dup-hop.yml":        {errs: []want{{9, 15, `chain "bot": duplicate hop name "openrouter" (first defined at line 6)`}}},
-	"reserved-ci.yml":    {schema: true, errs: []want{{6, 15, `hop name "CI" is reserved for the CI job`}}},
-	"version-2.yml":      {schema: true, errs: []want{{1, 10, "unsupported version 2"}}},
-	"version-string.yml": {schema: true, errs: []want{{1, 10, "version must be the integer 1, not a string"}}},
-	"empty-hops.yml":     {schema: true, errs: []want{{5, 11, `chain "bot": hops is empty`}}},
-	"empty-chains.yml":   {schema: true, errs: []want{{2, 9, "chains is empty"}}},
-	"bad-key-env.yml": {schema: true, errs: []want{
-		{9, 18, `key_env "OPENROUTER-API-KEY" is not a valid environment variable name`},
-		{13, 18, `hop "b": key_env "1KEY" is not a valid environment variable name`},
-	}},
-	"proxy-key-env.yml": {schema: true, errs: []want{{9, 9, `hop "edge": key_env on a reverse-proxy hop: a reverse proxy forwards the caller's credential and adds none`}}},
-	"bad-duration.yml": {schema: true, errs: []want{
-		{3, 12, "defaults: timeout must be a duration with a unit, not an integer"},
-		{7, 14, `chain "a": timeout "0s" must be greater than 0`},
-		{11, 14, `chain "b": timeout "11m" is longer than the 10m maximum`},
-		{15, 14, `chain "c": timeout "soon" is not a duration`},
-	}},
-	"anchors.yml": {errs: []want{
-		{4, 12, "YAML anchors (&) are not supported"},
-		{7, 12, "YAML aliases (*) are not supported"},
-	}},
-	"merge-key.yml": {errs: []want{{6, 9, "YAML merge keys (<<) are not supported"}}},
-	"tag.yml":       {errs: []want{{1, 10, "YAML tags (!!int) are not supported"}}},
-	"multi-doc.yml": {errs: []want{{7, 1, "more than one YAML document"}}},
-	"empty.yml":     {errs: []want{{1, 1, "file is empty"}}},
-	"top-list.yml":  {schema: true, errs: []want{{1, 1, "the top level must be a mapping (key: value pairs), not a list"}}},
-	"key-header.yml": {schema: true, errs: []want{
-		{9, 21, `hop "a": "x api key" is not a valid HTTP header name`},
-		{13, 22, `hop "b": missing required key "name"`},
-		{17, 51, `hop "c": prefix contains a control character`},
-		{21, 21, `hop "d": key_header must be a header name or a mapping with name and prefix, not a list`},
-	}},
-	"config-path.yml": {errs: []want{
-		{9, 17, `config path "/etc/litellm.yaml" must be relative to the repository`},
-		{13, 17, `config path "../../outside.yaml" must be relative to the repository`},
-	}},
-	"null-values.yml": {schema: true, errs: []want{
-		{4, 11, `chain "a": model has no value`},
-		{8, 14, `hop "a": url is empty`},
-		{9, 17, `hop "a": key_env has no value`},
-	}},
-	"bad-names.yml": {schema: true, errs: []want{
-		{3, 11, `chains[0]: name "review bot" is not a valid name`},
-		{6, 15, `chains[0], hops[0]: name "-edge" is not a valid name`},
-	}},
-	"hop-not-mapping.yml": {schema: true, errs: []want{
-		{6, 9, `chain "a": hops[0] must be a mapping (key: value pairs), not a string`},
-		{7, 8, `chain "a": hops[1] must be a mapping (key: value pairs), not an empty value`},
-	}},
+}
+
+func readWant(path string) (badCase, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return badCase{}, err
+	}
+	var bc badCase
+	for i, l := range strings.Split(string(data), "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if l == "schema: rejects" {
+			bc.schema = true
+			continue
+		}
+		var w want
+		pos, msg, ok := strings.Cut(l, " ")
+		if n, err := fmt.Sscanf(pos, "%d:%d", &w.line, &w.col); !ok || err != nil || n != 2 || msg == "" {
+			return badCase{}, fmt.Errorf("%s:%d: want LINE:COL MESSAGE, got %q", path, i+1, l)
+		}
+		w.msg = msg
+		bc.errs = append(bc.errs, w)
+	}
+	if len(bc.errs) == 0 {
+		return badCase{}, fmt.Errorf("%s: no expected error", path)
+	}
+	return bc, nil
 }
 
 func TestParseBad(t *testing.T) {
@@ -117,14 +67,12 @@ func TestParseBad(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no bad test files: %v", err)
 	}
-	seen := map[string]bool{}
 	for _, f := range files {
 		name := filepath.Base(f)
-		seen[name] = true
 		t.Run(name, func(t *testing.T) {
-			tc, ok := badCases[name]
-			if !ok {
-				t.Fatalf("testdata/bad/%s has no entry in badCases", name)
+			tc, err := readWant(strings.TrimSuffix(f, ".yml") + ".want")
+			if err != nil {
+				t.Fatalf("testdata/bad/%s needs its expected errors next to it: %v", name, err)
 			}
 			cfg, err := Load(".", f)
 			if err == nil {
@@ -160,9 +108,10 @@ func TestParseBad(t *testing.T) {
 			}
 		})
 	}
-	for name := range badCases {
-		if !seen[name] {
-			t.Errorf("badCases has %s but testdata/bad has no such file", name)
+	wants, _ := filepath.Glob("testdata/bad/*.want")
+	for _, w := range wants {
+		if _, err := os.Stat(strings.TrimSuffix(w, ".want") + ".yml"); err != nil {
+			t.Errorf("%s has no bad file next to it: %v", w, err)
 		}
 	}
 }
