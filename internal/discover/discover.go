@@ -138,14 +138,7 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 	for _, rel := range f.dotenv {
 		b.readDotenv(rel)
 	}
-	for _, rel := range f.liteLLM {
-		lf := b.loadLite(rel, chain.Pos{})
-		if lf == nil {
-			continue
-		}
-		b.liteFileFindings(lf)
-		b.liteChains(lf, len(f.liteLLM) > 1)
-	}
+	b.liteLLMFiles(f.liteLLM)
 	for _, rel := range f.openClaw {
 		b.openClawFile(rel)
 	}
@@ -157,7 +150,12 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 		return r, &chain.ConfigErrors{Errors: b.refused}
 	}
 	if len(r.Config.Chains) == 0 {
-		return r, fmt.Errorf("%w: %w in %s, and no LiteLLM config (YAML with model_list), openclaw.json or LLM provider variable (%s) was found",
+		if len(b.unusable) > 0 {
+			// A config was found but cannot be used: that, not "nothing
+			// found", is what the run must say, at the file's position.
+			return r, &chain.ConfigErrors{Errors: b.unusable}
+		}
+		return r, fmt.Errorf("%w: %w in %s, and no LiteLLM config (YAML with model_list, or include: and a LiteLLM section), openclaw.json or LLM provider variable (%s) was found",
 			ErrNothingFound, chain.ErrNoConfig, dir, strings.Join(conventionalVars(), ", "))
 	}
 	return r, nil
@@ -213,6 +211,7 @@ type builder struct {
 	dotenv   []dotenvFile
 	capped   bool
 	refused  []*chain.ConfigError // configs that stop the run: see read and tooCostly
+	unusable []*chain.ConfigError // configs found but unusable: the run stops with them when no chain is derived
 }
 
 type dotenvFile struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,9 +134,9 @@ func TestDiscoverLiteLLMOnly(t *testing.T) {
 	if h := hopNamed(t, chainNamed(t, r.Config, "committed"), "openai"); h.KeyEnv != "" || h.Type != provider.OpenAI {
 		t.Errorf("literal key hop: %+v", h)
 	}
-	// Ollama needs no key: its hop carries none, and none is missing.
-	if l := chainNamed(t, r.Config, "local"); len(l.Hops) != 2 || l.Hops[1].Type != provider.Ollama || l.Hops[1].KeyEnv != "" {
-		t.Errorf("ollama deployment: want litellm → ollama without a key: %+v", l.Hops)
+	// Ollama needs no key: a real upstream hop, and no variable is demanded.
+	if h := hopNamed(t, chainNamed(t, r.Config, "local"), "ollama"); h.KeyEnv != "" || h.Type != provider.Ollama {
+		t.Errorf("ollama deployment: %+v", h)
 	}
 	if len(findingsWith(r.Findings, finding.ProxyOpen)) != 0 {
 		t.Error("master_key is set in the job: no proxy-open warning expected")
@@ -315,9 +316,19 @@ func TestDiscoverDotenvShadowing(t *testing.T) {
 	if !strings.Contains(shadows[0].Message, secret.Fingerprint(orKey)) {
 		t.Errorf("message should name the job value by fingerprint: %s", shadows[0].Message)
 	}
-	// No master_key: proxy-open at the top of the file (no general_settings).
-	po := findingsWith(r.Findings, finding.ProxyOpen)
-	if len(po) != 1 || po[0].File != "litellm.yaml" || po[0].Line != 1 || po[0].Severity != finding.SevWarning {
+	// No master_key, but LITELLM_MASTER_KEY is set where the proxy runs:
+	// LiteLLM falls back to it, so the proxy is not open.
+	if po := findingsWith(r.Findings, finding.ProxyOpen); len(po) != 0 {
+		t.Errorf("proxy-open although LITELLM_MASTER_KEY is set: %+v", po)
+	}
+	// Without it the proxy is open: the finding is about the file (it
+	// has no general_settings), not at a line of it.
+	open, err := Discover("testdata/dotenv-shadow", envOf(map[string]string{"OPENROUTER_API_KEY": orKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	po := findingsWith(open.Findings, finding.ProxyOpen)
+	if len(po) != 1 || po[0].File != "litellm.yaml" || po[0].Line != 0 || po[0].Severity != finding.SevWarning {
 		t.Errorf("proxy-open: %+v", po)
 	}
 	assertNoSecret(t, r, orKey, masterKey, "sk-or-v1-localdevelopmentkeylocaldevelopmentkey0000000000000000000000", "sk-local-master-key-0000")
@@ -560,16 +571,20 @@ func TestDiscoverSkipsAndBounds(t *testing.T) {
 		names = append(names, c.Name)
 	}
 	// Several files: chain names carry the file.
-	if got := strings.Join(names, ","); got != "a-b-c-d-e-f-shallow-enough-six,a-config-top" {
+	if got := strings.Join(names, ","); got != "a-b-c-d-e-f-shallow-enough-six,a-config-top,wild-any" {
 		t.Errorf("chains %s", got)
 	}
-	var invalid, wild bool
+	// A wildcard route checks its provider's key with the auth-only canary.
+	wild := chainNamed(t, r.Config, "wild-any")
+	if h := hopNamed(t, wild, "openrouter"); wild.Canary != chain.CanaryAuthOnly || wild.Model != "" || h.KeyEnv != "OPENROUTER_API_KEY" {
+		t.Errorf("wildcard chain: %+v", wild)
+	}
+	var invalid bool
 	for _, f := range r.Findings {
 		invalid = invalid || (f.Cause == finding.ConfigInvalid && f.File == "broken/litellm.yaml" && f.Severity == finding.SevError && f.Line > 0)
-		wild = wild || (f.Cause == finding.ModelUnavailable && f.File == "wild.yaml" && f.Line == 2)
 	}
-	if !invalid || !wild {
-		t.Errorf("findings (broken file %v, wildcard %v): %+v", invalid, wild, r.Findings)
+	if !invalid {
+		t.Errorf("findings (broken file %v): %+v", invalid, r.Findings)
 	}
 }
 
@@ -663,4 +678,52 @@ func TestEnvChainUsesTheJobsRegion(t *testing.T) {
 		}
 	}
 	t.Fatalf("no bedrock chain: %+v", r.Config.Chains)
+}
+
+// TestDiscoverIncludes: a parent config whose routes all live in an
+// included file is discovered; the fragment is not a proxy of its own, and
+// the routes are positioned in it.
+func TestDiscoverIncludes(t *testing.T) {
+	dir := write(t, map[string]string{
+		"proxy/parent.yaml": "include:\n  - models.yaml\ngeneral_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n",
+		"proxy/models.yaml": "model_list:\n  - model_name: gpt-4o\n    litellm_params:\n      model: openai/gpt-4o\n      api_key: os.environ/OPENAI_API_KEY\n",
+	})
+	r, err := Discover(dir, envOf(map[string]string{"LITELLM_MASTER_KEY": masterKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Config.Chains) != 1 {
+		t.Fatalf("chains %+v: the fragment must not be a config of its own", r.Config.Chains)
+	}
+	c := r.Config.Chains[0]
+	if c.Name != "gpt-4o" || c.ModelPos.File != "proxy/models.yaml" || c.Hops[0].Config != "proxy/parent.yaml" || c.Hops[0].KeyEnvPos.File != "proxy/parent.yaml" {
+		t.Errorf("chain %+v", c)
+	}
+	if up := c.Hops[1]; up.KeyEnv != "OPENAI_API_KEY" || up.KeyEnvPos != pos("proxy/models.yaml", 5, 16) {
+		t.Errorf("upstream %+v", up)
+	}
+	if !slices.Contains(r.Files, "proxy/models.yaml") || !slices.Contains(r.Files, "proxy/parent.yaml") {
+		t.Errorf("files %v", r.Files)
+	}
+}
+
+// TestDiscoverOnlyConfigInvalid: when the only config cannot be used, the
+// run stops at its position (exit 2) instead of "nothing found".
+func TestDiscoverOnlyConfigInvalid(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"syntax":          {"config.yaml": "model_list:\n  - model_name: *\n"},
+		"shape":           {"config.yaml": "model_list:\n  azure:\n    model_name: x\n"},
+		"missing include": {"config.yaml": "include: [nope.yaml]\nlitellm_settings: {}\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Discover(write(t, files), envOf(nil))
+			var ce *chain.ConfigErrors
+			if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].Pos.File != "config.yaml" || ce.Errors[0].Pos.Line < 1 {
+				t.Fatalf("error %v, want a positioned config error", err)
+			}
+			if errors.Is(err, ErrNothingFound) {
+				t.Error("a config was found")
+			}
+		})
+	}
 }

@@ -39,7 +39,8 @@ func (b *builder) expandChain(c *chain.Chain) {
 func (b *builder) expandLite(c *chain.Chain, i int) {
 	h := c.Hops[i]
 	lf := b.loadLite(h.Config, h.Pos)
-	if lf == nil {
+	if lf.bad != nil {
+		b.reportLite(lf)
 		return
 	}
 	b.liteFileFindings(lf)
@@ -47,11 +48,12 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 	if c.Model == "" {
 		return
 	}
-	deps := lf.cfg.Deployments(c.Model)
+	cfg := lf.d.Config()
+	deps := cfg.Deployments(c.Model)
 	if len(deps) == 0 {
 		l := c.LinkInto(i)
 		b.finding(*(&finding.Finding{Check: "discover.models", Chain: c.Name, Hop: h.Name, Link: &l, Cause: finding.ModelUnavailable, Severity: finding.SevError,
-			Message: fmt.Sprintf("chain %s asks %s for model %q, but %s defines only %s; the proxy answers \"Invalid model name passed in\".", c.Name, h.Name, c.Model, lf.rel, quoteList(lf.cfg.ModelNames())),
+			Message: fmt.Sprintf("chain %s asks %s for model %q, but %s defines only %s; the proxy answers \"Invalid model name passed in\".", c.Name, h.Name, c.Model, lf.rel, quoteList(cfg.ModelNames())),
 			Fix:     fmt.Sprintf("Set the chain's model to one of the model_name values of %s, or add %q to its model_list.", lf.rel, c.Model)}).At(c.ModelPos))
 		return
 	}
@@ -60,10 +62,10 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 		return
 	}
 	base := slices.Clone(c.Hops)
-	type sig struct{ model, key, base string }
+	type sig struct{ model, key, base, cred string }
 	seen := map[sig]bool{}
 	for n, d := range deps {
-		s := sig{d.Model.Value, d.APIKey.Value, d.APIBase.Value}
+		s := sig{d.Model.Value, d.APIKey.Value, d.APIBase.Value, d.Credential.Value}
 		if seen[s] {
 			continue
 		}
@@ -76,7 +78,8 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 			}
 			b.source(Source{Chain: target.Name, What: "model", Value: target.Model, Pos: d.ModelName.Pos, Origin: fmt.Sprintf("another deployment of the model group (chain %s)", c.Name)})
 		}
-		up, ok := b.upstreamHop(lf, d, target, h.Name)
+		up, ok, res := lf.d.Upstream(d, target, h.Name)
+		b.adoptLite(res)
 		if !ok {
 			continue
 		}
@@ -92,18 +95,14 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 // hopcheck would then test a key the proxy never uses.
 func (b *builder) crossCheckKey(lf *liteFile, d litellm.Deployment, c *chain.Chain, i int) {
 	next := c.Hops[i+1]
-	ref := d.APIKey.Ref()
-	if ref == "" || next.KeyEnv == "" {
-		return
-	}
-	v, lit := follow(lf, ref)
-	if lit != nil || v == next.KeyEnv {
+	v := lf.d.KeyVar(d)
+	if v == "" || next.KeyEnv == "" || v == next.KeyEnv {
 		return
 	}
 	l := chain.Link{From: c.Hops[i].Name, To: next.Name}
 	b.finding(*(&finding.Finding{Check: "discover.key_env", Chain: c.Name, Hop: next.Name, Link: &l, Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
-		Message: fmt.Sprintf("hop %q is checked with %s, but %s sends model %q upstream with os.environ/%s (%s:%d); hopcheck tests a key the proxy does not use.",
-			next.Name, next.KeyEnv, c.Hops[i].Name, c.Model, v, lf.rel, d.APIKey.Pos.Line),
+		Message: fmt.Sprintf("hop %q is checked with %s, but %s sends model %q upstream with os.environ/%s (%s); hopcheck tests a key the proxy does not use.",
+			next.Name, next.KeyEnv, c.Hops[i].Name, c.Model, v, d.APIKey.Pos),
 		Fix: fmt.Sprintf("Set key_env: %s on hop %q, or change the api_key reference in %s.", v, next.Name, lf.rel)}).At(next.KeyEnvPos))
 }
 

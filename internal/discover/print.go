@@ -47,11 +47,13 @@ func PrintChains(w io.Writer, r *Result) error {
 		} else if c.Model != "" {
 			row("model", c.Model, c.ModelPos.String())
 		}
-		if c.Canary != "" {
+		if s, ok := r.lookup(c.Name, "", "canary"); ok {
+			row("canary", s.Value, s.Where())
+		} else if c.Canary != "" {
 			row("canary", c.Canary, "")
 		}
 		for _, h := range c.Hops {
-			for _, what := range []string{"config", "type", "url", "key_env"} {
+			for _, what := range []string{"config", "type", "url", "key_env", "api_version"} {
 				if s, ok := r.lookup(c.Name, h.Name, what); ok {
 					row(h.Name+"."+what, s.Value, s.Where())
 					continue
