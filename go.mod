@@ -11,7 +11,6 @@ require (
 	github.com/sethvargo/go-githubactions v1.4.0
 	go.uber.org/goleak v1.3.0
 	golang.org/x/crypto/x509roots/fallback v0.0.0-20261030153154-30a33513ff6d
-	golang.org/x/sync v0.25.0
 	golang.org/x/text v0.14.0
 )
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,27 +16,48 @@ import (
 )
 
 func TestIdealMakespan(t *testing.T) {
-	p := func(ms ...int) []planned {
+	// p plans requests of the given milliseconds; hops follow the
+	// duration (100 ms a hop), origins are given as "ms@origin".
+	p := func(specs ...string) []planned {
 		var out []planned
-		for _, m := range ms {
-			out = append(out, planned{d: time.Duration(m) * time.Millisecond})
+		for _, sp := range specs {
+			var ms int
+			org := "o"
+			if i := strings.IndexByte(sp, '@'); i >= 0 {
+				sp, org = sp[:i], sp[i+1:]
+			}
+			fmt.Sscan(sp, &ms)
+			out = append(out, planned{d: time.Duration(ms) * time.Millisecond, hops: ms / 100, origin: org})
 		}
 		return out
 	}
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	for _, tc := range []struct {
 		name string
 		ds   []planned
-		c    int
+		b    bounds
 		want time.Duration
 	}{
-		{"all in flight", p(100, 300, 200), 3, 300 * time.Millisecond},
-		{"bound larger than jobs", p(100, 300), 64, 300 * time.Millisecond},
-		{"one worker sums", p(100, 300, 200), 1, 600 * time.Millisecond},
-		// Two workers, in order: w1 100, w2 300, w1 100+200=300, w1 300+100=400.
-		{"in order to the first free worker", p(100, 300, 200, 100), 2, 400 * time.Millisecond},
-		{"empty", nil, 8, 0},
+		{"all in flight", p("100", "300", "200"), bounds{3, 3}, ms(300)},
+		{"bound larger than jobs", p("100", "300"), bounds{64, 64}, ms(300)},
+		{"one slot sums", p("100", "300", "200"), bounds{1, 1}, ms(600)},
+		// Longest first, two slots: 300 | 200, then 100 at 200 on the
+		// second slot and 100 at 300 on the first: 400.
+		{"longest first to the first free slot", p("100", "300", "200", "100"), bounds{2, 2}, ms(400)},
+		// One slot per origin: a's two requests run in a row while b's
+		// runs beside them.
+		{"per-origin bound", p("200@a", "200@a", "200@b"), bounds{8, 1}, ms(400)},
+		// The overall bound of 2 lets the third wait although its origin
+		// is free: 200, then 200.
+		{"overall bound across origins", p("200@a", "200@b", "200@c"), bounds{2, 8}, ms(400)},
+		// A full origin is passed over, not waited for: b's request (fewer
+		// hops, so last in the order, but the longest) starts at once.
+		{"a full origin does not hold up the rest", []planned{{d: ms(300), hops: 2, origin: "a"}, {d: ms(300), hops: 2, origin: "a"},
+			{d: ms(700), hops: 1, origin: "b"}}, bounds{8, 1}, ms(700)},
+		{"defaults: 32 per origin", p(strings.Split(strings.Repeat("100@a ", 33), " ")[:33]...), bounds{}, ms(200)},
+		{"empty", nil, bounds{}, 0},
 	} {
-		if got := idealMakespan(tc.ds, tc.c); got != tc.want {
+		if got := idealMakespan(tc.ds, tc.b); got != tc.want {
 			t.Errorf("%s: idealMakespan = %s, want %s", tc.name, got, tc.want)
 		}
 	}

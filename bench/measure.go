@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -93,10 +92,12 @@ func median(ds []time.Duration) time.Duration {
 // hopcheckRun is one measured `hopcheck check`.
 type hopcheckRun struct {
 	proc
-	Chains      int
-	Concurrency int // 0: not given, hopcheck's default
-	Requests    counts
-	Seen        requestSet // the requests the servers received
+	Chains   int
+	Bounds   bounds // the flags given (zero: hopcheck's defaults)
+	Requests counts
+	Seen     requestSet // the requests the servers received
+	// Peaks is the most requests in flight seen at each origin.
+	Peaks peaks
 	// Status is the report's overall status; Causes counts chains by cause.
 	Status string
 	Causes map[string]int
@@ -133,18 +134,15 @@ type report struct {
 	} `json:"chains"`
 }
 
-// runHopcheck runs `hopcheck check` on cfg, served by w, with the given
-// concurrency (0: hopcheck's default, no flag).
-func (b *bench) runHopcheck(ctx context.Context, w *world, cfg string, nChains, conc int) (hopcheckRun, error) {
+// runHopcheck runs `hopcheck check` on cfg, served by w, with the flags
+// of bo (none for the zero bounds: hopcheck's defaults).
+func (b *bench) runHopcheck(ctx context.Context, w *world, cfg string, nChains int, bo bounds) (hopcheckRun, error) {
 	w.resetCounts()
 	out := cfg + ".report.json"
 	_ = os.Remove(out)
-	args := []string{"check", "--config", cfg, "--format", "json", "--output", out}
-	if conc > 0 {
-		args = append(args, "--concurrency", strconv.Itoa(conc))
-	}
+	args := append([]string{"check", "--config", cfg, "--format", "json", "--output", out}, bo.args()...)
 	p, err := runProc(ctx, 5*time.Minute, b.dir, envList(w.env()), b.bin, args...)
-	r := hopcheckRun{proc: p, Chains: nChains, Concurrency: conc, Requests: w.counts(), Seen: w.requests(), Causes: map[string]int{}}
+	r := hopcheckRun{proc: p, Chains: nChains, Bounds: bo, Requests: w.counts(), Seen: w.requests(), Peaks: w.inflight(), Causes: map[string]int{}}
 	if err != nil {
 		return r, err
 	}

@@ -8,19 +8,23 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
-// maxModels is how many models the simulated OpenRouter and LiteLLM serve
-// (the largest scaling step).
-const maxModels = 64
+// maxModels is how many models the simulated OpenRouter and LiteLLM serve:
+// as many as the chains one hopcheck run checks at most.
+const maxModels = chain.MaxChains
 
 // kind is one of the three chain shapes of the benchmark.
 type kind int
@@ -41,6 +45,9 @@ func liteLLMModel(i int) string { return fmt.Sprintf("model-%02d", i+1) }
 // and an nginx-like reverse proxy in front of it, each answering after
 // latency (OpenRouter through its own Latency field, the two proxies
 // through delayed), so a request through a proxy costs two latencies.
+// OpenRouter listens twice: once for hopcheck (orBase) and once for the
+// proxies' upstream calls, so the requests in flight at each origin
+// hopcheck talks to are hopcheck's own (see inflight).
 type world struct {
 	latency time.Duration
 	orKey   string // OPENROUTER_API_KEY, valid at the simulated OpenRouter
@@ -48,6 +55,7 @@ type world struct {
 
 	or      *sim.OpenRouter
 	orBase  string // http://127.0.0.1:P/api/v1
+	orUp    string // the proxies' upstream: http://127.0.0.1:Q/api/v1
 	llURL   string // LiteLLM root
 	edgeURL string // reverse proxy, …/api/v1
 
@@ -57,6 +65,9 @@ type world struct {
 	// seen is every request that arrived, by signature (see signature).
 	mu   sync.Mutex
 	seen requestSet
+	// In flight at each origin hopcheck talks to, and at OpenRouter's
+	// listener for the proxies.
+	inLiteLLM, inEdge, inOR, inUpstream gauge
 
 	servers []*sim.Server
 }
@@ -80,6 +91,52 @@ func (w *world) resetCounts() {
 	w.mu.Lock()
 	w.seen = requestSet{}
 	w.mu.Unlock()
+	for _, g := range []*gauge{&w.inLiteLLM, &w.inEdge, &w.inOR, &w.inUpstream} {
+		g.reset()
+	}
+}
+
+// gauge counts requests in flight at a server and keeps the maximum.
+type gauge struct {
+	mu       sync.Mutex
+	now, max int
+}
+
+func (g *gauge) enter() {
+	g.mu.Lock()
+	g.now++
+	g.max = max(g.max, g.now)
+	g.mu.Unlock()
+}
+
+func (g *gauge) leave() {
+	g.mu.Lock()
+	g.now--
+	g.mu.Unlock()
+}
+
+func (g *gauge) peak() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.max
+}
+
+func (g *gauge) reset() {
+	g.mu.Lock()
+	g.max = g.now
+	g.mu.Unlock()
+}
+
+// peaks is the most requests in flight seen at each origin hopcheck talks
+// to (litellm, edge, openrouter) since the last resetCounts.
+type peaks struct{ LiteLLM, Edge, OR int }
+
+func (p peaks) String() string { return fmt.Sprintf("%d/%d/%d", p.LiteLLM, p.Edge, p.OR) }
+
+func (p peaks) max() int { return max(p.LiteLLM, p.Edge, p.OR) }
+
+func (w *world) inflight() peaks {
+	return peaks{w.inLiteLLM.peak(), w.inEdge.peak(), w.inOR.peak()}
 }
 
 func (w *world) counts() counts {
@@ -157,9 +214,11 @@ func (w *world) signature(server string, r *http.Request) string {
 
 // counted counts requests into n and records their signature, then delays
 // them by d (or until the client goes away) before h answers: the
-// simulated per-hop latency.
-func (w *world) counted(server string, n *atomic.Int64, d time.Duration, h http.Handler) http.Handler {
+// simulated per-hop latency. g counts them in flight until h has answered.
+func (w *world) counted(server string, n *atomic.Int64, g *gauge, d time.Duration, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		g.enter()
+		defer g.leave()
 		n.Add(1)
 		sig := w.signature(server, r)
 		w.mu.Lock()
@@ -210,24 +269,29 @@ func startWorld(latency time.Duration) (w *world, err error) {
 		w.or.Models = append(w.or.Models, sim.Model{ID: orModel(i), Name: "Bench model " + liteLLMModel(i),
 			ContextLength: 128000, PromptPrice: "0.000001", CompletionPrice: "0.000002"})
 	}
-	orSrv, err := w.serve(w.counted("openrouter", &w.nOR, 0, w.or))
+	orSrv, err := w.serve(w.counted("openrouter", &w.nOR, &w.inOR, 0, w.or))
 	if err != nil {
 		return nil, err
 	}
 	w.orBase = orSrv.URL + "/api/v1"
+	upSrv, err := w.serve(w.counted("openrouter", &w.nOR, &w.inUpstream, 0, w.or))
+	if err != nil {
+		return nil, err
+	}
+	w.orUp = upSrv.URL + "/api/v1"
 
-	ll, err := sim.NewLiteLLMFromYAML("litellm-config.yaml", liteLLMConfig(w.orBase),
+	ll, err := sim.NewLiteLLMFromYAML("litellm-config.yaml", liteLLMConfig(w.orUp),
 		map[string]string{"LITELLM_MASTER_KEY": w.master, "OPENROUTER_API_KEY": w.orKey})
 	if err != nil {
 		return nil, err
 	}
-	llSrv, err := w.serve(w.counted("litellm", &w.nLiteLLM, latency, ll))
+	llSrv, err := w.serve(w.counted("litellm", &w.nLiteLLM, &w.inLiteLLM, latency, ll))
 	if err != nil {
 		return nil, err
 	}
 	w.llURL = llSrv.URL
 
-	edge, err := w.serve(w.counted("edge", &w.nEdge, latency, sim.ReverseProxy(orSrv.URL, false)))
+	edge, err := w.serve(w.counted("edge", &w.nEdge, &w.inEdge, latency, sim.ReverseProxy(upSrv.URL, false)))
 	if err != nil {
 		return nil, err
 	}
@@ -267,6 +331,15 @@ func chains(n int) []benchChain {
 		out[i] = benchChain{name: fmt.Sprintf("%s-%02d", kindNames[k], m+1), kind: k, model: m}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].kind < out[j].kind })
+	return out
+}
+
+// chainsOf returns n chains of one shape over models 1..n.
+func chainsOf(k kind, n int) []benchChain {
+	out := make([]benchChain, n)
+	for i := range out {
+		out[i] = benchChain{name: fmt.Sprintf("%s-%02d", kindNames[k], i+1), kind: k, model: i}
+	}
 	return out
 }
 
@@ -317,16 +390,20 @@ func (w *world) writeSetup(dir string, cs []benchChain, timeout time.Duration) (
 	if err := os.WriteFile(filepath.Join(dir, "bench.env"), []byte(env.String()), 0o600); err != nil {
 		return "", err
 	}
-	return path, os.WriteFile(filepath.Join(dir, "litellm-config.yaml"), liteLLMConfig(w.orBase), 0o600)
+	return path, os.WriteFile(filepath.Join(dir, "litellm-config.yaml"), liteLLMConfig(w.orUp), 0o600)
 }
 
 // planned is one request: what it is (method, URL, the key it carries
-// and, for canaries, the model), its simulated duration and the requests
-// it causes at each simulated server (a proxy's upstream call included).
+// and, for canaries, the model), its simulated duration, the hops it
+// crosses (hopcheck starts those crossing most first), the origin it is
+// sent to and the requests it causes at each simulated server (a proxy's
+// upstream call included).
 type planned struct {
-	id string
-	d  time.Duration
-	at counts
+	id     string
+	d      time.Duration
+	hops   int
+	origin string
+	at     counts
 }
 
 // perChain is what a chain-by-chain preflight sends for cs, in order
@@ -335,18 +412,18 @@ type planned struct {
 // canary). Chains that share a hop repeat its key check.
 func (w *world) perChain(cs []benchChain) []planned {
 	L := w.latency
-	orKey := planned{"GET " + w.orBase + "/key (openrouter key)", L, counts{OR: 1}}
+	orKey := planned{"GET " + w.orBase + "/key (openrouter key)", L, 1, "openrouter", counts{OR: 1}}
 	var p []planned
 	for _, c := range cs {
 		switch c.kind {
 		case kindLiteLLM:
-			p = append(p, planned{"GET " + w.llURL + "/v1/models (litellm key)", L, counts{LiteLLM: 1}}, orKey,
-				planned{"POST " + w.llURL + "/v1/chat/completions " + liteLLMModel(c.model), 2 * L, counts{LiteLLM: 1, OR: 1}})
+			p = append(p, planned{"GET " + w.llURL + "/v1/models (litellm key)", L, 1, "litellm", counts{LiteLLM: 1}}, orKey,
+				planned{"POST " + w.llURL + "/v1/chat/completions " + liteLLMModel(c.model), 2 * L, 2, "litellm", counts{LiteLLM: 1, OR: 1}})
 		case kindEdge:
-			p = append(p, planned{"GET " + w.edgeURL + "/key (openrouter key)", 2 * L, counts{Edge: 1, OR: 1}}, orKey,
-				planned{"POST " + w.edgeURL + "/chat/completions " + orModel(c.model), 2 * L, counts{Edge: 1, OR: 1}})
+			p = append(p, planned{"GET " + w.edgeURL + "/key (openrouter key)", 2 * L, 2, "edge", counts{Edge: 1, OR: 1}}, orKey,
+				planned{"POST " + w.edgeURL + "/chat/completions " + orModel(c.model), 2 * L, 2, "edge", counts{Edge: 1, OR: 1}})
 		case kindDirect:
-			p = append(p, orKey, planned{"POST " + w.orBase + "/chat/completions " + orModel(c.model), L, counts{OR: 1}})
+			p = append(p, orKey, planned{"POST " + w.orBase + "/chat/completions " + orModel(c.model), L, 1, "openrouter", counts{OR: 1}})
 		}
 	}
 	return p
@@ -393,29 +470,85 @@ func work(p []planned) time.Duration {
 	return d
 }
 
-// idealMakespan is the wall time of ds run in order by c workers with zero
-// overhead (the errgroup in checks.Run starts jobs in plan order, each as
-// soon as a slot frees): the floor any implementation with this bound has.
-func idealMakespan(ds []planned, c int) time.Duration {
-	if c <= 0 || c > len(ds) {
-		c = len(ds)
+// bounds are hopcheck's concurrency settings for one run: the overall
+// bound (--concurrency) and the per-origin bound (--origin-concurrency);
+// 0 leaves the flag out, so hopcheck's default applies.
+type bounds struct{ overall, origin int }
+
+// effective is b with hopcheck's defaults filled in.
+func (b bounds) effective() bounds {
+	if b.overall <= 0 {
+		b.overall = checks.DefaultConcurrency
 	}
-	if c == 0 {
-		return 0
+	if b.origin <= 0 {
+		b.origin = checks.DefaultOriginConcurrency
 	}
-	free := make([]time.Duration, c) // when each worker is next free
-	var end time.Duration
-	for _, x := range ds {
-		i := 0
-		for j := range free {
-			if free[j] < free[i] {
-				i = j
+	b.origin = min(b.origin, b.overall)
+	return b
+}
+
+// args are the flags that set b.
+func (b bounds) args() []string {
+	var a []string
+	if b.overall > 0 {
+		a = append(a, "--concurrency", strconv.Itoa(b.overall))
+	}
+	if b.origin > 0 {
+		a = append(a, "--origin-concurrency", strconv.Itoa(b.origin))
+	}
+	return a
+}
+
+func (b bounds) String() string {
+	if b == (bounds{}) {
+		e := b.effective()
+		return fmt.Sprintf("defaults (%d overall, %d per origin)", e.overall, e.origin)
+	}
+	return strings.Join(b.args(), " ")
+}
+
+// idealMakespan is the wall time of ds under the bounds b with zero
+// overhead, scheduled as checks.execute does: requests crossing the most
+// hops first (stable), and whenever a request finishes, every waiting one
+// whose origin and the run have a free slot starts, in that order. It is
+// the floor any implementation with these bounds has.
+func idealMakespan(ds []planned, b bounds) time.Duration {
+	b = b.effective()
+	pending := slices.Clone(ds)
+	sort.SliceStable(pending, func(i, j int) bool { return pending[i].hops > pending[j].hops })
+	type running struct {
+		end    time.Duration
+		origin string
+	}
+	var now, end time.Duration
+	var run []running
+	at := map[string]int{}
+	for len(pending) > 0 || len(run) > 0 {
+		waiting := pending[:0]
+		for _, x := range pending {
+			if len(run) < b.overall && at[x.origin] < b.origin {
+				run = append(run, running{now + x.d, x.origin})
+				at[x.origin]++
+				continue
 			}
+			waiting = append(waiting, x)
 		}
-		free[i] += x.d
-		if free[i] > end {
-			end = free[i]
+		pending = waiting
+		// Advance to the next finish and retire everything ending then.
+		next := run[0].end
+		for _, r := range run {
+			next = min(next, r.end)
 		}
+		now, end = next, max(end, next)
+		kept := run[:0]
+		for _, r := range run {
+			if r.end == now {
+				at[r.origin]--
+				continue
+			}
+			kept = append(kept, r)
+		}
+		run = kept
 	}
 	return end
 }

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/classify"
@@ -21,6 +21,21 @@ import (
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/trust"
+)
+
+// The bounds of the live phase (see execute). A provider's limits apply to
+// one origin: its per-minute quotas count requests however many are in
+// flight (a run sends one key check per key and one canary per model, all
+// within seconds), so the per-origin bound is what protects a server that
+// limits or queues concurrent requests (DeepInfra allows 200 per model, a
+// small gateway or a local Ollama far fewer; --origin-concurrency lowers
+// it). 32 keeps hopcheck well under the published concurrency limits it
+// knows of while a config with a few dozen models behind one proxy still
+// goes out in one wave; the overall bound of 64 caps the runner's sockets
+// and buffered bodies and lets two origins run at their full bound at once.
+const (
+	DefaultConcurrency       = 64
+	DefaultOriginConcurrency = 32
 )
 
 // Options configures a run.
@@ -33,8 +48,13 @@ type Options struct {
 	Client *probe.Client
 	// Scrubber learns every credential value read from the environment.
 	Scrubber *secret.Scrubber
-	// Concurrency bounds the requests in flight across all chains (default 8).
+	// Concurrency bounds the requests in flight across all chains and
+	// origins (default DefaultConcurrency).
 	Concurrency int
+	// OriginConcurrency bounds the requests in flight to one origin, the
+	// scheme, host and port of the request URL (default
+	// DefaultOriginConcurrency; Concurrency caps it too).
+	OriginConcurrency int
 	// Deadline, when > 0, caps the whole live phase. Without it every
 	// request has its own budget of timeout + 1 s from the moment it
 	// starts (retries happen only while they fit), so a hung hop ends its
@@ -111,7 +131,10 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 		o.Now = time.Now
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 8
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.OriginConcurrency <= 0 {
+		o.OriginConcurrency = DefaultOriginConcurrency
 	}
 	if o.Scrubber == nil {
 		o.Scrubber = &secret.Scrubber{}
@@ -754,15 +777,19 @@ func (r *run) dropEchoes() {
 
 // execute sends the planned requests. Identical requests (same method, URL,
 // headers and body — e.g. the key check of a provider shared by several
-// chains) are sent once and their result shared. Each request gets its own
-// budget of timeout + 1 s from the moment it starts, so time spent waiting
-// for a free slot never counts against it; --deadline, when set, caps the
-// whole phase, and requests it keeps from starting are reported as such.
+// chains) are sent once and their result shared. At most o.Concurrency
+// requests are in flight, and at most o.OriginConcurrency to one origin, so
+// many chains behind one provider never burst it while requests to other
+// origins proceed. Each request gets its own budget of timeout + 1 s from
+// the moment it starts, so time spent waiting for a free slot never counts
+// against it; --deadline, when set, caps the whole phase, and requests it
+// keeps from starting are reported as such.
 func execute(ctx context.Context, jobs []job, o Options) {
 	type group struct {
-		req   probe.Request
-		intos []**probe.Result
-		cost  int // expected relative duration: the hops the request crosses
+		req    probe.Request
+		intos  []**probe.Result
+		cost   int    // expected relative duration: the hops the request crosses
+		origin string // where the per-origin bound applies
 	}
 	var groups []*group
 	byKey := map[string]*group{}
@@ -776,17 +803,17 @@ func execute(ctx context.Context, jobs []job, o Options) {
 			g.cost = max(g.cost, cost)
 			continue
 		}
-		g := &group{req: req, intos: []**probe.Result{j.into}, cost: cost}
+		g := &group{req: req, intos: []**probe.Result{j.into}, cost: cost, origin: origin(req.URL)}
 		byKey[k] = g
 		groups = append(groups, g)
 	}
 	// Longest first: canaries through several hops take the longest, so
-	// starting them first keeps the critical path short when the bound
-	// makes requests queue.
+	// starting them first keeps the critical path short when the bounds
+	// make requests queue.
 	sort.SliceStable(groups, func(a, b int) bool { return groups[a].cost > groups[b].cost })
 	name, queuedFix := o.DeadlineName, o.DeadlineName
 	if name == "" {
-		name, queuedFix = "--deadline", "--deadline or --concurrency"
+		name, queuedFix = "--deadline", "--deadline, --concurrency or --origin-concurrency"
 	}
 	var cut func() bool // the overall deadline (not the caller) ended the phase
 	if o.Deadline > 0 {
@@ -796,35 +823,101 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		cut = func() bool { return errors.Is(dctx.Err(), context.DeadlineExceeded) && parent.Err() == nil }
 		ctx = dctx
 	}
-	eg, gctx := errgroup.WithContext(ctx)
-	eg.SetLimit(o.Concurrency)
-	for _, g := range groups {
-		eg.Go(func() error {
-			var res probe.Result
-			if err := gctx.Err(); err != nil {
-				msg := "not sent: the run was cancelled before a slot was free"
-				if cut != nil && cut() {
-					msg = fmt.Sprintf("not sent: the overall deadline of %s passed before a slot was free (raise %s)", o.Deadline, queuedFix)
-				}
-				res = probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued", Message: msg}}
-			} else {
-				rctx, cancel := context.WithTimeout(gctx, g.req.Timeout+time.Second)
-				res = o.Client.Do(rctx, g.req)
-				cancel()
-				if e := res.Err; e != nil && e.Cause == finding.Timeout && cut != nil && cut() {
-					cp := *e
-					cp.Message = fmt.Sprintf("%s; the overall deadline of %s ended the live checks (raise %s)", e.Message, o.Deadline, name)
-					res.Err = &cp
-				}
-			}
-			for _, into := range g.intos {
-				r := res
-				*into = &r
-			}
-			return nil
-		})
+	notSent := func() probe.Result {
+		msg := "not sent: the run was cancelled before a slot was free"
+		if cut != nil && cut() {
+			msg = fmt.Sprintf("not sent: the overall deadline of %s passed before a slot was free (raise %s)", o.Deadline, queuedFix)
+		}
+		return probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued", Message: msg}}
 	}
-	_ = eg.Wait() // jobs never return errors; failures live in the results
+	deliver := func(g *group, res probe.Result) {
+		for _, into := range g.intos {
+			r := res
+			*into = &r
+		}
+	}
+	send := func(g *group) {
+		if ctx.Err() != nil {
+			deliver(g, notSent())
+			return
+		}
+		// The request's own budget starts now, not when it was queued.
+		rctx, cancel := context.WithTimeout(ctx, g.req.Timeout+time.Second)
+		res := o.Client.Do(rctx, g.req)
+		cancel()
+		if e := res.Err; e != nil && e.Cause == finding.Timeout && cut != nil && cut() {
+			cp := *e
+			cp.Message = fmt.Sprintf("%s; the overall deadline of %s ended the live checks (raise %s)", e.Message, o.Deadline, name)
+			res.Err = &cp
+		}
+		deliver(g, res)
+	}
+
+	// One dispatcher owns both counts and starts, in the order above, every
+	// waiting request that has a free slot overall and at its origin; a
+	// request whose origin is full is passed over, not waited for. This is
+	// hand-written because no semaphore (x/sync/semaphore, errgroup's
+	// limit) gives both at once: acquiring origin slots in order would let
+	// one busy origin hold up every request behind it, acquiring them from
+	// a goroutine per request would lose the longest-first order.
+	perOrigin := max(1, min(o.OriginConcurrency, o.Concurrency))
+	finished := make(chan string, len(groups)) // origins of finished requests; never blocks a sender
+	inFlight, atOrigin := 0, map[string]int{}
+	var wg sync.WaitGroup
+	pending := groups
+	for len(pending) > 0 && ctx.Err() == nil {
+		waiting := pending[:0]
+		for i, g := range pending {
+			if inFlight >= o.Concurrency {
+				waiting = append(waiting, pending[i:]...)
+				break
+			}
+			if atOrigin[g.origin] >= perOrigin {
+				waiting = append(waiting, g)
+				continue
+			}
+			inFlight++
+			atOrigin[g.origin]++
+			wg.Go(func() {
+				send(g)
+				finished <- g.origin
+			})
+		}
+		pending = waiting
+		if len(pending) == 0 {
+			break
+		}
+		select {
+		case org := <-finished:
+			inFlight--
+			atOrigin[org]--
+		case <-ctx.Done():
+		}
+	}
+	for _, g := range pending {
+		deliver(g, notSent())
+	}
+	wg.Wait()
+}
+
+// origin is the scheme, host and port a request URL names (the default
+// port made explicit, case folded): the unit the per-origin bound counts.
+// A URL that does not parse is its own origin; sending it fails anyway.
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	scheme, port := strings.ToLower(u.Scheme), u.Port()
+	if port == "" {
+		switch scheme {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // requestKey identifies a request for de-duplication. The credential is

@@ -65,7 +65,8 @@ const usage = `hopcheck — can this CI reach its LLM models through the configu
 
 Usage:
   hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|warning|never]
-                   [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--concurrency N] [--print-chains]
+                   [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--print-chains]
+                   [--concurrency N] [--origin-concurrency N]
                    [--allow-host HOST]... [--fork-behavior neutral|fail] [--trust-fork-configs]
   hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
 
@@ -111,7 +112,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 type common struct {
 	format, output, failOn, canary string
 	timeout, deadline              time.Duration
-	concurrency                    int
+	concurrency, originConcurrency int
 	allowHosts                     stringList
 }
 
@@ -139,7 +140,8 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.failOn, "fail-on", checks.DefaultFailOn, "what fails the run: error (default), unverified (also chains hopcheck could not verify), warning (also warnings) or never")
 	fs.StringVar(&c.canary, "canary", "", "override every chain's canary: inference or auth-only")
 	fs.DurationVar(&c.timeout, "timeout", 0, "override the per-request timeout (e.g. 8s)")
-	fs.IntVar(&c.concurrency, "concurrency", 8, "requests in flight at most")
+	fs.IntVar(&c.concurrency, "concurrency", checks.DefaultConcurrency, "requests in flight at most, across all origins")
+	fs.IntVar(&c.originConcurrency, "origin-concurrency", checks.DefaultOriginConcurrency, "requests in flight at most to one origin (scheme://host:port), e.g. 1 for a local server that handles one request at a time")
 	fs.DurationVar(&c.deadline, "deadline", 0, "hard cap on the whole live phase (default none: each request has its own timeout + 1s budget)")
 	fs.Var(&c.allowHosts, "allow-host", "host, host:port or CIDR that may receive credentials beyond the provider's official hosts (repeatable; also HOPCHECK_ALLOW_HOSTS)")
 }
@@ -175,6 +177,9 @@ func (c *common) validate() error {
 	}
 	if c.concurrency < 1 || c.concurrency > 256 {
 		return fmt.Errorf("--concurrency %d: use 1 to 256", c.concurrency)
+	}
+	if c.originConcurrency < 1 || c.originConcurrency > 256 {
+		return fmt.Errorf("--origin-concurrency %d: use 1 to 256", c.originConcurrency)
 	}
 	return nil
 }
@@ -240,7 +245,7 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	res.AddSecrets(sc)
 	rep := checks.Run(ctx, res.Config, checks.Options{
 		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
-		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
+		Concurrency: c.concurrency, OriginConcurrency: c.originConcurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
 		Allow: allow, ForkPR: noSecret, Findings: res.Findings,
 	})
 	rep.Version = version.Version
@@ -466,7 +471,7 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
-		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow})
+		Concurrency: c.concurrency, OriginConcurrency: c.originConcurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow})
 	rep.Version = version.Version
 	if err := interrupted(ctx); err != nil {
 		printConfigError(env.Stderr, err)

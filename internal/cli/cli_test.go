@@ -247,6 +247,13 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, r.code)
 		}
 	}
+	for _, flag := range []string{"--concurrency", "--origin-concurrency"} {
+		for _, v := range []string{"0", "257"} {
+			if r := run(t, t.TempDir(), nil, "check", flag, v); r.code != ExitUsage || !strings.Contains(r.stderr, flag+" "+v+": use 1 to 256") {
+				t.Errorf("%s %s: exit %d, stderr %q; want 2 naming the flag and its range", flag, v, r.code, r.stderr)
+			}
+		}
+	}
 }
 
 func TestFailOn(t *testing.T) {
