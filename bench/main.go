@@ -196,8 +196,9 @@ type results struct {
 	scale        []scaleRow
 	queue        *queueRow
 	queueNote    string
-	allIn        bounds // every request of the main config in flight
-	broken       bool   // a run did not do what it must (wrong result, wrong requests, an origin over its bound)
+	allIn        bounds  // every request of the main config in flight
+	limit        float64 // the slowest-request ratio this mode fails on (set by evaluate)
+	broken       bool    // a run did not do what it must (wrong result, wrong requests, an origin over its bound)
 	// requestProblem: hopcheck or preflight.sh did not send the planned
 	// requests, or they sent different ones.
 	requestProblem bool

@@ -9,11 +9,16 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 )
 
-// Targets of issue 5.
+// The benchmark's targets.
 const (
-	targetSlowest = 1.3  // hopcheck ≤ 1.3 × the slowest single request
-	targetCurl    = 8.0  // ≥ 8 × faster than the sequential script
-	targetImage   = 10.0 // MiB
+	targetSlowest = 1.3 // hopcheck ≤ 1.3 × the slowest single request
+	// regressionSlowest is what the short (CI) mode fails on: one run each
+	// on a shared CI machine is too noisy for 1.3×, but the bound of 8
+	// requests in flight this replaced measured 3.1× (3 × 8) and 8× (64
+	// chains), so a scheduler regression still fails CI.
+	regressionSlowest = 2.0
+	targetCurl        = 8.0  // ≥ 8 × faster than the sequential script
+	targetImage       = 10.0 // MiB
 )
 
 func round(d time.Duration) string {
@@ -119,11 +124,16 @@ func (r *results) defaultPeaks() peaks {
 // within targetSlowest of the slowest single request (3 × models chains
 // and targetChains chains; missing it fails the run) and faster than the
 // sequential script by targetCurl, the image size.
-func (r *results) evaluate() {
-	if def := r.mainRun(bounds{}); def == nil || ratio(def.Wall, r.single) > targetSlowest {
+func (r *results) evaluate(short bool) {
+	limit := targetSlowest
+	if short {
+		limit = regressionSlowest
+	}
+	r.limit = limit
+	if def := r.mainRun(bounds{}); def == nil || ratio(def.Wall, r.single) > limit {
 		r.defaultsFailed = true
 	}
-	if t := r.targetRow(); t != nil && ratio(t.def.Wall, r.single) > targetSlowest {
+	if t := r.targetRow(); t != nil && ratio(t.def.Wall, r.single) > limit {
 		r.defaultsFailed = true
 	}
 	r.failed = r.failed || r.defaultsFailed
@@ -136,7 +146,7 @@ func (r *results) evaluate() {
 }
 
 func (b *bench) print(r *results) {
-	r.evaluate()
+	r.evaluate(b.opt.short)
 	var md strings.Builder
 	o := b.opt
 	mode := "full"
@@ -375,13 +385,21 @@ func (r *results) checkLines() []string {
 	def := r.mainRun(bounds{})
 	var out []string
 	add := func(v, what string) { out = append(out, fmt.Sprintf("%s  %s", v, what)) }
+	limit := r.limit
+	if limit == 0 {
+		limit = targetSlowest
+	}
+	note := ""
+	if limit != targetSlowest {
+		note = fmt.Sprintf(" (short mode's regression bound; the target %.1f× is enforced by the full run)", targetSlowest)
+	}
 	rd := ratio(def.Wall, r.single)
-	add(verdict(rd <= targetSlowest), fmt.Sprintf("hopcheck at its defaults ≤ %.1f× the slowest single request, %d chains: %s", targetSlowest, r.mainChains, times(rd)))
+	add(verdict(rd <= limit), fmt.Sprintf("hopcheck at its defaults ≤ %.1f× the slowest single request%s, %d chains: %s", limit, note, r.mainChains, times(rd)))
 	if t := r.targetRow(); t != nil {
 		rt := ratio(t.def.Wall, r.single)
-		add(verdict(rt <= targetSlowest), fmt.Sprintf("hopcheck at its defaults ≤ %.1f× the slowest single request, %d chains: %s", targetSlowest, t.chains, times(rt)))
+		add(verdict(rt <= limit), fmt.Sprintf("hopcheck at its defaults ≤ %.1f× the slowest single request%s, %d chains: %s", limit, note, t.chains, times(rt)))
 	} else {
-		add("FAIL", fmt.Sprintf("hopcheck at its defaults ≤ %.1f× the slowest single request, %d chains: not measured", targetSlowest, targetChains))
+		add("FAIL", fmt.Sprintf("hopcheck at its defaults ≤ %.1f× the slowest single request, %d chains: not measured", limit, targetChains))
 	}
 	dp, bound := r.defaultPeaks(), bounds{}.effective().origin
 	add(verdict(dp.max() <= bound), fmt.Sprintf("no origin above its bound at the defaults: at most %s in flight at litellm/edge/openrouter (bound %d)", dp, bound))
@@ -415,7 +433,7 @@ func (r *results) checkLines() []string {
 		add("n/a ", fmt.Sprintf("image ≤ %.0f MiB: %s (binary %s)", targetImage, r.image, mib(r.binSize)))
 	}
 	if r.defaultsFailed {
-		add("FAIL", fmt.Sprintf("hopcheck at its defaults missed %.1f× the slowest single request: exit 1", targetSlowest))
+		add("FAIL", fmt.Sprintf("hopcheck at its defaults missed %.1f× the slowest single request: exit 1", limit))
 	}
 	return out
 }
