@@ -166,6 +166,7 @@ func TestSchemaCoversStructs(t *testing.T) {
 		"timings":     reflect.TypeOf(finding.Timings{}),
 		"evidence":    reflect.TypeOf(finding.Evidence{}),
 		"credential":  reflect.TypeOf(finding.Credential{}),
+		"credits":     reflect.TypeOf(finding.Credits{}),
 		"link":        reflect.TypeOf(chain.Link{}),
 	}
 	for def, typ := range types {
