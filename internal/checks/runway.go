@@ -174,7 +174,7 @@ func (r *run) judgeRunway(i int, c *finding.Credits, res *probe.Result) {
 	} else if c.Limit != nil {
 		left = fmt.Sprintf("%s of its %s limit left", finding.Money(*c.Remaining, c.Currency), finding.Money(*c.Limit, c.Currency))
 	}
-	msg := fmt.Sprintf("%s runs out of credit in about %s at the recent rate (under the %s threshold): %s, spending %s/day (%s spent %s, the %s window).",
+	msg := fmt.Sprintf("%s runs out of credit in about %s at the recent rate (the warning threshold is %s): %s, spending %s/day (%s spent %s, the %s window).",
 		whose, finding.Days(*c.RunwayDays), finding.Days(r.creditWarn), left, finding.Money(*c.RatePerDay, c.Currency),
 		finding.Money(*c.WindowUsage, c.Currency), finding.WindowPhrase(c.Window), c.Window)
 	r.add(finding.Finding{Check: "live.key", Hop: h.Name, Link: &l, Cause: finding.CreditsLow, Severity: finding.SevWarning,
