@@ -120,15 +120,15 @@ func Days(d float64) string {
 	return s + " days"
 }
 
-// WindowPhrase names a usage window in prose.
+// WindowPhrase says in prose what a usage window covers.
 func WindowPhrase(w string) string {
 	switch w {
 	case WindowDaily:
-		return "today (UTC)"
+		return "today since 00:00 UTC"
 	case WindowWeekly:
-		return "this week (since Monday 00:00 UTC)"
+		return "this week since Monday 00:00 UTC"
 	case WindowMonthly:
-		return "this month (UTC)"
+		return "this month since the 1st, 00:00 UTC"
 	}
 	return w
 }
@@ -154,7 +154,7 @@ func (c *Credits) Summary() string {
 	if c.RatePerDay != nil {
 		p := fmt.Sprintf("spending %s/day", Money(*c.RatePerDay, c.Currency))
 		if c.WindowUsage != nil {
-			p += fmt.Sprintf(" (%s spent %s)", Money(*c.WindowUsage, c.Currency), WindowPhrase(c.Window))
+			p += fmt.Sprintf(" (%s %s)", Money(*c.WindowUsage, c.Currency), WindowPhrase(c.Window))
 		}
 		parts = append(parts, p)
 	}
