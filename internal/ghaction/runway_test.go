@@ -104,3 +104,26 @@ func TestRunwayDaysOutput(t *testing.T) {
 		t.Errorf("minRunway = %q, want 0", got)
 	}
 }
+
+func TestReadCreditsWarnDays(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		v    string
+		want *float64
+		err  bool
+	}{
+		{"", nil, false}, {"7", days(7), false}, {" 2.5 ", days(2.5), false}, {"0", days(0), false}, {"3650", days(3650), false},
+		{"-1", nil, true}, {"3651", nil, true}, {"NaN", nil, true}, {"Inf", nil, true}, {"a week", nil, true},
+	} {
+		in, err := ReadInputs(envOf(map[string]string{"INPUT_CREDITS-WARN-DAYS": tc.v}))
+		if tc.err {
+			if err == nil || !strings.Contains(err.Error(), `input "credits-warn-days" must be a number of days`) {
+				t.Errorf("%q: err %v", tc.v, err)
+			}
+			continue
+		}
+		if err != nil || (in.CreditsWarnDays == nil) != (tc.want == nil) || (tc.want != nil && *in.CreditsWarnDays != *tc.want) {
+			t.Errorf("%q: %v %v, want %v", tc.v, in.CreditsWarnDays, err, tc.want)
+		}
+	}
+}
