@@ -84,14 +84,21 @@ func readOpenRouterKey(body []byte) KeyFacts {
 		Usage: d.Usage, UsageDaily: d.UsageDaily, UsageWeekly: d.UsageWeekly, UsageMonthly: d.UsageMonthly}
 	if d.LimitReset != nil {
 		// An open enum: a value other than daily, weekly and monthly is
-		// kept, and the runway estimate declines to guess its schedule.
+		// kept (if it looks like a schedule's name; else "other"), and the
+		// runway estimate declines to guess its schedule.
 		f.LimitReset = strings.ToLower(strings.TrimSpace(*d.LimitReset))
+		if f.LimitReset != "" && !scheduleName.MatchString(f.LimitReset) {
+			f.LimitReset = "other"
+		}
 	}
 	if d.ExpiresAt != nil {
 		f.ExpiresAt = *d.ExpiresAt
 	}
 	return f
 }
+
+// scheduleName is what a limit_reset value hopcheck repeats may look like.
+var scheduleName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 
 // openrouterRules: OpenRouter's error envelope is {"error":{"code":N,
 // "message":"…","metadata":{…}}} (https://openrouter.ai/docs/api/errors).

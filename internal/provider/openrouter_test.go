@@ -1,6 +1,9 @@
 package provider
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // GET /api/v1/key's data object, in the shape of the reference
 // (https://openrouter.ai/docs/api/api-reference/api-keys/get-current-key).
@@ -38,6 +41,10 @@ func TestOpenRouterKeyFacts(t *testing.T) {
 	}
 	// An open enum: an unknown schedule is kept, lower-cased.
 	if kf := s.ReadKey([]byte(`{"data":{"limit":5,"limit_remaining":5,"limit_reset":"Yearly"}}`)); kf.LimitReset != "yearly" {
+		t.Errorf("limit_reset %q", kf.LimitReset)
+	}
+	// Anything else is not repeated.
+	if kf := s.ReadKey([]byte(`{"data":{"limit":5,"limit_remaining":5,"limit_reset":"every \u001b[31m full moon ` + strings.Repeat("x", 100) + `"}}`)); kf.LimitReset != "other" {
 		t.Errorf("limit_reset %q", kf.LimitReset)
 	}
 	for _, b := range []string{`not json`, `{"data":[]}`, `{"data":{"limit":"ten"}}`} {
