@@ -1,6 +1,4 @@
-# hopcheck container image. Three stages; the last one, `release`, is the
-# default, so `runs.image: Dockerfile` in action.yml and a plain
-# `docker build .` compile from source.
+# hopcheck container image. Three stages:
 #
 #   local    FROM scratch + a binary built on the host at dist/hopcheck
 #            (CGO_ENABLED=0). For offline tests, where no registry is
@@ -8,9 +6,15 @@
 #            BuildKit skips the stages a target does not need; the classic
 #            builder stops at the target, which is why `local` comes first.
 #   build    compiles the static binary from source (golang image).
-#   release  FROM scratch + the compiled binary. Published multi-arch
-#            (linux/amd64, linux/arm64) to ghcr.io by
-#            .github/workflows/release.yml.
+#   release  FROM scratch + the compiled binary; the default (last) stage.
+#
+# action.yml runs the prebuilt `release` image that
+# .github/workflows/release.yml publishes for linux/amd64 and linux/arm64
+# (docker://ghcr.io/hopcheck/hopcheck:<version>). A fork whose action.yml
+# says `image: Dockerfile` builds `release` from source on every run.
+#
+# Base images are pinned by digest (the tag only documents it): the digest
+# of the golang:1.26.8 image index, all platforms.
 #
 # The binary embeds its CA roots (golang.org/x/crypto/x509roots/fallback),
 # so scratch needs no certificate store. It runs as root (no USER): the
@@ -29,15 +33,17 @@ ENTRYPOINT ["/hopcheck"]
 # and rejects the FROM line, and `image: Dockerfile` must build on any
 # Linux runner. Multi-arch release builds run this stage under QEMU
 # (.github/workflows/release.yml).
-FROM golang:1.26 AS build
-ARG VERSION=dev
+FROM golang:1.26.8@sha256:9d2f36f06329b2a141b9db99ffa32765cf695ee57b813ca29e245e8670bcbfff AS build
+# VERSION, when set, is stamped into the binary; empty keeps the version of
+# the source tree (internal/version). The release workflow passes its tag.
+ARG VERSION=
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath \
-      -ldflags "-s -w -X github.com/hopcheck/hopcheck/internal/cli.Version=${VERSION}" \
-      -o /out/hopcheck ./cmd/hopcheck
+RUN ldflags="-s -w"; \
+    if [ -n "$VERSION" ]; then ldflags="$ldflags -X github.com/hopcheck/hopcheck/internal/version.Version=$VERSION"; fi; \
+    CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o /out/hopcheck ./cmd/hopcheck
 
 FROM scratch AS release
 COPY --from=build /out/hopcheck /hopcheck

@@ -4,6 +4,7 @@
 //	go run ./bench            # full: medians of 3, the naive script, the real OpenClaw when installed (a few minutes)
 //	go run ./bench -short     # CI: one run each, < 60 s (also BENCH_SHORT=1)
 //	go run ./bench -serve     # only the simulator + hopcheck.yml + bench.env, to try by hand
+//	go run ./bench -coldstart # only the action step's cold start: prebuilt image vs image: Dockerfile (docker, crane; minutes; not in CI)
 //
 // It starts a simulated OpenRouter, a LiteLLM proxy and an nginx-like
 // reverse proxy on 127.0.0.1, each answering after -latency (so a request
@@ -67,6 +68,7 @@ type options struct {
 	mdFile       string
 	strict       bool
 	serve        bool
+	coldstart    bool
 	scaleModels  []int
 }
 
@@ -102,6 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.mdFile, "md", "", "also write the Markdown tables to this file")
 	fs.BoolVar(&o.serve, "serve", false, "only start the simulator, write hopcheck.yml + bench.env for 3 × -models chains and serve until interrupted")
 	fs.BoolVar(&o.strict, "strict", false, "exit 1 when a target FAILs (default: only when a run is wrong)")
+	fs.BoolVar(&o.coldstart, "coldstart", false, "only measure the action step's cold start, offline: the prebuilt image pulled from a local registry + run (median of -runs) vs docker build of the Dockerfile + run (once); needs docker and crane; see coldstart.go")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -136,6 +139,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.coldstart {
+		return runColdStart(ctx, o, stdout, stderr)
+	}
 	b := &bench{opt: o, out: stdout, log: stderr}
 	if o.serve {
 		if err := b.serve(ctx); err != nil {
@@ -376,7 +382,7 @@ func (b *bench) build(ctx context.Context, r *results) error {
 		// every compile's cache key, so a CI machine whose cache is warm
 		// from `go test` would recompile everything (~50 s on 2 cores);
 		// without it the binary is ~12 KB larger.
-		args := []string{"build", "-trimpath", "-ldflags", "-s -w -X github.com/hopcheck/hopcheck/internal/cli.Version=bench", "-o", b.bin, "./cmd/hopcheck"}
+		args := []string{"build", "-trimpath", "-ldflags", "-s -w -X github.com/hopcheck/hopcheck/internal/version.Version=bench", "-o", b.bin, "./cmd/hopcheck"}
 		r.buildNote = `CGO_ENABLED=0 go build -trimpath -ldflags "-s -w", as in the Dockerfile`
 		if b.opt.short {
 			args = append(args[:1], args[2:]...)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/peer"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/version"
 )
 
 // localStage returns the Dockerfile's `local` stage (from its FROM line to
@@ -45,19 +46,43 @@ func localStage(t *testing.T) string {
 	return strings.TrimSpace(strings.Join(out, "\n")) + "\n"
 }
 
-// actRepo makes a git repository for act: the action (a byte copy of
-// action.yml, the `local` stage as Dockerfile, .dockerignore, the binary at
-// dist/hopcheck), the scenario's configuration and the workflow from
-// testdata/act.
-func actRepo(t *testing.T, config []byte) string {
+// fromSource is the runs.image of an action built from its Dockerfile.
+const fromSource = "Dockerfile"
+
+// actionWithImage returns the repository's action.yml with its runs.image
+// line set to img and every other byte unchanged.
+func actionWithImage(t *testing.T, img string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot(t), "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := "  image: docker://" + publishedImage + ":" + version.Version + "\n"
+	if n := strings.Count(string(b), line); n != 1 {
+		t.Fatalf("action.yml has the line %q %d times, want once", strings.TrimSpace(line), n)
+	}
+	out := strings.Replace(string(b), line, "  image: "+img+"\n", 1)
+	if got := readActionMetaBytes(t, []byte(out)).Runs.Image; got != img {
+		t.Fatalf("rewritten action.yml runs.image = %q, want %q", got, img)
+	}
+	return []byte(out)
+}
+
+// actRepo makes a git repository for act: the action (action.yml with
+// runs.image set to img, the `local` stage as Dockerfile, .dockerignore,
+// the binary at dist/hopcheck), the scenario's configuration and the
+// workflow from testdata/act. img is fromSource (act builds the
+// Dockerfile) or a docker:// reference (act pulls it).
+func actRepo(t *testing.T, config []byte, img string) string {
 	t.Helper()
 	root := repoRoot(t)
 	dir := filepath.Join(t.TempDir(), "repo")
 	files := map[string][]byte{
 		"Dockerfile":   []byte(localStage(t)),
 		"hopcheck.yml": config,
+		"action.yml":   actionWithImage(t, img),
 	}
-	for _, f := range []string{"action.yml", ".dockerignore"} {
+	for _, f := range []string{".dockerignore"} {
 		b, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {
 			t.Fatal(err)
@@ -89,7 +114,7 @@ func actRepo(t *testing.T, config []byte) string {
 		t.Fatal(err)
 	}
 	// The action act runs declares exactly the inputs and outputs of the
-	// real one (it is a byte copy; this guards the copy step itself).
+	// real one (only its image line differs; this guards the copy step).
 	got, want := readActionMeta(t, filepath.Join(dir, "action.yml")), readActionMeta(t, filepath.Join(root, "action.yml"))
 	if d := cmp.Diff(want.Inputs, got.Inputs); d != "" {
 		t.Fatalf("act's action.yml inputs differ (-want +got):\n%s", d)
@@ -197,8 +222,14 @@ func needAct(t *testing.T) {
 func TestActFailingChain(t *testing.T) {
 	needAct(t)
 	sc := startScenario(t, sim.ScenarioProxyLostUpstreamKey)
-	dir := actRepo(t, sc.Config)
+	dir := actRepo(t, sc.Config, fromSource)
 	out, code := runAct(t, dir, sc.Vars)
+	assertActFailingChain(t, sc, out, code)
+}
+
+// assertActFailingChain checks act's run of the failing-chain scenario.
+func assertActFailingChain(t *testing.T, sc *sim.Env, out string, code int) {
+	t.Helper()
 	if code == 0 {
 		t.Errorf("act exited 0; the job must fail on a failing chain")
 	}
@@ -221,7 +252,7 @@ func TestActFailingChain(t *testing.T) {
 func TestActHealthy(t *testing.T) {
 	needAct(t)
 	sc := startScenario(t, sim.ScenarioHealthy)
-	dir := actRepo(t, sc.Config)
+	dir := actRepo(t, sc.Config, fromSource)
 	out, code := runAct(t, dir, sc.Vars)
 	if code != 0 {
 		t.Errorf("act exited %d; the job must succeed on a healthy chain", code)

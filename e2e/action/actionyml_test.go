@@ -11,16 +11,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/hopcheck/hopcheck/internal/ghaction"
+	"github.com/hopcheck/hopcheck/internal/version"
 )
 
 // TestActionYAML checks action.yml against the contract the binary
 // implements (package ghaction): the same input names with the documented
 // defaults, every input and output described, the outputs the binary
-// writes, and a Docker action built from the Dockerfile.
+// writes, and a Docker action that runs the published image of this
+// version.
 func TestActionYAML(t *testing.T) {
 	m := readActionMeta(t, filepath.Join(repoRoot(t), "action.yml"))
-	if m.Runs.Using != "docker" || m.Runs.Image != "Dockerfile" {
-		t.Errorf("runs = %+v, want using: docker, image: Dockerfile", m.Runs)
+	if want := "docker://" + publishedImage + ":" + version.Version; m.Runs.Using != "docker" || m.Runs.Image != want {
+		t.Errorf("runs = %+v, want using: docker, image: %s", m.Runs, want)
 	}
 	if m.Name == "" || m.Description == "" || m.Branding.Icon == "" || m.Branding.Color == "" {
 		t.Errorf("name, description and branding are required for the Marketplace: %+v", m)
@@ -78,8 +80,88 @@ func TestActionYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), "image: docker://ghcr.io/hopcheck/hopcheck:v1") {
-		t.Errorf("action.yml does not document the prebuilt image alternative")
+	if !strings.Contains(string(b), "`image: Dockerfile`") {
+		t.Errorf("action.yml does not document building from source (image: Dockerfile)")
+	}
+}
+
+// publishedImage is the repository release.yml publishes to.
+const publishedImage = "ghcr.io/hopcheck/hopcheck"
+
+// TestVersionAgrees: the version constant is a release version, and
+// action.yml's image, the README, the docs and the example workflows name
+// exactly it (the image) or its major version (the moving tag users pin),
+// so a release commit cannot ship an action.yml that runs another
+// version's image. `go run ./internal/version/setversion vX.Y.Z` makes
+// the edits.
+func TestVersionAgrees(t *testing.T) {
+	v := version.Version
+	m := regexp.MustCompile(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`).FindStringSubmatch(v)
+	if m == nil {
+		t.Fatalf("internal/version.Version = %q, want vMAJOR.MINOR.PATCH (a build stamped another value?)", v)
+	}
+	major := "v" + m[1]
+	root := repoRoot(t)
+	read := func(rel string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	glob := func(pattern string) []string {
+		t.Helper()
+		ps, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(pattern)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rels []string
+		for _, p := range ps {
+			rel, _ := filepath.Rel(root, p)
+			rels = append(rels, filepath.ToSlash(rel))
+		}
+		return rels
+	}
+	docs := append([]string{"README.md"}, glob("docs/*.md")...)
+	// Every reference to the image, with whatever tag or digest follows.
+	imageRef := regexp.MustCompile(regexp.QuoteMeta(publishedImage) + `[:@][^\s` + "`" + `'"),]*`)
+	docRefs := 0
+	for _, rel := range append([]string{"action.yml"}, docs...) {
+		refs := imageRef.FindAllString(read(rel), -1)
+		if rel == "action.yml" && len(refs) == 0 {
+			t.Errorf("action.yml does not name %s:%s", publishedImage, v)
+		}
+		if rel != "action.yml" {
+			docRefs += len(refs)
+		}
+		for _, r := range refs {
+			if r != publishedImage+":"+v {
+				t.Errorf("%s names %s; internal/version says %s (go run ./internal/version/setversion %s)", rel, r, v, v)
+			}
+		}
+	}
+	if docRefs == 0 {
+		t.Errorf("neither the README nor docs/ names the image %s:%s", publishedImage, v)
+	}
+	majorRef := regexp.MustCompile(`\bhopcheck/hopcheck@[^\s` + "`" + `'"),]*`)
+	files := append(docs, glob(".github/workflows/examples/*.yml")...)
+	pins := 0
+	for _, rel := range files {
+		for _, r := range majorRef.FindAllString(read(rel), -1) {
+			pins++
+			if r != "hopcheck/hopcheck@"+major {
+				t.Errorf("%s pins %s; the release's moving tag is hopcheck/hopcheck@%s", rel, r, major)
+			}
+		}
+	}
+	if pins == 0 {
+		t.Errorf("neither the README nor the examples show `uses: hopcheck/hopcheck@%s`", major)
+	}
+	// The Dockerfile takes the version from the source (or VERSION), never
+	// a literal of its own.
+	if d := read("Dockerfile"); regexp.MustCompile(`internal/version\.Version=v[0-9]`).MatchString(d) {
+		t.Errorf("the Dockerfile stamps a literal version; it must use the VERSION build argument")
 	}
 }
 
@@ -113,8 +195,15 @@ func TestDockerfileStages(t *testing.T) {
 	if bases[0] != "scratch" || bases[2] != "scratch" || !strings.HasPrefix(bases[1], "golang:1.26") {
 		t.Errorf("bases = %v, want scratch, golang:1.26, scratch", bases)
 	}
+	// Every base that is an image (scratch is none) is pinned by digest.
+	pinned := regexp.MustCompile(`^[a-z0-9./-]+(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$`)
+	for _, base := range bases {
+		if base != "scratch" && !pinned.MatchString(base) {
+			t.Errorf("base image %q is not pinned by digest (NAME:TAG@sha256:…)", base)
+		}
+	}
 	s := string(b)
-	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-s -w -X github.com/hopcheck/hopcheck/internal/cli.Version=`, `ENTRYPOINT ["/hopcheck"]`, "COPY dist/ /"} {
+	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `"-s -w"`, `-X github.com/hopcheck/hopcheck/internal/version.Version=$VERSION`, `ENTRYPOINT ["/hopcheck"]`, "COPY dist/ /"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}

@@ -1,11 +1,14 @@
 // Package action tests hopcheck's GitHub Action contract with real runners:
 // the image built by a real Docker daemon from the repository's Dockerfile
 // and run exactly as the Actions runner runs a container action
-// (container_test.go), and a workflow run by nektos/act (act_test.go).
-// action.yml itself is checked against the ghaction package
-// (actionyml_test.go).
+// (container_test.go), a workflow run by nektos/act with the action built
+// from the Dockerfile (act_test.go) and with the action's image pulled
+// from a local OCI registry, as released (registry_test.go). action.yml
+// itself is checked against the ghaction package and internal/version
+// (actionyml_test.go). HOPCHECK_E2E_IMAGE makes the tests use a given
+// image instead of the `local` stage (the release workflow's candidate).
 //
-// Docker and act are peers: without them the tests skip, unless
+// Docker, act and crane are peers: without them the tests skip, unless
 // HOPCHECK_REQUIRE_PEERS=1 (.ci/run), where they fail.
 package action
 
@@ -33,6 +36,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/hopcheck/hopcheck/internal/peer"
+	"github.com/hopcheck/hopcheck/internal/version"
 )
 
 // maxImageBytes is the size budget of the image (issue 3: ≤ 10 MiB).
@@ -130,7 +134,7 @@ func binary(t *testing.T) string {
 		bin := filepath.Join(dir, "hopcheck")
 		env := append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
 		out, err := run(t, 5*time.Minute, repoRoot(t), env, "go", "build", "-trimpath",
-			"-ldflags", "-s -w -X github.com/hopcheck/hopcheck/internal/cli.Version=e2e", "-o", bin, "./cmd/hopcheck")
+			"-ldflags", "-s -w -X github.com/hopcheck/hopcheck/internal/version.Version="+stampedVersion, "-o", bin, "./cmd/hopcheck")
 		if err != nil {
 			shared.binErr = fmt.Errorf("go build: %v\n%s", err, out)
 			return
@@ -143,12 +147,35 @@ func binary(t *testing.T) string {
 	return shared.bin
 }
 
-// image builds the Dockerfile's `local` stage once from a build context
+// imageEnv names an image the container tests run instead of building
+// one: the release workflow tests the image it is about to publish.
+const imageEnv = "HOPCHECK_E2E_IMAGE"
+
+// stampedVersion is the version binary() stamps; an image from imageEnv
+// carries the version of the source tree (internal/version).
+const stampedVersion = "e2e"
+
+// wantImageVersion is the version `hopcheck version` prints in image(t).
+func wantImageVersion() string {
+	if os.Getenv(imageEnv) != "" {
+		return version.Version
+	}
+	return stampedVersion
+}
+
+// image returns the image under test: the one named by HOPCHECK_E2E_IMAGE,
+// or the Dockerfile's `local` stage, built once from a build context
 // holding only the prebuilt binary (dist/hopcheck) and the repository's
-// .dockerignore, and returns its tag.
+// .dockerignore.
 func image(t *testing.T) string {
 	t.Helper()
 	needDocker(t)
+	if img := os.Getenv(imageEnv); img != "" {
+		if out, err := run(t, 30*time.Second, "", nil, "docker", "image", "inspect", "--format", "{{.Id}}", img); err != nil {
+			t.Fatalf("%s=%s: docker image inspect: %v\n%s", imageEnv, img, err, out)
+		}
+		return img
+	}
 	bin := binary(t)
 	shared.imgOnce.Do(func() {
 		ctx := filepath.Dir(filepath.Dir(bin))
@@ -232,6 +259,15 @@ func readActionMeta(t testing.TB, path string) actionMeta {
 	var m actionMeta
 	if err := yaml.Unmarshal(b, &m); err != nil {
 		t.Fatalf("%s: %v", path, err)
+	}
+	return m
+}
+
+func readActionMetaBytes(t testing.TB, b []byte) actionMeta {
+	t.Helper()
+	var m actionMeta
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		t.Fatalf("action.yml: %v", err)
 	}
 	return m
 }

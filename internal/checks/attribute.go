@@ -296,6 +296,9 @@ func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
 			return fmt.Sprintf("Replace the secret %s with a live %s key (the current one is rejected).", h.KeyEnv, h.Name)
 		}
 	case finding.ModelUnavailable:
+		if fromHop != nil && spec(*fromHop).Role == provider.Gateway {
+			return fmt.Sprintf("Make the model %s routes %q to available on %s, or change that route in %s's config.", from, c.Model, h.Name, from)
+		}
 		return fmt.Sprintf("Use a model id that %s serves; %q is not one.", h.Name, c.Model)
 	case finding.RedirectDroppedAuth:
 		if o.ev != nil && o.ev.Redirect != "" {

@@ -227,8 +227,8 @@ func newRun(c *chain.Chain, o Options) *run {
 			continue
 		}
 		if !cs.set {
-			if r.neutral || spec(h).Verify == provider.NoKey {
-				continue // a server that needs no key is not missing one
+			if r.neutral {
+				continue
 			}
 			l := credLink(c, i)
 			msg := fmt.Sprintf("%s is unset or empty in this job, so hop %q gets no credential.", h.KeyEnv, h.Name)

@@ -17,6 +17,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/version"
 	"github.com/sethvargo/go-githubactions"
 )
 
@@ -121,7 +122,7 @@ func runAction(ctx context.Context, env Env) int {
 		}
 	}
 	rep := checks.Run(ctx, cfg, opts)
-	rep.Version = Version
+	rep.Version = version.Version
 	if err := interrupted(ctx); err != nil {
 		command(env, "error", "hopcheck: interrupted", err.Error())
 		return ExitUsage
@@ -204,7 +205,7 @@ func relErr(err error, dir string) error {
 // configErrorReport turns a config error into a failing report so the
 // action can annotate the exact lines.
 func configErrorReport(err error, dir string) *finding.Report {
-	rep := &finding.Report{Schema: finding.SchemaID, Status: finding.Fail, Version: Version}
+	rep := &finding.Report{Schema: finding.SchemaID, Status: finding.Fail, Version: version.Version}
 	var ces *chain.ConfigErrors
 	if errors.As(relErr(err, dir), &ces) {
 		for _, e := range ces.Errors {

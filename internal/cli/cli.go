@@ -28,6 +28,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/version"
 )
 
 // Exit codes.
@@ -37,11 +38,8 @@ const (
 	ExitUsage  = 2 // usage or configuration error
 )
 
-// Version is set at build time with -ldflags "-X …/cli.Version=v1.2.3".
-var Version = "dev"
-
 // The probe's User-Agent names this build.
-func init() { probe.Version = Version }
+func init() { probe.Version = version.Version }
 
 // Env is the process environment the CLI sees (injected for tests).
 type Env struct {
@@ -103,7 +101,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case "explain":
 		return runExplain(args[1:], env)
 	case "version", "--version", "-v":
-		fmt.Fprintf(env.Stdout, "hopcheck %s\n", Version)
+		fmt.Fprintf(env.Stdout, "hopcheck %s\n", version.Version)
 		return ExitOK
 	case "help", "--help", "-h":
 		fmt.Fprint(env.Stdout, usage)
@@ -181,10 +179,8 @@ func (c *common) validate() error {
 	if !checks.ValidFailOn(c.failOn) {
 		return fmt.Errorf("--fail-on %q: use %s", c.failOn, strings.Join(checks.FailOnValues, ", "))
 	}
-	switch c.canary {
-	case "", chain.CanaryInference, chain.CanaryAuthOnly:
-	default:
-		return fmt.Errorf("--canary %q: use inference or auth-only", c.canary)
+	if c.canary != "" && !slices.Contains(chain.CanaryModes, c.canary) {
+		return fmt.Errorf("--canary %q: use %s", c.canary, strings.Join(chain.CanaryModes, " or "))
 	}
 	if c.timeout < 0 || c.timeout > 10*time.Minute {
 		return fmt.Errorf("--timeout %s: use a duration between 1ms and 10m", c.timeout)
@@ -265,7 +261,7 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
 		Allow: allow, ForkPR: noSecret, Findings: res.Findings, CreditsWarnDays: c.creditsWarn(), Now: env.Now,
 	})
-	rep.Version = Version
+	rep.Version = version.Version
 	if err := interrupted(ctx); err != nil {
 		printConfigError(env.Stderr, err)
 		return ExitUsage
@@ -489,7 +485,7 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 	}
 	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
 		Concurrency: c.concurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow, CreditsWarnDays: c.creditsWarn(), Now: env.Now})
-	rep.Version = Version
+	rep.Version = version.Version
 	if err := interrupted(ctx); err != nil {
 		printConfigError(env.Stderr, err)
 		return ExitUsage

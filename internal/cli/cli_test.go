@@ -16,6 +16,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/sim"
 	"github.com/hopcheck/hopcheck/internal/trust"
+	"github.com/hopcheck/hopcheck/internal/version"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -98,7 +99,8 @@ func writeConfig(t *testing.T, dir, lite, or string) string {
 
 var portRE = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 
-// normalise drops what changes between runs (timings, ports, temp dirs).
+// normalise drops what changes between runs (timings, ports, temp dirs)
+// and releases (the report's version, shown as $VERSION).
 func normalise(t *testing.T, raw, dir string) []byte {
 	t.Helper()
 	var v any
@@ -110,6 +112,9 @@ func normalise(t *testing.T, raw, dir string) []byte {
 		switch x := x.(type) {
 		case map[string]any:
 			delete(x, "timings_ms")
+			if v, ok := x["version"].(string); ok && v == version.Version {
+				x["version"] = "$VERSION"
+			}
 			if _, ok := x["duration_ms"]; ok {
 				x["duration_ms"] = 0
 			}

@@ -1,6 +1,6 @@
 // Package discover derives hopcheck chains from the configuration a
 // repository already has: LiteLLM proxy configs (YAML files with a
-// top-level model_list), OpenClaw configs (openclaw.json), .env files and
+// top-level model_list), OpenClaw configs (openclaw.json, openclaw.json5), .env files and
 // the conventional provider variables of the job environment
 // (OPENAI_BASE_URL, OPENAI_API_KEY, OPENROUTER_API_KEY, ANTHROPIC_BASE_URL,
 // ANTHROPIC_API_KEY).
@@ -109,7 +109,7 @@ func (r *Result) AddSecrets(s *secret.Scrubber) {
 // Discover derives chains from the configuration under dir, for a
 // repository without a hopcheck.yml. lookupEnv reads the job's environment
 // (os.LookupEnv in production). It looks for LiteLLM configs (YAML files
-// with a top-level model_list), openclaw.json (including
+// with a top-level model_list), openclaw.json or openclaw.json5 (including
 // .openclaw/openclaw.json), .env files and the conventional variables; see
 // the package documentation and walk's bounds (MaxDepth, MaxEntries,
 // MaxFileSize, MaxChains). Positions are relative to dir.
@@ -138,14 +138,7 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 	for _, rel := range f.dotenv {
 		b.readDotenv(rel)
 	}
-	for _, rel := range f.liteLLM {
-		lf := b.loadLite(rel, chain.Pos{})
-		if lf == nil {
-			continue
-		}
-		b.liteFileFindings(lf)
-		b.liteChains(lf, len(f.liteLLM) > 1)
-	}
+	b.liteLLMFiles(f.liteLLM)
 	for _, rel := range f.openClaw {
 		b.openClawFile(rel)
 	}
@@ -157,7 +150,14 @@ func Discover(dir string, lookupEnv func(string) (string, bool)) (*Result, error
 		return r, &chain.ConfigErrors{Errors: b.refused}
 	}
 	if len(r.Config.Chains) == 0 {
-		return r, fmt.Errorf("%w: %w in %s, and no LiteLLM config (YAML with model_list), openclaw.json or LLM provider variable (%s) was found",
+		if len(b.unusable) > 0 {
+			// A config was found but cannot be used: that, not "nothing
+			// found", is what the run must say, at the file's position.
+			return r, &chain.ConfigErrors{Errors: b.unusable}
+		}
+	}
+	if len(r.Config.Chains) == 0 && b.configsRead == 0 {
+		return r, fmt.Errorf("%w: %w in %s, and no LiteLLM config (YAML with model_list, or include: and a LiteLLM section), openclaw.json or LLM provider variable (%s) was found",
 			ErrNothingFound, chain.ErrNoConfig, dir, strings.Join(conventionalVars(), ", "))
 	}
 	return r, nil
@@ -213,6 +213,11 @@ type builder struct {
 	dotenv   []dotenvFile
 	capped   bool
 	refused  []*chain.ConfigError // configs that stop the run: see read and tooCostly
+	unusable []*chain.ConfigError // configs found but unusable: the run stops with them when no chain is derived
+	// configsRead counts the proxy configs read (LiteLLM, OpenClaw): a repository with one has
+	// something to check even when no chain could be derived from it (its
+	// findings say why).
+	configsRead int
 }
 
 type dotenvFile struct {

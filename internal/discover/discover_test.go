@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,9 +134,9 @@ func TestDiscoverLiteLLMOnly(t *testing.T) {
 	if h := hopNamed(t, chainNamed(t, r.Config, "committed"), "openai"); h.KeyEnv != "" || h.Type != provider.OpenAI {
 		t.Errorf("literal key hop: %+v", h)
 	}
-	// Ollama needs no key: its hop carries none, and none is missing.
-	if l := chainNamed(t, r.Config, "local"); len(l.Hops) != 2 || l.Hops[1].Type != provider.Ollama || l.Hops[1].KeyEnv != "" {
-		t.Errorf("ollama deployment: want litellm → ollama without a key: %+v", l.Hops)
+	// Ollama needs no key: a real upstream hop, and no variable is demanded.
+	if h := hopNamed(t, chainNamed(t, r.Config, "local"), "ollama"); h.KeyEnv != "" || h.Type != provider.Ollama {
+		t.Errorf("ollama deployment: %+v", h)
 	}
 	if len(findingsWith(r.Findings, finding.ProxyOpen)) != 0 {
 		t.Error("master_key is set in the job: no proxy-open warning expected")
@@ -200,91 +201,86 @@ func TestDiscoveredChainThroughEngine(t *testing.T) {
 }
 
 func TestDiscoverOpenClawOnly(t *testing.T) {
-	t.Cleanup(func() { OpenClaw = ReadOpenClaw })
-	t.Run("real reader", func(t *testing.T) {
-		OpenClaw = ReadOpenClaw
-		r, err := Discover("testdata/openclaw-only", envOf(map[string]string{"OPENROUTER_API_KEY": orKey}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The gateway's OpenAI endpoint is off in the fixture: the reader
-		// derives the direct link, checked with the key OpenClaw would send.
-		if len(r.Config.Chains) != 1 {
-			t.Fatalf("chains: %+v", r.Config.Chains)
-		}
-		c := r.Config.Chains[0]
-		h := hopNamed(t, c, "openrouter")
-		if h.KeyEnv != "OPENROUTER_API_KEY" || h.KeyEnvPos != pos(".openclaw/openclaw.json", 8, 17) || h.URLPos.Line != 7 {
-			t.Errorf("hop: %+v", h)
-		}
-		if len(r.Findings) != 1 || r.Findings[0].Chain != c.Name || r.Findings[0].File != ".openclaw/openclaw.json" {
-			t.Errorf("findings: %+v", r.Findings)
-		}
-		var b bytes.Buffer
-		if err := PrintChains(&b, r); err != nil || !strings.Contains(b.String(), ".openclaw/openclaw.json:8:17") {
-			t.Errorf("print (hop positions are used without sources): %v\n%s", err, b.String())
-		}
-		// A broken file: config-invalid at the syntax error.
-		dir := write(t, map[string]string{"openclaw.json": "{\n  models: {\n    providers: [,\n}\n"})
-		r, _ = Discover(dir, envOf(nil))
-		ci := findingsWith(r.Findings, finding.ConfigInvalid)
-		if len(ci) != 1 || ci[0].File != "openclaw.json" || ci[0].Line != 3 || ci[0].Severity != finding.SevError {
-			t.Errorf("syntax error: %+v", r.Findings)
-		}
+	r, err := Discover("testdata/openclaw-only", envOf(map[string]string{"OPENROUTER_API_KEY": orKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The gateway's OpenAI endpoint is off in the fixture: the reader
+	// derives the direct link, checked with the key OpenClaw would send.
+	if len(r.Config.Chains) != 1 {
+		t.Fatalf("chains: %+v", r.Config.Chains)
+	}
+	c := r.Config.Chains[0]
+	h := hopNamed(t, c, "openrouter")
+	if h.KeyEnv != "OPENROUTER_API_KEY" || h.KeyEnvPos != pos(".openclaw/openclaw.json", 8, 17) || h.URLPos.Line != 7 ||
+		c.Model != "anthropic/claude-sonnet-4.5" || c.ModelPos.Line != 13 {
+		t.Errorf("chain %+v, hop: %+v", c, h)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].Chain != c.Name || r.Findings[0].File != ".openclaw/openclaw.json" {
+		t.Errorf("findings: %+v", r.Findings)
+	}
+	var b bytes.Buffer
+	if err := PrintChains(&b, r); err != nil || !strings.Contains(b.String(), ".openclaw/openclaw.json:8:17") ||
+		!strings.Contains(b.String(), ".openclaw/openclaw.json:13:") || strings.Contains(b.String(), ":1:1") {
+		t.Errorf("print: %v\n%s", err, b.String())
+	}
+	// A broken file stops the run at the syntax error (and says so).
+	dir := write(t, map[string]string{"openclaw.json": "{\n  models: {\n    providers: [,\n}\n"})
+	r, err = Discover(dir, envOf(nil))
+	var ce *chain.ConfigErrors
+	if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].Pos.File != "openclaw.json" || ce.Errors[0].Pos.Line != 3 {
+		t.Errorf("syntax error: err = %v", err)
+	}
+	ci := findingsWith(r.Findings, finding.ConfigInvalid)
+	if len(ci) != 1 || ci[0].File != "openclaw.json" || ci[0].Line != 3 || ci[0].Severity != finding.SevError {
+		t.Errorf("syntax error: %+v", r.Findings)
+	}
+}
+
+// TestDiscoverOpenClawNoChain: a config that was found is never "nothing
+// to check": with no chain to derive, its findings say why at the file.
+func TestDiscoverOpenClawNoChain(t *testing.T) {
+	dir := write(t, map[string]string{
+		".openclaw/openclaw.json": "{\n  gateway: {auth: {token: 'tok'}},\n  agents: {list: {$include: ['./a.json5', './b.json5']}},\n}",
+		".openclaw/a.json5":       "[{id: 'a'}]",
 	})
-	t.Run("no reader", func(t *testing.T) {
-		OpenClaw = nil
-		r, err := Discover("testdata/openclaw-only", envOf(nil))
-		if !errors.Is(err, ErrNothingFound) || !errors.Is(err, chain.ErrNoConfig) {
-			t.Fatalf("err = %v, want ErrNothingFound and chain.ErrNoConfig", err)
-		}
-		if r == nil || len(r.Files) != 1 || r.Files[0] != ".openclaw/openclaw.json" {
-			t.Fatalf("files: %+v", r)
-		}
-		if len(r.Findings) != 1 || r.Findings[0].File != ".openclaw/openclaw.json" || r.Findings[0].Severity != finding.SevNotice {
-			t.Errorf("findings: %+v", r.Findings)
-		}
+	r, err := Discover(dir, envOf(nil))
+	if err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	if len(r.Config.Chains) != 0 || strings.Join(r.Files, ",") != ".openclaw/openclaw.json,.openclaw/a.json5" {
+		t.Errorf("chains %+v files %v", r.Config.Chains, r.Files)
+	}
+	var model, include bool
+	for _, f := range r.Findings {
+		model = model || (f.Check == "openclaw.model" && f.Line == 3)
+		include = include || (f.Check == "openclaw.include" && f.Line == 3 && f.Severity == finding.SevError)
+	}
+	if !model || !include {
+		t.Errorf("findings: %+v", r.Findings)
+	}
+	var b bytes.Buffer
+	if err := PrintChains(&b, r); err != nil || !strings.Contains(b.String(), "no chains derived") || !strings.Contains(b.String(), "No model is configured") {
+		t.Errorf("print: %v\n%s", err, b.String())
+	}
+}
+
+// TestDiscoverOpenClawJSON5: openclaw.json5 is found at the root and in
+// .openclaw/, and runner variables in an included file are refused too.
+func TestDiscoverOpenClawJSON5(t *testing.T) {
+	dir := write(t, map[string]string{"openclaw.json5": "{agents: {list: [{id: 'a', default: true, model: 'anthropic/claude-x'}]}}"})
+	r, err := Discover(dir, envOf(nil))
+	if err != nil || len(r.Config.Chains) != 1 || r.Config.Chains[0].Hops[0].Type != provider.Anthropic || r.Config.Chains[0].ModelPos.File != "openclaw.json5" {
+		t.Fatalf("err %v, chains %+v", err, r.Config.Chains)
+	}
+	dir = write(t, map[string]string{
+		".openclaw/openclaw.json5": "{agents: {defaults: {model: 'openrouter/auto'}}, models: {$include: './m.json5'}}",
+		".openclaw/m.json5":        "{providers: {openrouter: {apiKey: '${GITHUB_TOKEN}'}}}",
 	})
-	t.Run("reader hook", func(t *testing.T) {
-		var gotRel string
-		var gotData []byte
-		OpenClaw = func(rel string, data []byte, env func(string) (string, bool)) (*Result, error) {
-			gotRel, gotData = rel, data
-			key, _ := env("OPENROUTER_API_KEY")
-			c := &chain.Chain{Name: "openrouter", Model: "openrouter/anthropic/claude-sonnet-4.5", Canary: chain.CanaryInference, Timeout: chain.DefaultTimeout,
-				ModelPos: pos(rel, 8, 9),
-				Hops: []chain.Hop{
-					{Name: "openclaw", Type: provider.OpenClaw, URL: "http://127.0.0.1:18789", Pos: pos(rel, 3, 3)},
-					{Name: "openrouter", Type: provider.OpenRouter, URL: "https://openrouter.ai/api/v1", KeyEnv: "OPENROUTER_API_KEY", Pos: pos(rel, 6, 7), KeyEnvPos: pos(rel, 8, 17)},
-				}}
-			return &Result{
-				Config:   &chain.Config{Chains: []*chain.Chain{c}},
-				Findings: []finding.Finding{{Check: "openclaw.test", Chain: "openrouter", Cause: finding.ProxyOpen, Severity: finding.SevWarning, File: rel, Line: 3}},
-				Sources:  []Source{{Chain: "openrouter", Hop: "openrouter", What: "key_env", Value: "OPENROUTER_API_KEY", Pos: pos(rel, 8, 17)}},
-				secrets:  []string{key},
-			}, nil
-		}
-		r, err := Discover("testdata/openclaw-only", envOf(map[string]string{"OPENROUTER_API_KEY": orKey}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if gotRel != ".openclaw/openclaw.json" || !bytes.Contains(gotData, []byte("models")) {
-			t.Errorf("reader called with %q", gotRel)
-		}
-		// OPENROUTER_API_KEY is used by the OpenClaw chain: no separate
-		// env chain, and the reader's chain keeps its name.
-		if len(r.Config.Chains) != 1 || r.Config.Chains[0].Name != "openrouter" || len(r.Config.Chains[0].Hops) != 2 {
-			t.Fatalf("chains: %+v", r.Config.Chains)
-		}
-		if len(r.Findings) != 1 || r.Findings[0].Chain != "openrouter" || r.Sources[len(r.Sources)-1].Pos.Line != 8 {
-			t.Errorf("reader findings/sources not taken over: %+v %+v", r.Findings, r.Sources)
-		}
-		sc := &secret.Scrubber{}
-		r.AddSecrets(sc)
-		if out := sc.Scrub("echo " + orKey); strings.Contains(out, orKey) {
-			t.Errorf("AddSecrets did not register the reader's secrets: %s", out)
-		}
-	})
+	r, err = Discover(dir, envOf(nil))
+	if err != nil || len(r.Errors) != 1 || r.Errors[0].Pos.File != ".openclaw/m.json5" {
+		t.Errorf("err %v, errors %+v", err, r.Errors)
+	}
 }
 
 func TestDiscoverDotenvShadowing(t *testing.T) {
@@ -315,9 +311,19 @@ func TestDiscoverDotenvShadowing(t *testing.T) {
 	if !strings.Contains(shadows[0].Message, secret.Fingerprint(orKey)) {
 		t.Errorf("message should name the job value by fingerprint: %s", shadows[0].Message)
 	}
-	// No master_key: proxy-open at the top of the file (no general_settings).
-	po := findingsWith(r.Findings, finding.ProxyOpen)
-	if len(po) != 1 || po[0].File != "litellm.yaml" || po[0].Line != 1 || po[0].Severity != finding.SevWarning {
+	// No master_key, but LITELLM_MASTER_KEY is set where the proxy runs:
+	// LiteLLM falls back to it, so the proxy is not open.
+	if po := findingsWith(r.Findings, finding.ProxyOpen); len(po) != 0 {
+		t.Errorf("proxy-open although LITELLM_MASTER_KEY is set: %+v", po)
+	}
+	// Without it the proxy is open: the finding is about the file (it
+	// has no general_settings), not at a line of it.
+	open, err := Discover("testdata/dotenv-shadow", envOf(map[string]string{"OPENROUTER_API_KEY": orKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	po := findingsWith(open.Findings, finding.ProxyOpen)
+	if len(po) != 1 || po[0].File != "litellm.yaml" || po[0].Line != 0 || po[0].Severity != finding.SevWarning {
 		t.Errorf("proxy-open: %+v", po)
 	}
 	assertNoSecret(t, r, orKey, masterKey, "sk-or-v1-localdevelopmentkeylocaldevelopmentkey0000000000000000000000", "sk-local-master-key-0000")
@@ -560,16 +566,20 @@ func TestDiscoverSkipsAndBounds(t *testing.T) {
 		names = append(names, c.Name)
 	}
 	// Several files: chain names carry the file.
-	if got := strings.Join(names, ","); got != "a-b-c-d-e-f-shallow-enough-six,a-config-top" {
+	if got := strings.Join(names, ","); got != "a-b-c-d-e-f-shallow-enough-six,a-config-top,wild-any" {
 		t.Errorf("chains %s", got)
 	}
-	var invalid, wild bool
+	// A wildcard route checks its provider's key with the auth-only canary.
+	wild := chainNamed(t, r.Config, "wild-any")
+	if h := hopNamed(t, wild, "openrouter"); wild.Canary != chain.CanaryAuthOnly || wild.Model != "" || h.KeyEnv != "OPENROUTER_API_KEY" {
+		t.Errorf("wildcard chain: %+v", wild)
+	}
+	var invalid bool
 	for _, f := range r.Findings {
 		invalid = invalid || (f.Cause == finding.ConfigInvalid && f.File == "broken/litellm.yaml" && f.Severity == finding.SevError && f.Line > 0)
-		wild = wild || (f.Cause == finding.ModelUnavailable && f.File == "wild.yaml" && f.Line == 2)
 	}
-	if !invalid || !wild {
-		t.Errorf("findings (broken file %v, wildcard %v): %+v", invalid, wild, r.Findings)
+	if !invalid {
+		t.Errorf("findings (broken file %v): %+v", invalid, r.Findings)
 	}
 }
 
@@ -663,4 +673,52 @@ func TestEnvChainUsesTheJobsRegion(t *testing.T) {
 		}
 	}
 	t.Fatalf("no bedrock chain: %+v", r.Config.Chains)
+}
+
+// TestDiscoverIncludes: a parent config whose routes all live in an
+// included file is discovered; the fragment is not a proxy of its own, and
+// the routes are positioned in it.
+func TestDiscoverIncludes(t *testing.T) {
+	dir := write(t, map[string]string{
+		"proxy/parent.yaml": "include:\n  - models.yaml\ngeneral_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n",
+		"proxy/models.yaml": "model_list:\n  - model_name: gpt-4o\n    litellm_params:\n      model: openai/gpt-4o\n      api_key: os.environ/OPENAI_API_KEY\n",
+	})
+	r, err := Discover(dir, envOf(map[string]string{"LITELLM_MASTER_KEY": masterKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Config.Chains) != 1 {
+		t.Fatalf("chains %+v: the fragment must not be a config of its own", r.Config.Chains)
+	}
+	c := r.Config.Chains[0]
+	if c.Name != "gpt-4o" || c.ModelPos.File != "proxy/models.yaml" || c.Hops[0].Config != "proxy/parent.yaml" || c.Hops[0].KeyEnvPos.File != "proxy/parent.yaml" {
+		t.Errorf("chain %+v", c)
+	}
+	if up := c.Hops[1]; up.KeyEnv != "OPENAI_API_KEY" || up.KeyEnvPos != pos("proxy/models.yaml", 5, 16) {
+		t.Errorf("upstream %+v", up)
+	}
+	if !slices.Contains(r.Files, "proxy/models.yaml") || !slices.Contains(r.Files, "proxy/parent.yaml") {
+		t.Errorf("files %v", r.Files)
+	}
+}
+
+// TestDiscoverOnlyConfigInvalid: when the only config cannot be used, the
+// run stops at its position (exit 2) instead of "nothing found".
+func TestDiscoverOnlyConfigInvalid(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"syntax":          {"config.yaml": "model_list:\n  - model_name: *\n"},
+		"shape":           {"config.yaml": "model_list:\n  azure:\n    model_name: x\n"},
+		"missing include": {"config.yaml": "include: [nope.yaml]\nlitellm_settings: {}\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Discover(write(t, files), envOf(nil))
+			var ce *chain.ConfigErrors
+			if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].Pos.File != "config.yaml" || ce.Errors[0].Pos.Line < 1 {
+				t.Fatalf("error %v, want a positioned config error", err)
+			}
+			if errors.Is(err, ErrNothingFound) {
+				t.Error("a config was found")
+			}
+		})
+	}
 }

@@ -50,7 +50,7 @@ func (b *builder) envChains() {
 		}
 	}
 	for _, lf := range b.liteList {
-		if v, ok := strings.CutPrefix(lf.proxy.urlOrigin, "env "); ok {
+		if v, ok := strings.CutPrefix(lf.d.Proxy().URLOrigin, "env "); ok {
 			used[v] = true
 		}
 	}
@@ -77,7 +77,7 @@ func (b *builder) envChains() {
 		urlOrigin := "default"
 		if hasBase {
 			h.URL, urlOrigin = base, "env "+baseVar
-			switch s := knownHost(hostOf(base)); {
+			switch s, _ := provider.ByHost(hostOf(base)); {
 			case s != nil:
 				h.Type = s.Type
 			case cv.Type == provider.OpenAI:
@@ -167,10 +167,10 @@ func (b *builder) crossCheckModels() {
 				continue
 			}
 			for _, lf := range b.liteList {
-				if !sameEndpoint(h.URL, lf.proxy.url) {
+				if !sameEndpoint(h.URL, lf.d.Proxy().URL) {
 					continue
 				}
-				names := lf.cfg.ModelNames()
+				names := lf.d.Config().ModelNames()
 				want := []string{c.Model}
 				if _, rest, ok := strings.Cut(c.Model, "/"); ok {
 					want = append(want, rest)
@@ -226,4 +226,23 @@ func quoteList(s []string) string {
 		q = append(q, fmt.Sprintf("%q", v))
 	}
 	return strings.Join(q, ", ")
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// keyish reports whether a variable name suggests a credential.
+func keyish(name string) bool {
+	u := strings.ToUpper(name)
+	for _, s := range []string{"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"} {
+		if strings.Contains(u, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/source/litellm"
+	"github.com/hopcheck/hopcheck/internal/source/openclaw"
 )
 
 // expandChain completes chain c of a hopcheck.yml from the configs its hops
@@ -39,7 +40,8 @@ func (b *builder) expandChain(c *chain.Chain) {
 func (b *builder) expandLite(c *chain.Chain, i int) {
 	h := c.Hops[i]
 	lf := b.loadLite(h.Config, h.Pos)
-	if lf == nil {
+	if lf.bad != nil {
+		b.reportLite(lf)
 		return
 	}
 	b.liteFileFindings(lf)
@@ -47,11 +49,12 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 	if c.Model == "" {
 		return
 	}
-	deps := lf.cfg.Deployments(c.Model)
+	cfg := lf.d.Config()
+	deps := cfg.Deployments(c.Model)
 	if len(deps) == 0 {
 		l := c.LinkInto(i)
 		b.finding(*(&finding.Finding{Check: "discover.models", Chain: c.Name, Hop: h.Name, Link: &l, Cause: finding.ModelUnavailable, Severity: finding.SevError,
-			Message: fmt.Sprintf("chain %s asks %s for model %q, but %s defines only %s; the proxy answers \"Invalid model name passed in\".", c.Name, h.Name, c.Model, lf.rel, quoteList(lf.cfg.ModelNames())),
+			Message: fmt.Sprintf("chain %s asks %s for model %q, but %s defines only %s; the proxy answers \"Invalid model name passed in\".", c.Name, h.Name, c.Model, lf.rel, quoteList(cfg.ModelNames())),
 			Fix:     fmt.Sprintf("Set the chain's model to one of the model_name values of %s, or add %q to its model_list.", lf.rel, c.Model)}).At(c.ModelPos))
 		return
 	}
@@ -60,10 +63,10 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 		return
 	}
 	base := slices.Clone(c.Hops)
-	type sig struct{ model, key, base string }
+	type sig struct{ model, key, base, cred string }
 	seen := map[sig]bool{}
 	for n, d := range deps {
-		s := sig{d.Model.Value, d.APIKey.Value, d.APIBase.Value}
+		s := sig{d.Model.Value, d.APIKey.Value, d.APIBase.Value, d.Credential.Value}
 		if seen[s] {
 			continue
 		}
@@ -76,7 +79,8 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 			}
 			b.source(Source{Chain: target.Name, What: "model", Value: target.Model, Pos: d.ModelName.Pos, Origin: fmt.Sprintf("another deployment of the model group (chain %s)", c.Name)})
 		}
-		up, ok := b.upstreamHop(lf, d, target, h.Name)
+		up, ok, res := lf.d.Upstream(d, target, h.Name)
+		b.adoptLite(res)
 		if !ok {
 			continue
 		}
@@ -92,47 +96,37 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 // hopcheck would then test a key the proxy never uses.
 func (b *builder) crossCheckKey(lf *liteFile, d litellm.Deployment, c *chain.Chain, i int) {
 	next := c.Hops[i+1]
-	ref := d.APIKey.Ref()
-	if ref == "" || next.KeyEnv == "" {
-		return
-	}
-	v, lit := follow(lf, ref)
-	if lit != nil || v == next.KeyEnv {
+	v := lf.d.KeyVar(d)
+	if v == "" || next.KeyEnv == "" || v == next.KeyEnv {
 		return
 	}
 	l := chain.Link{From: c.Hops[i].Name, To: next.Name}
 	b.finding(*(&finding.Finding{Check: "discover.key_env", Chain: c.Name, Hop: next.Name, Link: &l, Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
-		Message: fmt.Sprintf("hop %q is checked with %s, but %s sends model %q upstream with os.environ/%s (%s:%d); hopcheck tests a key the proxy does not use.",
-			next.Name, next.KeyEnv, c.Hops[i].Name, c.Model, v, lf.rel, d.APIKey.Pos.Line),
+		Message: fmt.Sprintf("hop %q is checked with %s, but %s sends model %q upstream with os.environ/%s (%s); hopcheck tests a key the proxy does not use.",
+			next.Name, next.KeyEnv, c.Hops[i].Name, c.Model, v, d.APIKey.Pos),
 		Fix: fmt.Sprintf("Set key_env: %s on hop %q, or change the api_key reference in %s.", v, next.Name, lf.rel)}).At(next.KeyEnvPos))
 }
 
 // expandOpenClaw reads the OpenClaw config of hop i of c. When the hop is
-// the last of the chain, the hops behind OpenClaw are taken from the chain
-// the reader derives for c.Model (else its first chain).
+// the last of the chain, the hops behind the gateway are those OpenClaw
+// uses for c.Model.
 func (b *builder) expandOpenClaw(c *chain.Chain, i int) {
 	h := c.Hops[i]
-	res := b.readOpenClaw(h.Config, h.Pos)
+	res := b.readOpenClaw(h.Config, h.Pos, openclaw.Options{Model: c.Model, ModelPos: c.ModelPos, Through: true})
 	b.source(Source{Chain: c.Name, Hop: h.Name, What: "config", Value: h.Config, Pos: h.Pos})
 	if res == nil {
 		return
 	}
-	b.takeRunLevel(res)
-	if res.Config == nil || len(res.Config.Chains) == 0 || i < len(c.Hops)-1 {
+	b.takeOpenClaw(res, "", "", nil, nil)
+	if len(res.Chains) == 0 || i < len(c.Hops)-1 {
 		return
 	}
-	pick := res.Config.Chains[0]
-	for _, rc := range res.Config.Chains {
-		if rc.Model == c.Model {
-			pick = rc
-			break
-		}
-	}
+	pick := res.Chains[0]
 	k := slices.IndexFunc(pick.Hops, func(x chain.Hop) bool { return x.Type == provider.OpenClaw })
-	if k < 0 {
-		return
+	rename := map[string]string{}
+	if k >= 0 {
+		rename[pick.Hops[k].Name] = h.Name
 	}
-	rename := map[string]string{pick.Hops[k].Name: h.Name}
 	for _, up := range pick.Hops[k+1:] {
 		name := up.Name
 		for c.Index(name) >= 0 {
@@ -142,36 +136,10 @@ func (b *builder) expandOpenClaw(c *chain.Chain, i int) {
 		up.Name = name
 		c.Hops = append(c.Hops, up)
 	}
-	for _, f := range res.Findings {
-		if f.Chain != pick.Name {
-			continue
-		}
-		f.Chain = c.Name
-		if n, ok := rename[f.Hop]; ok {
-			f.Hop = n
-		}
-		if f.Link != nil {
-			l := *f.Link
-			if n, ok := rename[l.From]; ok {
-				l.From = n
-			}
-			if n, ok := rename[l.To]; ok {
-				l.To = n
-			}
-			f.Link = &l
-		}
-		b.finding(f)
+	// The model and the gateway hop's values come from hopcheck.yml.
+	only := map[string]string{}
+	for _, up := range pick.Hops[k+1:] {
+		only[up.Name] = rename[up.Name]
 	}
-	for _, s := range res.Sources {
-		if s.Chain != pick.Name {
-			continue
-		}
-		if n, ok := rename[s.Hop]; ok {
-			s.Hop = n
-		} else if s.Hop != "" {
-			continue // a hop before OpenClaw: hopcheck.yml defines it
-		}
-		s.Chain = c.Name
-		b.source(s)
-	}
+	b.takeOpenClaw(res, pick.Name, c.Name, rename, only)
 }

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/report"
 )
 
@@ -31,6 +32,13 @@ func PrintChains(w io.Writer, r *Result) error {
 	}
 	if len(r.Config.Chains) == 0 {
 		b.WriteString("no chains derived\n")
+		// Say why: the warnings and errors about the files read.
+		for _, f := range r.Findings {
+			if f.Chain == "" && f.Severity.Rank() >= finding.SevWarning.Rank() {
+				where := chain.Pos{File: f.File, Line: f.Line, Col: f.Col}
+				fmt.Fprintf(&b, "  %s %s: %s\n", f.Severity, report.Inert(where.String()), report.Inert(f.Message))
+			}
+		}
 	}
 	for _, c := range r.Config.Chains {
 		path := []string{chain.CIHop}
@@ -47,11 +55,13 @@ func PrintChains(w io.Writer, r *Result) error {
 		} else if c.Model != "" {
 			row("model", c.Model, c.ModelPos.String())
 		}
-		if c.Canary != "" {
+		if s, ok := r.lookup(c.Name, "", "canary"); ok {
+			row("canary", s.Value, s.Where())
+		} else if c.Canary != "" {
 			row("canary", c.Canary, "")
 		}
 		for _, h := range c.Hops {
-			for _, what := range []string{"config", "type", "url", "key_env"} {
+			for _, what := range []string{"config", "type", "url", "key_env", "api_version"} {
 				if s, ok := r.lookup(c.Name, h.Name, what); ok {
 					row(h.Name+"."+what, s.Value, s.Where())
 					continue

@@ -15,6 +15,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/fsafe"
 	"github.com/hopcheck/hopcheck/internal/json5"
 	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
+	"github.com/hopcheck/hopcheck/internal/source/litellm"
 	"github.com/hopcheck/hopcheck/internal/yamlbound"
 )
 
@@ -57,10 +58,6 @@ var skipDirs = map[string]bool{
 // templateEnv marks .env files that document variables rather than set
 // them (.env.example, .env.sample, …); their values are placeholders.
 var templateEnv = regexp.MustCompile(`(?i)\.(example|sample|template|tmpl|dist|defaults?|schema)$`)
-
-// liteLLMTop finds a top-level model_list key (LiteLLM's signature) without
-// parsing the YAML.
-var liteLLMTop = regexp.MustCompile(`(?m)^model_list[ \t]*:`)
 
 // found is what the walk collected, paths relative to the root in slash
 // form.
@@ -129,7 +126,7 @@ func walk(root string) (*found, error) {
 			}
 		}
 		switch {
-		case name == "openclaw.json":
+		case name == "openclaw.json" || name == "openclaw.json5":
 			add(&f.openClaw)
 		case name == ".env" || strings.HasPrefix(name, ".env."):
 			if !templateEnv.MatchString(name) {
@@ -145,7 +142,7 @@ func walk(root string) (*found, error) {
 			}
 			if data, err := readFile(root, rel); err == nil {
 				f.probed += len(data)
-				if liteLLMTop.Match(data) {
+				if litellm.LooksLikeConfig(data) {
 					f.liteLLM = append(f.liteLLM, rel)
 				}
 			}

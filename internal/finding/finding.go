@@ -172,3 +172,24 @@ func (r *Report) Worst() Severity {
 	}
 	return w
 }
+
+// Locate is where a finding points, the one rule every reporter uses: its
+// own position, else the definition of its hop, else its chain's, else the
+// configuration file (a zero position when there is none). c is the chain
+// the finding belongs to (nil for a run-level finding).
+func Locate(f Finding, c *ChainResult, config string) chain.Pos {
+	if f.File != "" {
+		return chain.Pos{File: f.File, Line: f.Line, Col: f.Col}
+	}
+	if c != nil {
+		for _, h := range c.Hops {
+			if f.Hop != "" && h.Name == f.Hop && h.File != "" {
+				return chain.Pos{File: h.File, Line: h.Line, Col: h.Col}
+			}
+		}
+		if c.File != "" {
+			return chain.Pos{File: c.File, Line: c.Line}
+		}
+	}
+	return chain.Pos{File: config}
+}

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/checks"
 	"github.com/sethvargo/go-githubactions"
 )
@@ -39,7 +40,7 @@ func Detect(getenv func(string) string) bool {
 // Accepted values of the enum inputs.
 var (
 	FailOnValues       = checks.FailOnValues
-	CanaryValues       = []string{"inference", "auth-only"}
+	CanaryValues       = chain.CanaryModes
 	ForkBehaviorValues = []string{"neutral", "fail"}
 )
 

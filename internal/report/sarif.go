@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 )
 
@@ -201,7 +200,7 @@ func sarifResultOf(f finding.Finding, c *finding.ChainResult, config string) (sa
 		msg += " Fix: " + f.Fix
 	}
 	res := sarifResult{RuleID: string(f.Cause), Level: level, Message: sarifText{Text: msg}, Properties: map[string]string{}}
-	p := locate(f, c, config)
+	p := finding.Locate(f, c, config)
 	if p.File != "" {
 		loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact(p.File)}}
 		if p.Line > 0 {
@@ -228,25 +227,6 @@ func sarifResultOf(f finding.Finding, c *finding.ChainResult, config string) (sa
 	h := sha256.Sum256([]byte(strings.Join([]string{string(f.Cause), f.Check, chainName, link, f.Hop, p.File}, "\x00")))
 	res.PartialFingerprints = map[string]string{sarifFingerprint: hex.EncodeToString(h[:16])}
 	return res, true
-}
-
-// locate returns where a finding points: its own position, its hop's, its
-// chain's, or the configuration file.
-func locate(f finding.Finding, c *finding.ChainResult, config string) chain.Pos {
-	if f.File != "" {
-		return chain.Pos{File: f.File, Line: f.Line, Col: f.Col}
-	}
-	if c != nil {
-		for _, h := range c.Hops {
-			if f.Hop != "" && h.Name == f.Hop && h.File != "" {
-				return chain.Pos{File: h.File, Line: h.Line, Col: h.Col}
-			}
-		}
-		if c.File != "" {
-			return chain.Pos{File: c.File, Line: c.Line}
-		}
-	}
-	return chain.Pos{File: config}
 }
 
 // artifact turns a file path into a SARIF artifact location: relative

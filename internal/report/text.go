@@ -342,24 +342,11 @@ func selectFindings(fs []finding.Finding, verbose bool) []finding.Finding {
 	return out
 }
 
-// findingPos is where a finding points: its own position, else its hop's
-// definition, else its chain's, else the config file, else "hopcheck".
+// findingPos is where a finding points (finding.Locate), as text;
+// "hopcheck" when nothing locates it.
 func findingPos(f finding.Finding, c *finding.ChainResult, config string) string {
-	if f.File != "" {
-		return chain.Pos{File: f.File, Line: f.Line, Col: f.Col}.String()
-	}
-	if c != nil {
-		for _, h := range c.Hops {
-			if h.Name == f.Hop && f.Hop != "" && h.File != "" {
-				return chain.Pos{File: h.File, Line: h.Line, Col: h.Col}.String()
-			}
-		}
-		if c.File != "" {
-			return chain.Pos{File: c.File, Line: c.Line}.String()
-		}
-	}
-	if config != "" {
-		return config
+	if p := finding.Locate(f, c, config); p.File != "" {
+		return p.String()
 	}
 	return "hopcheck"
 }

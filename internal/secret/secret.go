@@ -18,7 +18,8 @@ import (
 // knownPrefixes are the public, non-secret prefixes of provider keys, longest
 // first. A fingerprint shows them so a reader can tell which provider a key
 // belongs to.
-var knownPrefixes = []string{"sk-or-v1-", "sk-ant-api03-", "sk-ant-", "sk-proj-", "sk-svcacct-", "sk-", "gsk_", "AIza"}
+var knownPrefixes = []string{"bedrock-api-key-", "sk-ant-api03-", "sk-svcacct-", "sk-or-v1-", "sk-proj-", "sk-ant-", "nvapi-",
+	"pplx-", "ABSK", "AIza", "csk-", "fpk_", "gsk_", "xai-", "fw_", "sk-"}
 
 // maxReveal bounds how many leading characters a fingerprint shows, so a
 // fingerprint never contains 12 consecutive characters of the secret.

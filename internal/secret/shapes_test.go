@@ -46,6 +46,17 @@ var shapeCases = []struct {
 		"sk-" + rep("0123456789abcdef", 32):                  "sk-" + Marker,
 		"sk-" + rep(alnum, 22):                               "sk-" + Marker, // LiteLLM virtual key
 	}, []string{"sk-ab…yz", "task-" + rep("abcdefghij", 24), "desk-" + rep("abc123", 30), "sk-1234", "sk-local-master-key-0000"}},
+	{"provider-prefixed", map[string]string{
+		"nvapi-" + rep(alnum+"_-", 64): "nvapi-" + Marker,
+		"pplx-" + rep(alnum, 48):       "pplx-" + Marker,
+		"csk-" + rep(alnum, 48):        "csk-" + Marker,
+		"fw_" + rep(alnum, 24):         "fw_" + Marker,
+		"fpk_" + rep(alnum, 24):        "fpk_" + Marker,
+	}, []string{"nvapi-ab…yz", "pplx-short", "task-csk-short", "rfw_" + rep(alnum, 24)}},
+	{"bedrock-api-key", map[string]string{
+		"ABSK" + rep(b64set, 132) + "==":            "ABSK" + Marker,
+		"bedrock-api-key-" + rep(b64set, 200) + "=": "bedrock-api-key-" + Marker,
+	}, []string{"ABSKab…yz", "XABSK" + rep(b64set, 60)}},
 	{"stripe", map[string]string{
 		"sk_live_" + rep(alnum, 24): "sk_live_" + Marker,
 		"rk_test_" + rep(alnum, 99): "rk_test_" + Marker,

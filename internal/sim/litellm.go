@@ -199,6 +199,7 @@ func (l *LiteLLM) models(w http.ResponseWriter) {
 type upstream struct {
 	dep      litellm.Deployment
 	provider string
+	spec     *provider.Spec // the registry entry LiteLLM routes the prefix to
 	base     string
 	key      string
 }
@@ -214,6 +215,7 @@ func (l *LiteLLM) upstreamOf(d litellm.Deployment) upstream {
 	if spec == nil {
 		spec = provider.For(provider.OpenAICompatible)
 	}
+	u.spec = spec
 	if u.base == "" {
 		if e := spec.LiteLLM.BaseVar; e != "" {
 			u.base, _ = l.env(e)
@@ -233,21 +235,36 @@ func (l *LiteLLM) upstreamOf(d litellm.Deployment) upstream {
 	return u
 }
 
-// call sends one chat-completions request upstream.
+// call sends one completion request upstream, in the provider's own wire
+// format (the registry's canary shape: an OpenAI chat completion, Azure's
+// deployment path, Gemini's generateContent, …) with its own auth header,
+// as LiteLLM's provider adapters do. An OpenAI-shaped call keeps the
+// client's body (stream, max_tokens).
 func (l *LiteLLM) call(ctx context.Context, u upstream, body []byte) (*http.Response, error) {
-	url := u.base + "/chat/completions"
+	in := provider.RequestInput{Base: u.base, Model: u.dep.UpstreamModel()}
+	if v, _, _ := litellm.Resolve(u.dep.APIVersion.Value, l.env); v != "" {
+		in.Params = map[string]string{"api_version": v}
+	}
+	c := u.spec.Canary(in)
+	if u.spec.BuildCanary != nil {
+		body, _ = json.Marshal(c.Body)
+	}
+	url := u.spec.URL(u.base, c)
 	if !isLoopbackURL(url) {
 		return nil, errNotLoopback
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, c.Method, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "OpenAI/Python 1.61.0")
+	for k, v := range u.spec.Headers {
+		req.Header.Set(k, v)
+	}
 	if u.key != "" {
-		req.Header.Set("Authorization", "Bearer "+u.key)
+		req.Header.Set(u.spec.Auth.Name, u.spec.Auth.Prefix+u.key)
 	}
 	if u.provider == "openrouter" {
 		req.Header.Set("HTTP-Referer", "https://litellm.ai")

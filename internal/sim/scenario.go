@@ -11,6 +11,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/provider"
 )
 
 // Scenario is a ready-made chain for `hopcheck demo` and the tests, with
@@ -58,6 +59,9 @@ const (
 	ScenarioDroppedByReverseProxy = "dropped-by-reverse-proxy"
 	ScenarioCrossHostRedirect     = "cross-host-redirect"
 	ScenarioTimeout               = "timeout"
+	ScenarioAzureKeyUnset         = "azure-key-unset"
+	ScenarioGeminiWrongKey        = "gemini-wrong-key"
+	ScenarioOllamaModelMissing    = "ollama-model-missing"
 )
 
 // DefaultScenario is the scenario `hopcheck demo` runs without --scenario.
@@ -163,6 +167,34 @@ var scenarios = []scenarioDef{
 			"failing link litellm → openrouter, timeout.",
 		WantCause: finding.Timeout, WantLink: link("litellm", "openrouter"),
 	}, func(b *builder) error { return b.liteLLMChain(liteLLMOpts{hang: true, timeout: "1s"}) }},
+
+	{Scenario{
+		Name: ScenarioAzureKeyUnset,
+		Description: "ci → litellm → azure. The proxy routes `azure/gpt-4o` to an Azure OpenAI deployment and reads " +
+			"`api_key: os.environ/AZURE_API_KEY`, which is unset where the proxy runs: LiteLLM calls Azure without " +
+			"the `api-key` header and relays Azure's 401 `Access denied due to missing subscription key`. The CI " +
+			"job's own AZURE_API_KEY is valid (Azure's model list accepts it). Want: failing link litellm → azure, " +
+			"header-missing. Fix: set AZURE_API_KEY in the proxy's environment.",
+		WantCause: finding.HeaderMissing, WantLink: link("litellm", "azure"),
+	}, func(b *builder) error { return b.azureBehindLiteLLM() }},
+
+	{Scenario{
+		Name: ScenarioGeminiWrongKey,
+		Description: "ci → gemini directly. GEMINI_API_KEY holds a well-formed `AIza…` key that Google does not " +
+			"accept: 400 `API key not valid. Please pass a valid API key.` with reason API_KEY_INVALID, for the " +
+			"model list as for generateContent. The key travels in the `x-goog-api-key` header, never in the URL. " +
+			"Want: failing link ci → gemini, credential-rejected. Fix: replace the secret.",
+		WantCause: finding.CredentialRejected, WantLink: link(chain.CIHop, "gemini"),
+	}, func(b *builder) error { return b.geminiWrongKey() }},
+
+	{Scenario{
+		Name: ScenarioOllamaModelMissing,
+		Description: "ci → litellm → ollama. The proxy routes `ollama_chat/llama3.2` to a local Ollama server that " +
+			"needs no key, but the model was never pulled there: Ollama answers 404 `model … not found` and " +
+			"LiteLLM relays it. Ollama itself is up (GET /api/version answers). Want: failing link litellm → " +
+			"ollama, model-unavailable. Fix: pull the model on the Ollama server (ollama pull llama3.2).",
+		WantCause: finding.ModelUnavailable, WantLink: link("litellm", "ollama"),
+	}, func(b *builder) error { return b.ollamaModelMissing() }},
 }
 
 // Scenarios lists the scenarios, the default first.
@@ -440,6 +472,103 @@ func (b *builder) crossHostRedirect() error {
 	}, "5s", "review-bot", "anthropic/claude-sonnet-4.5", []hop{
 		{name: "openrouter", typ: "openrouter", url: front.URL + "/api/v1", keyEnv: "OPENROUTER_API_KEY",
 			comment: "this address answers 307 to " + targetURL + "/api/v1/…"},
+	})
+	return nil
+}
+
+// providerBehindLiteLLM starts a simulated provider of type t accepting key
+// and a LiteLLM proxy in front of it whose config routes model groups to
+// it with the given litellm_params lines; proxyEnv is the proxy's
+// environment besides its master key.
+func (b *builder) providerBehindLiteLLM(p *Provider, group, params string, proxyEnv map[string]string) (*Server, *Server, error) {
+	pSrv, err := b.serve("", p)
+	if err != nil {
+		return nil, nil, err
+	}
+	master := FakeLiteLLMKey(b.name + "/master")
+	cfgText := []byte(fmt.Sprintf(`# LiteLLM proxy config.yaml (the simulated proxy loads exactly this file)
+model_list:
+  - model_name: %s
+    litellm_params:
+%s
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY
+`, group, strings.ReplaceAll(params, "BASE", pSrv.URL)))
+	env := map[string]string{"LITELLM_MASTER_KEY": master}
+	for k, v := range proxyEnv {
+		env[k] = v
+	}
+	ll, err := NewLiteLLMFromYAML(liteLLMConfigFile, cfgText, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	llSrv, err := b.serve("", ll)
+	if err != nil {
+		return nil, nil, err
+	}
+	b.env.LiteLLM = ll
+	b.env.Files[liteLLMConfigFile] = cfgText
+	b.env.Vars["LITELLM_KEY"] = master
+	return pSrv, llSrv, nil
+}
+
+// azureBehindLiteLLM starts ci → litellm → azure with the proxy lacking
+// its Azure key.
+func (b *builder) azureBehindLiteLLM() error {
+	key := strings.Repeat("0a", 16) // Azure keys are 32 hex characters
+	az := NewProvider(provider.Azure, key)
+	az.Models = []string{"gpt-4o"}
+	azSrv, llSrv, err := b.providerBehindLiteLLM(az, "gpt-4o", `      model: azure/gpt-4o
+      api_base: BASE
+      api_version: "2024-10-21"
+      api_key: os.environ/AZURE_API_KEY`, nil)
+	if err != nil {
+		return err
+	}
+	b.env.Vars["AZURE_API_KEY"] = key
+	b.env.Config = renderConfig([]string{
+		"hopcheck demo scenario: " + b.name,
+		"CI job → LiteLLM proxy → Azure OpenAI. The proxy's own config is " + liteLLMConfigFile + ".",
+	}, "5s", "review-bot", "gpt-4o", []hop{
+		{name: "litellm", typ: "litellm", url: llSrv.URL, keyEnv: "LITELLM_KEY", comment: "the LiteLLM proxy"},
+		{name: "azure", typ: "azure", url: azSrv.URL, keyEnv: "AZURE_API_KEY",
+			comment: "the Azure OpenAI resource behind the proxy; CI holds the same key"},
+	})
+	return nil
+}
+
+// geminiWrongKey starts ci → gemini with a key Google rejects.
+func (b *builder) geminiWrongKey() error {
+	g := NewProvider(provider.Gemini, "AIza"+strings.Repeat("0", 35))
+	srv, err := b.serve("", g)
+	if err != nil {
+		return err
+	}
+	b.env.Vars["GEMINI_API_KEY"] = "AIza" + strings.Repeat("9", 35)
+	b.env.Config = renderConfig([]string{
+		"hopcheck demo scenario: " + b.name,
+		"CI job → Google Gemini directly.",
+	}, "5s", "summarize", "gemini-2.5-flash", []hop{
+		{name: "gemini", typ: "gemini", url: srv.URL + "/v1beta", keyEnv: "GEMINI_API_KEY"},
+	})
+	return nil
+}
+
+// ollamaModelMissing starts ci → litellm → ollama without the model.
+func (b *builder) ollamaModelMissing() error {
+	o := NewProvider(provider.Ollama)
+	o.Models = []string{"qwen2.5:0.5b"}
+	oSrv, llSrv, err := b.providerBehindLiteLLM(o, "local", `      model: ollama_chat/llama3.2
+      api_base: BASE`, nil)
+	if err != nil {
+		return err
+	}
+	b.env.Config = renderConfig([]string{
+		"hopcheck demo scenario: " + b.name,
+		"CI job → LiteLLM proxy → a local Ollama server (no key). The proxy's own config is " + liteLLMConfigFile + ".",
+	}, "5s", "local-llm", "local", []hop{
+		{name: "litellm", typ: "litellm", url: llSrv.URL, keyEnv: "LITELLM_KEY", comment: "the LiteLLM proxy"},
+		{name: "ollama", typ: "ollama", url: oSrv.URL, comment: "Ollama needs no key"},
 	})
 	return nil
 }

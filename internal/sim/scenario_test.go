@@ -46,7 +46,7 @@ var (
 
 func TestScenarioList(t *testing.T) {
 	list := Scenarios()
-	if len(list) != 9 || list[0].Name != DefaultScenario || DefaultScenario != "proxy-lost-upstream-key" {
+	if len(list) != 12 || list[0].Name != DefaultScenario || DefaultScenario != "proxy-lost-upstream-key" {
 		t.Fatalf("scenarios = %d, first %q", len(list), list[0].Name)
 	}
 	seen := map[string]bool{}
@@ -233,6 +233,57 @@ var checks = map[string]func(t *testing.T, env *Env, cfg hopcheckYML){
 			t.Errorf("the proxy itself must answer: %d", got.status)
 		}
 	},
+	ScenarioAzureKeyUnset: func(t *testing.T, env *Env, cfg hopcheckYML) {
+		// The job's key works on Azure's own model list…
+		if got := do(t, "GET", hopURL(cfg, "azure")+"/openai/models?api-version=2024-10-21", nil, "", "api-key", env.Vars["AZURE_API_KEY"]); got.status != 200 {
+			t.Errorf("Azure model list with the job's key: %d %s", got.status, got.body)
+		}
+		// …but the canary through the proxy comes back as Azure's relayed 401.
+		a, err := canary(t, cfg, env.Vars, 5*time.Second)
+		if err != nil || a.status != 401 || !strings.Contains(a.body, "AzureException") || !strings.Contains(a.body, "missing subscription key") {
+			t.Fatalf("canary: %v %d %s", err, a.status, a.body)
+		}
+		if n := len(env.LiteLLM.Requests()); n == 0 {
+			t.Error("the proxy saw no request")
+		}
+	},
+	ScenarioGeminiWrongKey: func(t *testing.T, env *Env, cfg hopcheckYML) {
+		got := do(t, "GET", hopURL(cfg, "gemini")+"/models", nil, "", "x-goog-api-key", env.Vars["GEMINI_API_KEY"])
+		if got.status != 400 || !strings.Contains(got.body, "API_KEY_INVALID") {
+			t.Fatalf("model list with the wrong key: %d %s", got.status, got.body)
+		}
+	},
+	ScenarioOllamaModelMissing: func(t *testing.T, env *Env, cfg hopcheckYML) {
+		if got := do(t, "GET", hopURL(cfg, "ollama")+"/api/version", nil, ""); got.status != 200 {
+			t.Errorf("Ollama is not up: %d", got.status)
+		}
+		a, err := canary(t, cfg, env.Vars, 5*time.Second)
+		if err != nil || a.status != 404 || !strings.Contains(a.body, "not found") {
+			t.Fatalf("canary: %v %d %s", err, a.status, a.body)
+		}
+	},
+}
+
+// realisticKey reports whether the fake key a scenario puts in Vars[name]
+// has the shape of the key of the hop that reads it (the registry's key
+// shape; LiteLLM's sk- form for a proxy key).
+func realisticKey(cfg hopcheckYML, name, v string) bool {
+	for _, h := range cfg.Chains[0].Hops {
+		if h.KeyEnv != name {
+			continue
+		}
+		s := provider.For(chain.HopType(h.Type))
+		switch {
+		case s.Type == provider.LiteLLM:
+			return liteLLMKeyShape.MatchString(v)
+		case s.Keys.Pattern != nil:
+			return s.Keys.Pattern.MatchString(v)
+		case len(s.Keys.Prefixes) > 0:
+			return s.HasKeyPrefix(v) && len(v) >= 20
+		}
+		return len(v) >= 20
+	}
+	return false
 }
 
 func TestStartEveryScenario(t *testing.T) {
@@ -284,11 +335,7 @@ func TestStartEveryScenario(t *testing.T) {
 				t.Errorf("WantLink %s names a hop that is not in the config", s.WantLink)
 			}
 			for name, v := range env.Vars {
-				shape := liteLLMKeyShape
-				if strings.HasPrefix(name, "OPENROUTER") {
-					shape = orKeyShape
-				}
-				if !shape.MatchString(v) {
+				if !realisticKey(cfg, name, v) {
 					t.Errorf("Vars[%s] has an unrealistic shape", name)
 				}
 				if strings.Contains(string(env.Config), v) {

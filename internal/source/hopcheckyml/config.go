@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -456,8 +457,8 @@ func (d *decoder) canary(m *mapping, e *entry) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if s != chain.CanaryInference && s != chain.CanaryAuthOnly {
-		d.add(d.src.nodePos(e.val), "use inference or auth-only", "%scanary %q is not a known canary mode", prefix(m.where), s)
+	if !slices.Contains(chain.CanaryModes, s) {
+		d.add(d.src.nodePos(e.val), "use "+strings.Join(chain.CanaryModes, " or "), "%scanary %q is not a known canary mode", prefix(m.where), s)
 		return "", false
 	}
 	return s, true

@@ -1,14 +1,31 @@
-// Package litellm reads a LiteLLM proxy config.yaml (model_list,
-// general_settings.master_key, environment_variables) keeping the source
-// position of every value, and implements LiteLLM's `os.environ/VAR`
-// resolution. It is a plain reader: it reports what the file says and
-// leaves judging it to the checks. The simulated LiteLLM proxy (package sim)
-// is built from the same reader, so the two cannot drift apart.
+// Package litellm is hopcheck's LiteLLM config source, in three steps like
+// every config source:
+//
+//   - read (read.go): Parse reads one config.yaml (model_list,
+//     general_settings.master_key, environment_variables, credential_list,
+//     include) keeping the source position of every value, and Load follows
+//     its `include:` files as LiteLLM does; Resolve implements LiteLLM's
+//     `os.environ/VAR` resolution. The simulated LiteLLM proxy (package sim)
+//     is built from the same reader, so the two cannot drift apart.
+//   - derive (derive.go): Derive turns a Config into chains (`ci → litellm →
+//     provider`), one per model_list entry, every value with the position
+//     (or the default) it came from.
+//   - judge (judge.go): the findings about the file itself and about each
+//     route (a literal key committed, a proxy without a master key, a key
+//     sent to another provider's host, a route LiteLLM cannot resolve, …).
+//
+// Package discover walks the repository, reads the files through fsafe and
+// calls this package; nothing here reads a file or sends a request.
 package litellm
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -51,8 +68,35 @@ type Deployment struct {
 	Model     Value `json:"model"`    // litellm_params.model, e.g. openrouter/anthropic/claude-sonnet-4.5
 	APIKey    Value `json:"api_key"`  // litellm_params.api_key
 	APIBase   Value `json:"api_base"` // litellm_params.api_base
+	// APIVersion is litellm_params.api_version (Azure's api-version).
+	APIVersion Value `json:"api_version"`
+	// Credential is litellm_params.litellm_credential_name: the
+	// credential_list entry that supplies the params this entry leaves out.
+	Credential Value `json:"litellm_credential_name"`
+	// Mode is model_info.mode (chat, embedding, image_generation, …).
+	Mode Value `json:"mode"`
+	// Params holds the other scalar litellm_params by name
+	// (aws_region_name, vertex_location, azure_ad_token, …); nil when none.
+	Params map[string]Value `json:"params,omitempty"`
 	// Pos is the position of the list entry.
 	Pos chain.Pos `json:"-"`
+}
+
+// Param returns litellm_params.name: the named fields and Params alike.
+func (d Deployment) Param(name string) Value {
+	switch name {
+	case "model":
+		return d.Model
+	case "api_key":
+		return d.APIKey
+	case "api_base":
+		return d.APIBase
+	case "api_version":
+		return d.APIVersion
+	case "litellm_credential_name":
+		return d.Credential
+	}
+	return d.Params[name]
 }
 
 // Provider returns the provider prefix of litellm_params.model (the text
@@ -84,14 +128,45 @@ type EnvVar struct {
 	NamePos chain.Pos `json:"-"`
 }
 
+// Credential is one credential_list entry: a named set of params that
+// deployments pick up with litellm_credential_name.
+type Credential struct {
+	Name Value `json:"credential_name"`
+	// Values are its credential_values (api_key, api_base, api_version, …).
+	Values map[string]Value `json:"credential_values"`
+	// Pos is the position of the list entry.
+	Pos chain.Pos `json:"-"`
+}
+
 // Config is a parsed LiteLLM config.yaml.
 type Config struct {
 	File      string       `json:"file"`
 	ModelList []Deployment `json:"model_list"`
-	// MasterKey is general_settings.master_key (unset: the proxy admits
+	// MasterKey is general_settings.master_key (unset: LiteLLM reads
+	// LITELLM_MASTER_KEY from its environment; without it the proxy admits
 	// every request).
-	MasterKey            Value    `json:"master_key"`
-	EnvironmentVariables []EnvVar `json:"environment_variables,omitempty"`
+	MasterKey            Value        `json:"master_key"`
+	EnvironmentVariables []EnvVar     `json:"environment_variables,omitempty"`
+	Credentials          []Credential `json:"credential_list,omitempty"`
+	// Include lists the entries of the top-level include: list as written.
+	Include []Value `json:"include,omitempty"`
+	// Sections maps every top-level key of the file (after includes: of
+	// the file that last set it) to the position of the key.
+	Sections map[string]chain.Pos `json:"-"`
+	// Included lists the files Load read for include:, in order,
+	// relative to the repository root.
+	Included []string `json:"included,omitempty"`
+}
+
+// CredentialByName returns the credential_list entry LiteLLM uses for
+// name: the first one with that name.
+func (c *Config) CredentialByName(name string) (Credential, bool) {
+	for _, cr := range c.Credentials {
+		if cr.Name.Value == name {
+			return cr, true
+		}
+	}
+	return Credential{}, false
 }
 
 // ModelNames returns the distinct model_name values in file order.
@@ -194,16 +269,19 @@ func (e *Error) Unwrap() error {
 // Parse reads a LiteLLM config.yaml. name is the file name recorded in
 // every position. Unknown sections and keys are ignored (LiteLLM has many);
 // wrong shapes of the sections read here are errors. Missing fields are not:
-// they come back with Set false for the checks to judge.
+// they come back with Set false for the checks to judge. Parse does not
+// follow include: (see Load).
 func Parse(name string, data []byte) (*Config, error) {
-	cfg := &Config{File: name}
+	cfg := &Config{File: name, Sections: map[string]chain.Pos{}}
 	tokens, lerr := yamlbound.Tokenize(data, yamlbound.DefaultLimits)
 	if lerr != nil {
 		return nil, &Error{Pos: chain.Pos{File: name, Line: lerr.Line, Col: lerr.Col}, Msg: lerr.Msg, limit: lerr}
 	}
-	f, err := parser.Parse(tokens, 0)
+	// LiteLLM reads its config with PyYAML, which accepts a key given twice
+	// in one mapping (the last one wins); so does this reader.
+	f, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
-		return nil, yamlError(name, err)
+		return nil, aliasHint(yamlError(name, err), data)
 	}
 	if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
 		return cfg, nil
@@ -219,6 +297,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	for _, kv := range top {
+		cfg.Sections[kv.key] = kv.keyPos
 		switch kv.key {
 		case "model_list":
 			if err := r.modelList(cfg, kv.val); err != nil {
@@ -248,9 +327,86 @@ func Parse(name string, data []byte) (*Config, error) {
 				}
 				cfg.EnvironmentVariables = append(cfg.EnvironmentVariables, EnvVar{Name: e.key, Value: v, NamePos: e.keyPos})
 			}
+		case "credential_list":
+			if err := r.credentialList(cfg, kv.val); err != nil {
+				return nil, err
+			}
+		case "include":
+			if err := r.include(cfg, kv); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return cfg, nil
+}
+
+// include reads the top-level include: list. LiteLLM refuses anything but
+// a list of file paths ("'include' must be a list of file paths").
+func (r *reader) include(cfg *Config, kv pair) error {
+	n := r.unwrap(kv.val)
+	if _, ok := n.(*ast.NullNode); ok || n == nil {
+		return nil
+	}
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		return &Error{Pos: r.pos(n), Msg: "include must be a list of file paths (include: [models.yaml])"}
+	}
+	for i, item := range seq.Values {
+		v, err := r.scalar(pair{key: "include", keyPos: r.pos(item), val: item}, fmt.Sprintf("include[%d]", i))
+		if err != nil {
+			return err
+		}
+		if !v.Set || v.Value == "" {
+			return &Error{Pos: v.Pos, Msg: fmt.Sprintf("include[%d] is empty; it must name a file", i)}
+		}
+		cfg.Include = append(cfg.Include, v)
+	}
+	return nil
+}
+
+func (r *reader) credentialList(cfg *Config, n ast.Node) error {
+	n = r.unwrap(n)
+	if _, ok := n.(*ast.NullNode); ok || n == nil {
+		return nil
+	}
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		return &Error{Pos: r.pos(n), Msg: "credential_list must be a list of credentials"}
+	}
+	for i, item := range seq.Values {
+		item = r.unwrap(item)
+		c := Credential{Pos: r.pos(item)}
+		where := fmt.Sprintf("credential_list[%d]", i)
+		entries, err := r.mapping(item, where)
+		if err != nil {
+			return err
+		}
+		for _, kv := range entries {
+			switch kv.key {
+			case "credential_name":
+				if c.Name, err = r.scalar(kv, where+".credential_name"); err != nil {
+					return err
+				}
+			case "credential_values":
+				vals, err := r.mapping(kv.val, where+".credential_values")
+				if err != nil {
+					return err
+				}
+				for _, p := range vals {
+					v, ok := r.optScalar(p)
+					if !ok {
+						continue
+					}
+					if c.Values == nil {
+						c.Values = map[string]Value{}
+					}
+					c.Values[p.key] = v
+				}
+			}
+		}
+		cfg.Credentials = append(cfg.Credentials, c)
+	}
+	return nil
 }
 
 func (r *reader) modelList(cfg *Config, n ast.Node) error {
@@ -260,7 +416,7 @@ func (r *reader) modelList(cfg *Config, n ast.Node) error {
 	}
 	seq, ok := n.(*ast.SequenceNode)
 	if !ok {
-		return &Error{Pos: r.pos(n), Msg: "model_list must be a list of models"}
+		return &Error{Pos: r.pos(n), Msg: "model_list must be a list of models (each entry starts with \"- model_name: …\")"}
 	}
 	for i, item := range seq.Values {
 		item = r.unwrap(item)
@@ -290,11 +446,35 @@ func (r *reader) modelList(cfg *Config, n ast.Node) error {
 						dst = &d.APIKey
 					case "api_base":
 						dst = &d.APIBase
+					case "api_version":
+						dst = &d.APIVersion
+					case "litellm_credential_name":
+						dst = &d.Credential
 					default:
+						// Other params may be lists or maps (extra_headers,
+						// tags); only their scalars matter here.
+						if v, ok := r.optScalar(p); ok {
+							if d.Params == nil {
+								d.Params = map[string]Value{}
+							}
+							d.Params[p.key] = v
+						}
 						continue
 					}
 					if *dst, err = r.scalar(p, where+".litellm_params."+p.key); err != nil {
 						return err
+					}
+				}
+			case "model_info":
+				info, err := r.mapping(kv.val, where+".model_info")
+				if err != nil {
+					return err
+				}
+				for _, p := range info {
+					if p.key == "mode" {
+						if d.Mode, err = r.scalar(p, where+".model_info.mode"); err != nil {
+							return err
+						}
 					}
 				}
 			}
@@ -413,6 +593,7 @@ func (r *reader) mapping(n ast.Node, where string) ([]pair, error) {
 			}
 			out = append(out, pair{key: key, keyPos: r.pos(k), val: mv.Value})
 		}
+		out = lastWins(out)
 		for _, m := range merged {
 			if !hasKey(out, m.key) {
 				out = append(out, m)
@@ -447,6 +628,44 @@ func (r *reader) merge(n ast.Node, where string) ([]pair, error) {
 	return r.mapping(n, where)
 }
 
+// lastWins drops every pair whose key comes again later, as PyYAML does
+// with a key given twice.
+func lastWins(ps []pair) []pair {
+	seen := map[string]bool{}
+	out := make([]pair, 0, len(ps))
+	for i := len(ps) - 1; i >= 0; i-- {
+		if seen[ps[i].key] {
+			continue
+		}
+		seen[ps[i].key] = true
+		out = append(out, ps[i])
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// aliasHint completes a syntax error at a bare `*` (model_name: *), which
+// YAML reads as an alias without a name: LiteLLM's docs mean the wildcard
+// route "*".
+func aliasHint(err error, data []byte) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Pos.Line < 1 {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	if e.Pos.Line > len(lines) {
+		return err
+	}
+	line := strings.TrimRight(lines[e.Pos.Line-1], "\r \t")
+	if strings.HasSuffix(line, ": *") || strings.HasSuffix(line, "- *") || line == "*" {
+		e.Msg += `; a bare * starts a YAML alias: quote the wildcard ("*")`
+		if i := strings.LastIndex(line, "*"); i >= 0 {
+			e.Pos.Col = i + 1
+		}
+	}
+	return err
+}
+
 func hasKey(ps []pair, k string) bool {
 	for _, p := range ps {
 		if p.key == k {
@@ -466,6 +685,17 @@ func (r *reader) scalar(p pair, where string) (Value, error) {
 		return Value{Value: scalarText(t), Pos: r.pos(n), Set: true}, nil
 	}
 	return Value{}, &Error{Pos: r.pos(n), Msg: where + " must be a single value"}
+}
+
+// optScalar reads a scalar value, reporting false for anything else (a
+// list or a mapping) instead of an error.
+func (r *reader) optScalar(p pair) (Value, bool) {
+	switch r.unwrap(p.val).(type) {
+	case nil, *ast.NullNode, ast.ScalarNode:
+		v, err := r.scalar(p, p.key)
+		return v, err == nil
+	}
+	return Value{}, false
 }
 
 func scalarText(s ast.ScalarNode) string {
@@ -494,4 +724,125 @@ func yamlError(name string, err error) error {
 		return &Error{Pos: chain.Pos{File: name, Line: p.Line, Col: p.Column}, Msg: ye.GetMessage()}
 	}
 	return &Error{Pos: chain.Pos{File: name}, Msg: err.Error()}
+}
+
+// MaxIncludes bounds the files Load reads for include:, so a config cannot
+// make hopcheck read the repository over and over.
+const MaxIncludes = 32
+
+// ReadFunc reads a file Load includes: rel is relative to the repository
+// root (slash-separated), at the include: entry that names it. It returns
+// the content or an error (a missing file: fs.ErrNotExist).
+type ReadFunc func(rel string, at chain.Pos) ([]byte, error)
+
+// Load parses the config name (data) and follows its include: list as
+// LiteLLM's ProxyConfig._process_includes does: each entry is a path
+// relative to the directory of the config LiteLLM was started with (also
+// for entries written in an included file); the included file's top-level
+// keys are merged in order — a list (model_list, credential_list) extends
+// the list already there, any other value (general_settings,
+// environment_variables) replaces it — and the include: list of an
+// included file is appended to the list being processed. Positions of
+// included values point into the included file.
+//
+// LiteLLM refuses to start when an included file is missing, and never
+// stops when files include each other in a circle; Load returns an *Error
+// at the include: entry for both (and for entries leaving the repository).
+// On an error the returned Config is nil except for Included, the files
+// read so far.
+func Load(name string, data []byte, read ReadFunc) (*Config, error) {
+	root, err := Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(root.Include) == 0 {
+		return root, nil
+	}
+	dir := path.Dir(name)
+	type item struct {
+		entry Value
+		// via is the chain of files that led to this entry, the root first.
+		via []string
+	}
+	var queue []item
+	for _, e := range root.Include {
+		queue = append(queue, item{e, []string{name}})
+	}
+	partial := &Config{File: name, Included: nil}
+	for n := 0; n < len(queue); n++ {
+		it := queue[n]
+		if n >= MaxIncludes {
+			partial.Included = root.Included
+			return partial, &Error{Pos: it.entry.Pos, Msg: fmt.Sprintf("include: names more than %d files in all; hopcheck stops there", MaxIncludes)}
+		}
+		raw := it.entry.Value
+		if path.IsAbs(raw) || filepath.IsAbs(raw) {
+			partial.Included = root.Included
+			return partial, &Error{Pos: it.entry.Pos, Msg: fmt.Sprintf("include %q is an absolute path; hopcheck reads only files of the repository (write it relative to %s)", raw, orDot(dir))}
+		}
+		rel := path.Join(dir, filepath.ToSlash(raw))
+		if slices.Contains(it.via, rel) {
+			cycle := strings.Join(append(slices.Clone(it.via), rel), " → ")
+			partial.Included = root.Included
+			return partial, &Error{Pos: it.entry.Pos, Msg: fmt.Sprintf("include cycle %s: LiteLLM would include these files forever and never start", cycle)}
+		}
+		data, err := read(rel, it.entry.Pos)
+		if err != nil {
+			partial.Included = root.Included
+			if errors.Is(err, fs.ErrNotExist) {
+				return partial, &Error{Pos: it.entry.Pos, Msg: fmt.Sprintf("included file %s does not exist (LiteLLM: \"Included file not found\"); paths are relative to %s", rel, orDot(dir))}
+			}
+			return partial, &Error{Pos: it.entry.Pos, Msg: fmt.Sprintf("included file %s cannot be read: %v", rel, err)}
+		}
+		root.Included = append(root.Included, rel)
+		inc, err := Parse(rel, data)
+		if err != nil {
+			partial.Included = root.Included
+			return partial, err
+		}
+		root.merge(inc)
+		for _, e := range inc.Include {
+			queue = append(queue, item{e, append(slices.Clone(it.via), rel)})
+		}
+	}
+	return root, nil
+}
+
+// merge applies one included file to c the way LiteLLM does.
+func (c *Config) merge(inc *Config) {
+	for key, pos := range inc.Sections {
+		c.Sections[key] = pos
+		switch key {
+		case "model_list":
+			c.ModelList = append(c.ModelList, inc.ModelList...)
+		case "credential_list":
+			c.Credentials = append(c.Credentials, inc.Credentials...)
+		case "general_settings":
+			c.MasterKey = inc.MasterKey
+		case "environment_variables":
+			c.EnvironmentVariables = inc.EnvironmentVariables
+		}
+	}
+}
+
+func orDot(dir string) string {
+	if dir == "." {
+		return "the repository root"
+	}
+	return dir
+}
+
+var (
+	topModelList = regexp.MustCompile(`(?m)^model_list[ \t]*:`)
+	topInclude   = regexp.MustCompile(`(?m)^include[ \t]*:`)
+	topSection   = regexp.MustCompile(`(?m)^(?:litellm_settings|general_settings|router_settings|credential_list|environment_variables)[ \t]*:`)
+)
+
+// LooksLikeConfig reports, without parsing, whether a YAML file is a
+// LiteLLM proxy config: it has a top-level model_list, or a top-level
+// include: together with one of LiteLLM's own sections (a parent config
+// whose routes all live in included files). include: alone is not enough:
+// other tools' YAML (GitLab CI) has it too.
+func LooksLikeConfig(data []byte) bool {
+	return topModelList.Match(data) || (topInclude.Match(data) && topSection.Match(data))
 }

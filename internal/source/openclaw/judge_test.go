@@ -1,0 +1,140 @@
+package openclaw
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/internal/finding"
+)
+
+// TestCommittedSecrets: every credential committed anywhere in the file
+// that can be a real one is secret-in-config, once, at its value;
+// placeholders, stand-ins and short words are not.
+func TestCommittedSecrets(t *testing.T) {
+	const (
+		bot   = "9094061986:AAoVC3qGId86ExR48VhzWVI8TAM4V77qf1P"
+		gwHex = "19868e963ea6911b50501d928d62d23446ec08345102b2fa"
+		envK  = "gsk_0123456789abcdefghijklmnopqrstuvwxyz0123456789ab"
+	)
+	cfg := parse(t, `{
+  agents: {defaults: {model: "anthropic/claude-x"}},
+  gateway: {auth: {token: "`+gwHex+`"}, remote: {token: "remote-token"}},
+  channels: {telegram: {accounts: {a: {botToken: "`+bot+`"}, b: {botToken: "YOUR_TELEGRAM_BOT_TOKEN"}}},
+             slack: {botToken: "xoxb-REPLACE_ME"}},
+  hooks: {token: "shared-secret"},
+  env: {vars: {GROQ_API_KEY: "`+envK+`", OPENAI_API_KEY: "sk-..."}},
+  models: {providers: {ollama: {apiKey: "ollama-local"}}},
+}`)
+	fs := Judge(cfg, Derive(cfg, Options{}))
+	got := map[int]finding.Finding{}
+	for _, f := range byCheck(fs, "openclaw.secret") {
+		if _, dup := got[f.Line]; dup {
+			t.Errorf("reported twice: %+v", f)
+		}
+		got[f.Line] = f
+	}
+	for line, path := range map[int]string{3: "gateway.auth.token", 4: "channels.telegram.accounts.a.botToken", 7: "env.vars.GROQ_API_KEY"} {
+		f, ok := got[line]
+		if !ok || f.Cause != finding.SecretInConfig || f.Severity != finding.SevError || !strings.Contains(f.Message, path) {
+			t.Errorf("line %d (%s): %+v", line, path, f)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("findings = %+v", got)
+	}
+	for _, s := range []string{bot, gwHex, envK} {
+		noLeak(t, s, nil, fs)
+	}
+	secrets := strings.Join(Secrets(cfg), "\n")
+	for _, s := range []string{bot, gwHex, envK, "remote-token", "shared-secret"} {
+		if !strings.Contains(secrets, s) {
+			t.Errorf("%s is not registered for scrubbing", s)
+		}
+	}
+	for _, s := range []string{"ollama-local", "sk-..."} {
+		for _, got := range Secrets(cfg) {
+			if got == s {
+				t.Errorf("%s (no secret) is registered for scrubbing", s)
+			}
+		}
+	}
+}
+
+// TestGatewayTokenOffChain: with the gateway's endpoint off, the chain is
+// direct, but a literal gateway token is still reported.
+func TestGatewayTokenOffChain(t *testing.T) {
+	cfg := parse(t, `{agents: {defaults: {model: "openai/gpt-4o"}}, gateway: {auth: {token: "gateway-token"}}}`)
+	fs := byCheck(Judge(cfg, Derive(cfg, Options{})), "openclaw.secret")
+	if len(fs) != 1 || fs[0].Chain != "" || fs[0].Cause != finding.SecretInConfig || fs[0].Severity != finding.SevWarning {
+		t.Errorf("findings = %+v", fs)
+	}
+}
+
+// TestFileFindings: what OpenClaw would refuse or read differently is
+// said at its position, and a file without a chain says why.
+func TestFileFindings(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"oc/openclaw.json": "{\n  gateway: {auth: {token: 'secret'}},\n  agents: {list: {$include: ['./a.json5', './gone.json5']}, bindings: []},\n  env: {files: ['.env']},\n}",
+		"oc/a.json5":       "[{id: 'a'}]",
+	})
+	cfg, err := Load(dir, "oc/openclaw.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Derive(cfg, Options{})
+	fs := Judge(cfg, d)
+	if len(d.Plans) != 0 || !d.NoModel {
+		t.Fatalf("plans %+v", d.Plans)
+	}
+	want := map[string]struct {
+		line int
+		sev  finding.Severity
+	}{
+		"openclaw.include": {3, finding.SevError},
+		"openclaw.schema":  {3, finding.SevNotice},
+		"openclaw.model":   {3, finding.SevWarning},
+		"openclaw.secret":  {2, finding.SevWarning},
+	}
+	for check, w := range want {
+		got := byCheck(fs, check)
+		if len(got) == 0 || got[0].Line != w.line || got[0].Severity != w.sev || got[0].File != "oc/openclaw.json" {
+			t.Errorf("%s: %+v", check, got)
+		}
+	}
+	if n := len(byCheck(fs, "openclaw.schema")); n != 2 {
+		t.Errorf("schema findings: %d (agents.bindings and env.files)", n)
+	}
+	if m := byCheck(fs, "openclaw.model")[0]; m.Cause != finding.NotVerified || !strings.Contains(m.Message, BuiltinDefaultModel) {
+		t.Errorf("no-model finding = %+v", m)
+	}
+}
+
+// TestUnsetRefs: ${VAR} references the job cannot fill are named once, in
+// one notice, unless a chain's or the gateway's credential makes them (the
+// engine and the gateway's judgement report those).
+func TestUnsetRefs(t *testing.T) {
+	cfg := parse(t, `{
+  agents: {defaults: {model: "anthropic/claude-x", memorySearch: {remote: {apiKey: "${GEMINI_API_KEY}"}}}},
+  models: {providers: {anthropic: {apiKey: "${ANTHROPIC_API_KEY}"}}},
+  gateway: {auth: {token: "${OPENCLAW_GATEWAY_TOKEN}"}},
+  tools: {media: {audio: {baseUrl: "https://whisper.${DOMAIN}/v1", request: {auth: {token: "${WHISPER_TOKEN}"}}}}},
+  channels: {telegram: {botToken: "${TELEGRAM_BOT_TOKEN}"}, x: {url: "https://${DOMAIN}/x", set: "$${ESCAPED}"}},
+  env: {vars: {TELEGRAM_BOT_TOKEN: "from-the-env-block"}},
+}`)
+	d := Derive(cfg, Options{LookupEnv: env("WHISPER_TOKEN", "w")})
+	fs := byCheck(Judge(cfg, d), "openclaw.env")
+	if len(fs) != 1 || fs[0].Severity != finding.SevNotice || fs[0].Line != 2 {
+		t.Fatalf("findings = %+v", fs)
+	}
+	m := fs[0].Message
+	for _, want := range []string{"GEMINI_API_KEY (agents.defaults.memorySearch.remote.apiKey)", "DOMAIN (tools.media.audio.baseUrl)"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("message lacks %q: %s", want, m)
+		}
+	}
+	for _, not := range []string{"ANTHROPIC_API_KEY", "OPENCLAW_GATEWAY_TOKEN", "WHISPER_TOKEN", "TELEGRAM_BOT_TOKEN", "ESCAPED", "channels.x.url"} {
+		if strings.Contains(m, not) {
+			t.Errorf("message names %s: %s", not, m)
+		}
+	}
+}
