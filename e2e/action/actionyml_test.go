@@ -40,6 +40,7 @@ func TestActionYAML(t *testing.T) {
 		ghaction.InputAllowHosts:       "",
 		ghaction.InputTrustForkConfigs: "false",
 		ghaction.InputDeadline:         ghaction.DefaultDeadline,
+		ghaction.InputCreditsWarnDays:  ghaction.DefaultCreditsWarnDays,
 	}
 	got := map[string]string{}
 	kebab := regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
@@ -62,7 +63,7 @@ func TestActionYAML(t *testing.T) {
 	if d := cmp.Diff(wantDefaults, got); d != "" {
 		t.Errorf("inputs and defaults (-want +got):\n%s", d)
 	}
-	wantOut := []string{ghaction.OutputStatus, ghaction.OutputFailingHop, ghaction.OutputFailingLink, ghaction.OutputCause, ghaction.OutputReportPath}
+	wantOut := []string{ghaction.OutputStatus, ghaction.OutputFailingHop, ghaction.OutputFailingLink, ghaction.OutputCause, ghaction.OutputReportPath, ghaction.OutputRunwayDays}
 	var gotOut []string
 	for name, o := range m.Outputs {
 		gotOut = append(gotOut, name)

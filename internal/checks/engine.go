@@ -84,6 +84,9 @@ type Options struct {
 	// receive credentials the key-pinning rule would refuse (see
 	// trust.Decide).
 	Allow *trust.Allow
+	// CreditsWarnDays is the runway, in days, under which a key's credit
+	// raises credits-low (0: DefaultCreditsWarnDays; negative: never).
+	CreditsWarnDays float64
 }
 
 // lookup reads a variable the configuration names, refusing the runner's
@@ -115,7 +118,9 @@ type run struct {
 	neutral    bool
 	now        time.Time
 	allow      *trust.Allow
-	refused    map[string]bool // hop index + host already reported as not allowed
+	refused    map[string]bool    // hop index + host already reported as not allowed
+	creditWarn float64            // runway in days under which credits-low is raised (≤ 0: never)
+	credits    []*finding.Credits // what each hop's key check said about credit
 }
 
 type job struct {
@@ -209,7 +214,10 @@ func newRun(c *chain.Chain, o Options) *run {
 	n := len(c.Hops)
 	r := &run{c: c, creds: make([]credState, n), staticFail: make([]bool, n),
 		direct: make([]*probe.Result, n), public: make([]*probe.Result, n), via: make([]*probe.Result, n), now: o.Now(),
-		allow: o.Allow, refused: map[string]bool{}}
+		allow: o.Allow, refused: map[string]bool{}, credits: make([]*finding.Credits, n), creditWarn: o.CreditsWarnDays}
+	if r.creditWarn == 0 {
+		r.creditWarn = DefaultCreditsWarnDays
+	}
 	for i, h := range c.Hops {
 		if h.KeyEnv == "" {
 			if h.KeyValue != "" {
@@ -603,7 +611,7 @@ func (r *run) evaluate() finding.ChainResult {
 	}
 	for i, h := range c.Hops {
 		hr := finding.HopResult{Name: h.Name, Type: string(h.Type), URL: redactURL(h.URL), Status: hv[i].status, Cause: hv[i].cause,
-			Timings: hv[i].tm, File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col}
+			Timings: hv[i].tm, Credits: r.credits[i], File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col}
 		if h.KeyEnv != "" || h.KeyValue != "" {
 			hr.Credential = &finding.Credential{Env: r.creds[i].env, Set: r.creds[i].set, Fingerprint: r.creds[i].fingerprint()}
 		}
@@ -649,7 +657,7 @@ func (r *run) judgeDirect(i int, o outcome, res *probe.Result, v *hopVerdict) {
 }
 
 // judgeKeyFacts turns what a key check said about the key (credit left,
-// expiry) into findings.
+// its runway, expiry) into findings.
 func (r *run) judgeKeyFacts(i int, kf provider.KeyFacts, res *probe.Result, v *hopVerdict) {
 	h := r.c.Hops[i]
 	l := credLink(r.c, i)
@@ -665,6 +673,7 @@ func (r *run) judgeKeyFacts(i int, kf provider.KeyFacts, res *probe.Result, v *h
 			Message: fmt.Sprintf("The account of the key in %s (%s) has no balance left (%.2f %s); %s refuses paid calls.", h.KeyEnv, r.creds[i].fingerprint(), *kf.Balance, kf.Currency, spec(h).Name),
 			Fix:     spec(h).Fix(finding.CreditsExhausted), Timings: timings(res)}, chain.Pos{})
 	}
+	r.judgeRunway(i, estimateCredits(kf, r.now), res)
 	if kf.ExpiresAt == "" {
 		return
 	}

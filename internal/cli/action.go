@@ -109,7 +109,13 @@ func runAction(ctx context.Context, env Env) int {
 		command(env, "notice", "hopcheck", fmt.Sprintf("This %s run checks a pull request from a fork and trust-fork-configs is true: credentials are sent to the hosts its files name.", ev.Name))
 	}
 	opts := checks.Options{LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc), Canary: in.Canary, ForkPR: noSecret, Allow: allow,
-		Deadline: in.Deadline, DeadlineName: "the action's `" + ghaction.InputDeadline + "` input", Findings: res.Findings}
+		Deadline: in.Deadline, DeadlineName: "the action's `" + ghaction.InputDeadline + "` input", Findings: res.Findings, Now: env.Now}
+	if d := in.CreditsWarnDays; d != nil {
+		opts.CreditsWarnDays = *d
+		if *d == 0 {
+			opts.CreditsWarnDays = -1 // 0 turns the warning off
+		}
+	}
 	if in.Timeout != "" {
 		if d, err := ghaction.ParseTimeout(in.Timeout); err == nil {
 			opts.Timeout = d

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,6 +49,9 @@ type Env struct {
 	// Stdout is a terminal (colour allowed unless NO_COLOR).
 	StdoutFile *os.File
 	Dir        string // working directory
+	// Now is the clock the checks read (key expiry, credit runway); nil
+	// means time.Now. Tests fix it.
+	Now func() time.Time
 }
 
 func (e Env) getenv(k string) string {
@@ -66,7 +70,7 @@ const usage = `hopcheck — can this CI reach its LLM models through the configu
 Usage:
   hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|warning|never]
                    [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--print-chains]
-                   [--concurrency N] [--origin-concurrency N]
+                   [--concurrency N] [--origin-concurrency N] [--credits-warn-days N]
                    [--allow-host HOST]... [--fork-behavior neutral|fail] [--trust-fork-configs]
   hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
 
@@ -114,6 +118,16 @@ type common struct {
 	timeout, deadline              time.Duration
 	concurrency, originConcurrency int
 	allowHosts                     stringList
+	creditsWarnDays                float64
+}
+
+// creditsWarn is the checks' threshold for --credits-warn-days: 0 turns
+// the warning off.
+func (c *common) creditsWarn() float64 {
+	if c.creditsWarnDays == 0 {
+		return -1
+	}
+	return c.creditsWarnDays
 }
 
 // stringList is a repeatable string flag.
@@ -144,6 +158,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.originConcurrency, "origin-concurrency", checks.DefaultOriginConcurrency, "requests in flight at most to one origin (scheme://host:port), e.g. 1 for a local server that handles one request at a time")
 	fs.DurationVar(&c.deadline, "deadline", 0, "hard cap on the whole live phase (default none: each request has its own timeout + 1s budget)")
 	fs.Var(&c.allowHosts, "allow-host", "host, host:port or CIDR that may receive credentials beyond the provider's official hosts (repeatable; also HOPCHECK_ALLOW_HOSTS)")
+	fs.Float64Var(&c.creditsWarnDays, "credits-warn-days", checks.DefaultCreditsWarnDays, "warn (credits-low) when a key's credit runs out within this many days at its recent rate; 0 turns the warning off")
 }
 
 // formats are the report formats --format accepts.
@@ -180,6 +195,9 @@ func (c *common) validate() error {
 	}
 	if c.originConcurrency < 1 || c.originConcurrency > 256 {
 		return fmt.Errorf("--origin-concurrency %d: use 1 to 256", c.originConcurrency)
+	}
+	if _, err := ghaction.ParseCreditsWarnDays(strconv.FormatFloat(c.creditsWarnDays, 'g', -1, 64)); err != nil {
+		return fmt.Errorf("--credits-warn-days %v %w", c.creditsWarnDays, err)
 	}
 	return nil
 }
@@ -246,7 +264,7 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	rep := checks.Run(ctx, res.Config, checks.Options{
 		LookupEnv: env.LookupEnv, Scrubber: sc, Client: probe.New(sc),
 		Concurrency: c.concurrency, OriginConcurrency: c.originConcurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, StaticOnly: *staticOnly,
-		Allow: allow, ForkPR: noSecret, Findings: res.Findings,
+		Allow: allow, ForkPR: noSecret, Findings: res.Findings, CreditsWarnDays: c.creditsWarn(), Now: env.Now,
 	})
 	rep.Version = version.Version
 	if err := interrupted(ctx); err != nil {
@@ -471,7 +489,7 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	rep := checks.Run(ctx, cfg, checks.Options{LookupEnv: lookup, Scrubber: scr, Client: probe.New(scr),
-		Concurrency: c.concurrency, OriginConcurrency: c.originConcurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow})
+		Concurrency: c.concurrency, OriginConcurrency: c.originConcurrency, Canary: c.canary, Timeout: c.timeout, Deadline: c.deadline, Allow: allow, CreditsWarnDays: c.creditsWarn(), Now: env.Now})
 	rep.Version = version.Version
 	if err := interrupted(ctx); err != nil {
 		printConfigError(env.Stderr, err)

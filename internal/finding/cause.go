@@ -27,6 +27,7 @@ const (
 	SecretsUnavailable  Cause = "secrets-unavailable"
 	ConfigInvalid       Cause = "config-invalid"
 	KeyExpiring         Cause = "key-expiring"
+	CreditsLow          Cause = "credits-low"
 	SecretInConfig      Cause = "secret-in-config"
 	ProxyOpen           Cause = "proxy-open"
 	Unknown             Cause = "unknown"
@@ -100,6 +101,9 @@ var catalog = map[Cause]Info{
 	KeyExpiring: {KeyExpiring, "The key works but expires soon (within 7 days).",
 		"A key created with an expiry date.",
 		"Rotate the key before it expires."},
+	CreditsLow: {CreditsLow, "The key works, but at its recent spending rate its credit runs out within the warning threshold (--credits-warn-days, default 7 days); a limit that resets first is not a warning.",
+		"A per-key limit close to spent by CI usage; a jump in usage (a new job, a bigger model); a prepaid balance running down.",
+		"Add credits or raise the key's limit before it runs out, or lower what CI spends (a cheaper model, fewer calls)."},
 	SecretInConfig: {SecretInConfig, "A literal credential is committed in a configuration file.",
 		"A key pasted into config.yaml or openclaw.json instead of an env reference.",
 		"Revoke the key, replace it with an environment reference (os.environ/VAR or ${VAR}) and store it as a CI secret."},

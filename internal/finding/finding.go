@@ -106,9 +106,12 @@ type HopResult struct {
 	Cause      Cause       `json:"cause"`
 	Timings    *Timings    `json:"timings_ms,omitempty"`
 	Credential *Credential `json:"credential,omitempty"`
-	File       string      `json:"file,omitempty"`
-	Line       int         `json:"line,omitempty"`
-	Col        int         `json:"col,omitempty"`
+	// Credits is what the hop's key check said about the credit behind
+	// the key and its runway; nil when it said nothing about credit.
+	Credits *Credits `json:"credits,omitempty"`
+	File    string   `json:"file,omitempty"`
+	Line    int      `json:"line,omitempty"`
+	Col     int      `json:"col,omitempty"`
 }
 
 // LinkResult is the verdict for one link.

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +54,11 @@ const (
 	// MaxDeadline is the largest deadline input accepted (the CLI's
 	// --deadline has the same cap).
 	MaxDeadline = 30 * time.Minute
+	// DefaultCreditsWarnDays is the credits-warn-days input's default
+	// (checks.DefaultCreditsWarnDays); MaxCreditsWarnDays its largest
+	// value (the CLI's --credits-warn-days has the same cap).
+	DefaultCreditsWarnDays = "7"
+	MaxCreditsWarnDays     = 3650
 )
 
 // Inputs are the action's inputs (action.yml), read from INPUT_* variables.
@@ -87,6 +93,10 @@ type Inputs struct {
 	// hosts the fork's files name. It can only be set in the workflow, an
 	// input, never by a file of the repository. Default false.
 	TrustForkConfigs bool
+	// CreditsWarnDays is the runway, in days, under which a key's credit
+	// raises credits-low; 0 turns the warning off; nil (the input unset)
+	// is the checks' default, DefaultCreditsWarnDays.
+	CreditsWarnDays *float64
 }
 
 // Input names as declared in action.yml. The runner passes them as
@@ -104,6 +114,7 @@ const (
 	InputAllowHosts       = "allow-hosts"
 	InputDeadline         = "deadline"
 	InputTrustForkConfigs = "trust-fork-configs"
+	InputCreditsWarnDays  = "credits-warn-days"
 )
 
 // ReadInputs reads the action inputs through go-githubactions with the
@@ -152,6 +163,13 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	} else {
 		in.Deadline = d
 	}
+	if v := a.GetInput(InputCreditsWarnDays); v != "" {
+		if d, err := ParseCreditsWarnDays(v); err != nil {
+			errs = append(errs, fmt.Errorf("input %q %w (got %s)", InputCreditsWarnDays, err, shown(v)))
+		} else {
+			in.CreditsWarnDays = &d
+		}
+	}
 	if v := a.GetInput(InputTrustForkConfigs); v != "" {
 		b, err := parseBool(InputTrustForkConfigs, v)
 		if err != nil {
@@ -182,6 +200,17 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 // ParseTimeout parses the timeout input: a Go duration ("20s", "1m30s") or
 // a whole number of seconds ("20"). It must be positive.
 func ParseTimeout(v string) (time.Duration, error) { return parseDuration(InputTimeout, v) }
+
+// ParseCreditsWarnDays parses a number of days for the credits-low
+// threshold: a decimal number from 0 (no warning) to MaxCreditsWarnDays.
+// The error completes a sentence naming the input or flag.
+func ParseCreditsWarnDays(v string) (float64, error) {
+	d, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || math.IsNaN(d) || d < 0 || d > MaxCreditsWarnDays {
+		return 0, fmt.Errorf("must be a number of days from 0 (no warning) to %d", MaxCreditsWarnDays)
+	}
+	return d, nil
+}
 
 // parseDuration parses a duration input: a Go duration or a whole number
 // of seconds, positive.

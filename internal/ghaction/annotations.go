@@ -59,8 +59,10 @@ func (a annotation) location() string {
 // buildAnnotations groups the report's findings into one annotation per
 // failing link: findings with the same chain and link share one; findings
 // without a link are grouped per hop, and findings with neither stand
-// alone. The representative of a group is its root-cause finding, else its
-// most severe, else its first; the group's level is its worst severity.
+// alone. Warnings about what will break (key-expiring, credits-low) keep
+// an annotation of their own. The representative of a group is its
+// root-cause finding, else its most severe, else its first; the group's
+// level is its worst severity.
 // Info findings are not annotated. The result is ordered root causes
 // first, then by chain order, then by position on the chain.
 func buildAnnotations(r *finding.Report, workdir, workspace string) []annotation {
@@ -79,6 +81,10 @@ func buildAnnotations(r *finding.Report, workdir, workspace string) []annotation
 		}
 		var key string
 		switch {
+		case ownAnnotation[f.Cause]:
+			// A warning about the key's future is not an echo of the
+			// link's failure: it keeps its own annotation.
+			key = fmt.Sprintf("%d\x00own\x00%s\x00%s", chainIdx, f.Cause, f.Hop)
 		case f.Link != nil:
 			key = fmt.Sprintf("%d\x00link\x00%s\x00%s", chainIdx, f.Link.From, f.Link.To)
 		case f.Hop != "":
@@ -155,6 +161,12 @@ func buildAnnotations(r *finding.Report, workdir, workspace string) []annotation
 	})
 	return out
 }
+
+// ownAnnotation are the causes annotated on their own rather than grouped
+// with the other findings on their link: warnings about what will break
+// (an expiring key, credit running out), which the same link's other
+// findings neither explain nor repeat.
+var ownAnnotation = map[finding.Cause]bool{finding.KeyExpiring: true, finding.CreditsLow: true}
 
 // better reports whether f should represent its group instead of cur.
 func better(f, cur finding.Finding) bool {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/google/go-github/v62/github"
@@ -33,6 +35,10 @@ const (
 	OutputFailingLink = "failing-link"
 	OutputCause       = "cause"
 	OutputReportPath  = "report-path"
+	// OutputRunwayDays is the smallest credit runway, in days, over every
+	// hop of every chain (see finding.Credits); unset, so empty, when no
+	// key check reported one.
+	OutputRunwayDays = "runway-days"
 )
 
 // Publisher publishes a report to GitHub from inside an action step.
@@ -76,7 +82,7 @@ func (p *Publisher) getenv(k string) string {
 
 // Publish writes the annotations (stdout), the step summary
 // (GITHUB_STEP_SUMMARY), the step outputs (GITHUB_OUTPUT: status,
-// failing-hop, failing-link, cause, report-path) and, when enabled, the
+// failing-hop, failing-link, cause, report-path, runway-days) and, when enabled, the
 // sticky PR comment and the check run.
 //
 // GitHub API failures never fail the step: a 403 degrades to one ::notice
@@ -225,16 +231,43 @@ func (p *Publisher) postToAPI(ctx context.Context, r *finding.Report, in Publish
 // outputs are the step outputs.
 type outputs struct {
 	Status, FailingHop, FailingLink, Cause, ReportPath string
+	RunwayDays                                         string
 }
 
 func (o outputs) pairs() [][2]string {
-	return [][2]string{
+	p := [][2]string{
 		{OutputStatus, o.Status},
 		{OutputFailingHop, o.FailingHop},
 		{OutputFailingLink, o.FailingLink},
 		{OutputCause, o.Cause},
 		{OutputReportPath, o.ReportPath},
 	}
+	// An output never set reads as empty in the workflow, as the others
+	// do when empty; it is written only when there is a runway.
+	if o.RunwayDays != "" {
+		p = append(p, [2]string{OutputRunwayDays, o.RunwayDays})
+	}
+	return p
+}
+
+// minRunway is the smallest runway_days over every hop of every chain, as
+// a decimal number ("4.5", "0"), or "" when no hop has one.
+func minRunway(r *finding.Report) string {
+	var best *float64
+	for _, c := range r.Chains {
+		for _, h := range c.Hops {
+			if h.Credits == nil || h.Credits.RunwayDays == nil {
+				continue
+			}
+			if v := *h.Credits.RunwayDays; !math.IsNaN(v) && !math.IsInf(v, 0) && (best == nil || v < *best) {
+				best = &v
+			}
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*best, 'f', -1, 64)
 }
 
 // title is the check run's title.
@@ -271,7 +304,7 @@ func StepStatus(r *finding.Report) string {
 // such chain the cause comes from the worst run-level finding, or is "ok"
 // for a passing run.
 func computeOutputs(r *finding.Report, reportPath string) outputs {
-	o := outputs{Status: StepStatus(r), ReportPath: reportPath}
+	o := outputs{Status: StepStatus(r), ReportPath: reportPath, RunwayDays: minRunway(r)}
 	var pick *finding.ChainResult
 	for i := range r.Chains {
 		if r.Chains[i].Status == finding.Fail {
@@ -350,6 +383,11 @@ func scrubReport(r *finding.Report, s *secret.Scrubber) *finding.Report {
 				cr := *h.Credential
 				cr.Fingerprint = s.Scrub(cr.Fingerprint)
 				h.Credential = &cr
+			}
+			if h.Credits != nil {
+				cc := *h.Credits
+				cc.Currency, cc.Reset = s.Scrub(cc.Currency), s.Scrub(cc.Reset)
+				h.Credits = &cc
 			}
 			hops[j] = h
 		}

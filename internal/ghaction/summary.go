@@ -79,7 +79,8 @@ func statusRank(s finding.Status) int {
 
 // renderMarkdown renders the report for the step summary, the PR comment
 // and the check run: a heading with the overall status, then per chain the
-// table of hops (hop, link into it, verdict, cause, timings), the failing
+// table of hops (hop, link into it, verdict, cause, timings), the credit
+// and runway of each hop whose key check reported them, the failing
 // link and the fix of each failure, then the credentials used (fingerprints
 // only), then the annotations that did not fit the step.
 func renderMarkdown(r *finding.Report, status string, creds []finding.Credential, o mdOptions) string {
@@ -114,6 +115,7 @@ func renderMarkdown(r *finding.Report, status string, creds []finding.Credential
 			fmt.Fprintf(&b, "Failing hop: **%s**\n\n", md(c.FailingHop))
 		}
 		writeHopTable(&b, c)
+		writeCredits(&b, c)
 		if fs := failures(c.Findings); len(fs) > 0 {
 			b.WriteString("**Fixes**\n\n")
 			writeFixes(&b, fs)
@@ -252,6 +254,25 @@ func writeHopTable(b *strings.Builder, c finding.ChainResult) {
 			ms(h.Timings, func(t *finding.Timings) *float64 { return t.TTFB }))
 	}
 	b.WriteString("\n")
+}
+
+// writeCredits lists, per hop whose key check reported credit, what is
+// left, the spending rate and the runway (or why there is none).
+func writeCredits(b *strings.Builder, c finding.ChainResult) {
+	n := 0
+	for _, h := range c.Hops {
+		if h.Credits == nil {
+			continue
+		}
+		if n == 0 {
+			b.WriteString("**Credits**\n\n")
+		}
+		n++
+		fmt.Fprintf(b, "- **%s**: %s\n", md(h.Name), md(h.Credits.Summary()))
+	}
+	if n > 0 {
+		b.WriteString("\n")
+	}
 }
 
 // ms formats one timing phase; absent phases show as "–".

@@ -47,28 +47,58 @@ func init() {
 		Fixes: map[finding.Cause]string{
 			finding.CreditsExhausted: "Raise the key's limit at https://openrouter.ai/settings/keys or add credits at https://openrouter.ai/settings/credits.",
 			finding.KeyLimit:         "Raise or remove the key's limit (https://openrouter.ai/settings/keys) or use another key.",
+			finding.CreditsLow:       "Raise the key's limit at https://openrouter.ai/settings/keys (or set it to reset), or add credits at https://openrouter.ai/settings/credits, before it runs out.",
 		},
 	})
 }
 
-// readOpenRouterKey reads GET /api/v1/key's data object.
+// readOpenRouterKey reads GET /api/v1/key's data object
+// (https://openrouter.ai/docs/api/api-reference/api-keys/get-current-key):
+// limit (USD, null for a key without a limit), limit_remaining,
+// limit_reset ("daily", "weekly", "monthly" or null; resets happen at
+// midnight UTC and weeks run Monday to Sunday), usage (lifetime),
+// usage_daily, usage_weekly and usage_monthly (the current UTC day, week
+// and month) and expires_at (ISO 8601, null for none).
 func readOpenRouterKey(body []byte) KeyFacts {
 	var kd struct {
 		Data struct {
 			Limit          *float64 `json:"limit"`
 			LimitRemaining *float64 `json:"limit_remaining"`
+			LimitReset     *string  `json:"limit_reset"`
+			Usage          *float64 `json:"usage"`
+			UsageDaily     *float64 `json:"usage_daily"`
+			UsageWeekly    *float64 `json:"usage_weekly"`
+			UsageMonthly   *float64 `json:"usage_monthly"`
 			ExpiresAt      *string  `json:"expires_at"`
 		} `json:"data"`
 	}
-	if json.Unmarshal(body, &kd) != nil {
+	var present struct {
+		Data map[string]json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(body, &kd) != nil || json.Unmarshal(body, &present) != nil {
 		return KeyFacts{}
 	}
-	f := KeyFacts{Limit: kd.Data.Limit, Remaining: kd.Data.LimitRemaining}
-	if kd.Data.ExpiresAt != nil {
-		f.ExpiresAt = *kd.Data.ExpiresAt
+	d := kd.Data
+	_, limited := present.Data["limit"]
+	f := KeyFacts{Limit: d.Limit, Remaining: d.LimitRemaining, Limited: limited, Currency: "USD",
+		Usage: d.Usage, UsageDaily: d.UsageDaily, UsageWeekly: d.UsageWeekly, UsageMonthly: d.UsageMonthly}
+	if d.LimitReset != nil {
+		// An open enum: a value other than daily, weekly and monthly is
+		// kept (if it looks like a schedule's name; else "other"), and the
+		// runway estimate declines to guess its schedule.
+		f.LimitReset = strings.ToLower(strings.TrimSpace(*d.LimitReset))
+		if f.LimitReset != "" && !scheduleName.MatchString(f.LimitReset) {
+			f.LimitReset = "other"
+		}
+	}
+	if d.ExpiresAt != nil {
+		f.ExpiresAt = *d.ExpiresAt
 	}
 	return f
 }
+
+// scheduleName is what a limit_reset value hopcheck repeats may look like.
+var scheduleName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 
 // openrouterRules: OpenRouter's error envelope is {"error":{"code":N,
 // "message":"…","metadata":{…}}} (https://openrouter.ai/docs/api/errors).

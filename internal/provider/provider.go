@@ -173,8 +173,22 @@ type Keys struct {
 // KeyFacts is what a key check's answer says about the key itself.
 type KeyFacts struct {
 	// Limit and Remaining are the key's credit limit and what is left, in
-	// the provider's unit (nil: not reported).
+	// Currency (nil: not reported; a nil Limit with a key check that
+	// reports limits is a key without a limit, see Limited).
 	Limit, Remaining *float64
+	// Limited: the answer reports per-key limits at all (OpenRouter's
+	// "limit" field is present), so a nil Limit means "no limit" rather
+	// than "not reported".
+	Limited bool
+	// LimitReset is how often the limit starts afresh: "daily", "weekly"
+	// or "monthly" (at 00:00 UTC; weeks start on Monday), "" when never;
+	// another value is a schedule hopcheck does not know.
+	LimitReset string
+	// Usage is what the key has spent in its lifetime; UsageDaily,
+	// UsageWeekly and UsageMonthly what it has spent in the current UTC
+	// day, week (since Monday 00:00 UTC) and month, in Currency (nil: not
+	// reported). They are the recent spending rate's evidence.
+	Usage, UsageDaily, UsageWeekly, UsageMonthly *float64
 	// ExpiresAt is the key's expiry, RFC 3339 ("" when none).
 	ExpiresAt string
 	// Balance is the account's spendable balance as the key check reports
@@ -183,7 +197,8 @@ type KeyFacts struct {
 	// the account's money, not a per-key limit (Limit/Remaining): at 0 or
 	// below the provider refuses paid calls (DeepSeek's is_available turns
 	// false; Moonshot blocks calls when available_balance ≤ 0).
-	Balance  *float64
+	Balance *float64
+	// Currency is the unit of every amount above ("" when not known).
 	Currency string
 	// Models is the list of model ids the answer lists (nil when the
 	// answer is not a model list).

@@ -16,6 +16,7 @@ var fixtures = []struct {
 	{"fail", failReport},
 	{"neutral", neutralReport},
 	{"hostile", hostileReport},
+	{"runway", runwayReport},
 }
 
 // passReport: one healthy chain through a LiteLLM proxy.
@@ -185,5 +186,58 @@ func hostileReport() *finding.Report {
 				Root:     true,
 			}},
 		}},
+	}
+}
+
+// runwayReport: what key checks said about credit. An OpenRouter key runs
+// out in 4.5 days at the recent rate (credits-low), another's monthly
+// limit resets first, a DeepSeek account reports only its balance.
+func runwayReport() *finding.Report {
+	toOR := chain.Link{From: "ci", To: "openrouter"}
+	return &finding.Report{
+		Schema:     finding.SchemaID,
+		Version:    "v0.0.0-test",
+		Status:     finding.Pass,
+		Config:     ".github/hopcheck.yml",
+		DurationMS: 41.5,
+		Chains: []finding.ChainResult{
+			{
+				Name: "review-bot", Model: "anthropic/claude-sonnet-4.5", Status: finding.Pass, Cause: finding.OK,
+				Hops: []finding.HopResult{
+					{Name: "openrouter", Type: "openrouter", URL: "https://openrouter.ai/api/v1", Status: finding.Pass, Cause: finding.OK,
+						Timings:    &finding.Timings{DNS: ms64(1.2), Connect: ms64(8.4), TLS: ms64(21.7), TTFB: ms64(35.3), Total: ms64(36)},
+						Credential: &finding.Credential{Env: "OPENROUTER_API_KEY", Fingerprint: "sk-or-v1-0e…96", Set: true},
+						Credits: &finding.Credits{Kind: finding.KindKey, Currency: "USD", Limit: ms64(50), Remaining: ms64(9),
+							Window: finding.WindowDaily, WindowUsage: ms64(1.5), RatePerDay: ms64(2), RunwayDays: ms64(4.5), Estimate: finding.EstimateRunway},
+						File: ".github/hopcheck.yml", Line: 6, Col: 9},
+				},
+				Links: []finding.LinkResult{{From: "ci", To: "openrouter", Status: finding.Pass, Cause: finding.OK}},
+				Findings: []finding.Finding{{Check: "live.key", Hop: "openrouter", Link: &toOR, Cause: finding.CreditsLow, Severity: finding.SevWarning,
+					Message: "The key in OPENROUTER_API_KEY (sk-or-v1-0e…96) runs out of credit in about 4.5 days at the recent rate (the warning threshold is 7 days): 9.00 USD of its 50.00 USD limit left, spending 2.00 USD/day (1.50 USD spent today since 00:00 UTC, the daily window).",
+					Fix:     "Raise the key's limit at https://openrouter.ai/settings/keys (or set it to reset), or add credits at https://openrouter.ai/settings/credits, before it runs out."}},
+				File: ".github/hopcheck.yml", Line: 3,
+			},
+			{
+				Name: "nightly", Model: "deepseek-chat", Status: finding.Pass, Cause: finding.OK,
+				Hops: []finding.HopResult{
+					{Name: "openrouter-nightly", Type: "openrouter", URL: "https://openrouter.ai/api/v1", Status: finding.Pass, Cause: finding.OK,
+						Credential: &finding.Credential{Env: "OPENROUTER_NIGHTLY_KEY", Fingerprint: "sk-or-v1-7a…01", Set: true},
+						Credits: &finding.Credits{Kind: finding.KindKey, Currency: "USD", Limit: ms64(13), Remaining: ms64(9),
+							Window: finding.WindowWeekly, WindowUsage: ms64(1.1), RatePerDay: ms64(0.4), Reset: "monthly", ResetsAt: "2025-04-01T00:00:00Z",
+							Estimate: finding.EstimateResetsFirst},
+						File: ".github/hopcheck.yml", Line: 14, Col: 9},
+					{Name: "deepseek", Type: "deepseek", URL: "https://api.deepseek.com", Status: finding.Pass, Cause: finding.OK,
+						Credential: &finding.Credential{Env: "DEEPSEEK_API_KEY", Fingerprint: "sk-0f…00", Set: true},
+						Credits:    &finding.Credits{Kind: finding.KindAccount, Currency: "CNY", Remaining: ms64(12.5), Estimate: finding.EstimateNoRate},
+						File:       ".github/hopcheck.yml", Line: 18, Col: 9},
+				},
+				Links: []finding.LinkResult{
+					{From: "ci", To: "openrouter-nightly", Status: finding.Pass, Cause: finding.OK},
+					{From: "ci", To: "deepseek", Status: finding.Pass, Cause: finding.OK},
+				},
+				Findings: []finding.Finding{},
+				File:     ".github/hopcheck.yml", Line: 11,
+			},
+		},
 	}
 }

@@ -74,6 +74,7 @@ func sanitizeChain(c finding.ChainResult) finding.ChainResult {
 			cr.Fingerprint = Inert(cr.Fingerprint)
 			h.Credential = &cr
 		}
+		h.Credits = sanitizeCredits(h.Credits)
 		hops[i] = h
 	}
 	c.Hops = hops
@@ -112,6 +113,27 @@ func sanitizeFindings(fs []finding.Finding) []finding.Finding {
 		out[i] = f
 	}
 	return out
+}
+
+// sanitizeCredits copies c with its strings inert and its numbers finite
+// (JSON has no NaN or infinity; a number that is not finite is absent).
+func sanitizeCredits(c *finding.Credits) *finding.Credits {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	out.Kind, out.Currency, out.Window = Inert(c.Kind), Inert(c.Currency), Inert(c.Window)
+	out.Reset, out.ResetsAt, out.Estimate = Inert(c.Reset), Inert(c.ResetsAt), Inert(c.Estimate)
+	num := func(p *float64) *float64 {
+		if p == nil || math.IsNaN(*p) || math.IsInf(*p, 0) {
+			return nil
+		}
+		v := *p
+		return &v
+	}
+	out.Limit, out.Remaining, out.WindowUsage = num(c.Limit), num(c.Remaining), num(c.WindowUsage)
+	out.RatePerDay, out.RunwayDays = num(c.RatePerDay), num(c.RunwayDays)
+	return &out
 }
 
 func sanitizeLink(l *chain.Link) *chain.Link {

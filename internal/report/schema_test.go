@@ -166,6 +166,7 @@ func TestSchemaCoversStructs(t *testing.T) {
 		"timings":     reflect.TypeOf(finding.Timings{}),
 		"evidence":    reflect.TypeOf(finding.Evidence{}),
 		"credential":  reflect.TypeOf(finding.Credential{}),
+		"credits":     reflect.TypeOf(finding.Credits{}),
 		"link":        reflect.TypeOf(chain.Link{}),
 	}
 	for def, typ := range types {
@@ -208,6 +209,58 @@ func TestSchemaCoversStructs(t *testing.T) {
 	for name, d := range s.Defs {
 		if strings.TrimSpace(d.Description) == "" {
 			t.Errorf("schema $defs.%s has no description", name)
+		}
+	}
+}
+
+// TestSchemaCreditsEnums: the credits object's enums are the values the
+// checks write, so a new estimate or window forces a schema update.
+func TestSchemaCreditsEnums(t *testing.T) {
+	b, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Defs struct {
+			Credits struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"credits"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"estimate": finding.Estimates(),
+		"window":   {finding.WindowDaily, finding.WindowWeekly, finding.WindowMonthly},
+		"kind":     {finding.KindKey, finding.KindAccount},
+	}
+	for prop, w := range want {
+		if got := s.Defs.Credits.Properties[prop].Enum; strings.Join(got, ",") != strings.Join(w, ",") {
+			t.Errorf("credits.%s enum %v, want %v", prop, got, w)
+		}
+	}
+	// The schema rejects what a consumer would trip on.
+	sch := compileSchema(t)
+	valid := string(jsonOut(t, runwayReport()))
+	for _, tt := range []struct{ name, from, to string }{
+		{"unknown estimate", `"estimate": "runway"`, `"estimate": "soon"`},
+		{"runway as text", `"runway_days": 4.5`, `"runway_days": "4.5 days"`},
+		{"negative rate", `"rate_per_day": 2`, `"rate_per_day": -2`},
+		{"omitted runway", `"runway_days": 4.5,`, ``},
+	} {
+		bad := strings.Replace(valid, tt.from, tt.to, 1)
+		if bad == valid {
+			t.Fatalf("%s: fixture lacks %q", tt.name, tt.from)
+		}
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sch.Validate(inst) == nil {
+			t.Errorf("schema accepts credits with %s", tt.name)
 		}
 	}
 }

@@ -120,7 +120,8 @@ func (t *textWriter) line(parts ...string) {
 }
 
 // Text writes the human report: per chain a verdict line, a table of hops
-// (HOP, LINK, VERDICT, CAUSE and the timing phases in ms) and the failing
+// (HOP, LINK, VERDICT, CAUSE and the timing phases in ms), a line per hop
+// whose key check reported credit (what is left, the rate, the runway) and the failing
 // and warning findings (and notices) in compiler style with one fix sentence each; then
 // the overall verdict and the fingerprints of the credentials used. All
 // text is passed through Inert. The report is written with one Write call.
@@ -188,6 +189,11 @@ func (t *textWriter) chain(c *finding.ChainResult, config string, verbose bool) 
 			rows = append(rows, hopRow(c, i, h))
 		}
 		t.table(rows)
+	}
+	for _, h := range c.Hops {
+		if h.Credits != nil {
+			t.line("  ", t.paint(sgrBold, h.Name+" credits:"), " ", h.Credits.Summary())
+		}
 	}
 
 	for _, f := range selectFindings(c.Findings, verbose) {

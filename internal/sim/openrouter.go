@@ -34,8 +34,17 @@ const (
 type Account struct {
 	// Limit is the key's credit limit (nil = unlimited).
 	Limit *float64
+	// LimitReset is how often the limit starts afresh: "daily", "weekly",
+	// "monthly" or "" (never). With a reset, limit_remaining is the limit
+	// less the usage of the current period (UsageDaily, UsageWeekly or
+	// UsageMonthly); without one, the limit less the lifetime Usage.
+	LimitReset string
 	// Usage is the lifetime usage in credits.
 	Usage float64
+	// UsageDaily, UsageWeekly and UsageMonthly are the usage of the
+	// current UTC day, week (from Monday) and month, as /key reports them.
+	// Tests shape steady, spiky and resetting keys with them.
+	UsageDaily, UsageWeekly, UsageMonthly float64
 	// ExpiresAt is when the key expires (zero = never). A key past its
 	// expiry is answered like an unknown key.
 	ExpiresAt time.Time
@@ -285,9 +294,21 @@ func (o *OpenRouter) models(w http.ResponseWriter) {
 }
 
 func (o *OpenRouter) keyInfo(w http.ResponseWriter, key string, a Account) {
-	var limit, remaining any
+	var limit, remaining, reset any
 	if a.Limit != nil {
-		limit, remaining = *a.Limit, *a.Limit-a.Usage
+		used := a.Usage
+		switch a.LimitReset {
+		case "daily":
+			used = a.UsageDaily
+		case "weekly":
+			used = a.UsageWeekly
+		case "monthly":
+			used = a.UsageMonthly
+		}
+		limit, remaining = *a.Limit, *a.Limit-used
+	}
+	if a.LimitReset != "" {
+		reset = a.LimitReset
 	}
 	if a.NoCredits || a.KeyLimitReached {
 		remaining = 0.0
@@ -302,13 +323,13 @@ func (o *OpenRouter) keyInfo(w http.ResponseWriter, key string, a Account) {
 	data := map[string]any{
 		"label":                 MaskKey(key),
 		"limit":                 limit,
-		"limit_reset":           nil,
+		"limit_reset":           reset,
 		"limit_remaining":       remaining,
 		"include_byok_in_limit": false,
 		"usage":                 a.Usage,
-		"usage_daily":           0.0,
-		"usage_weekly":          0.0,
-		"usage_monthly":         a.Usage,
+		"usage_daily":           a.UsageDaily,
+		"usage_weekly":          a.UsageWeekly,
+		"usage_monthly":         a.UsageMonthly,
 		"byok_usage":            0.0,
 		"byok_usage_daily":      0.0,
 		"byok_usage_weekly":     0.0,

@@ -447,3 +447,49 @@ func TestMaskKey(t *testing.T) {
 		}
 	}
 }
+
+// /key reports the usage windows and, for a limit that resets, what is left
+// of the current period's limit, so tests can shape steady, spiky,
+// resetting and unlimited keys.
+func TestOpenRouterKeyUsageShapes(t *testing.T) {
+	key := FakeOpenRouterKey("usage")
+	or := NewOpenRouter(key)
+	base := startOR(t, or)
+	read := func() map[string]any {
+		t.Helper()
+		got := do(t, "GET", base+"/key", ptr("Bearer "+key), "")
+		var kd struct {
+			Data map[string]any `json:"data"`
+		}
+		if got.status != 200 || json.Unmarshal([]byte(got.body), &kd) != nil {
+			t.Fatalf("/key: %d %s", got.status, got.body)
+		}
+		return kd.Data
+	}
+	limit := 50.0
+	tests := []struct {
+		name string
+		acct Account
+		want map[string]any
+	}{
+		{"lifetime limit", Account{Limit: &limit, Usage: 30, UsageDaily: 1.5, UsageWeekly: 5.5, UsageMonthly: 23.5},
+			map[string]any{"limit": 50.0, "limit_remaining": 20.0, "limit_reset": nil, "usage": 30.0, "usage_daily": 1.5, "usage_weekly": 5.5, "usage_monthly": 23.5}},
+		{"monthly reset", Account{Limit: &limit, LimitReset: "monthly", Usage: 300, UsageDaily: 2, UsageWeekly: 6, UsageMonthly: 44},
+			map[string]any{"limit": 50.0, "limit_remaining": 6.0, "limit_reset": "monthly", "usage": 300.0, "usage_monthly": 44.0}},
+		{"daily reset", Account{Limit: &limit, LimitReset: "daily", Usage: 300, UsageDaily: 10},
+			map[string]any{"limit_remaining": 40.0, "limit_reset": "daily"}},
+		{"weekly reset", Account{Limit: &limit, LimitReset: "weekly", Usage: 300, UsageWeekly: 45},
+			map[string]any{"limit_remaining": 5.0, "limit_reset": "weekly"}},
+		{"unlimited", Account{Usage: 3, UsageDaily: 1},
+			map[string]any{"limit": nil, "limit_remaining": nil, "usage_daily": 1.0}},
+	}
+	for _, tt := range tests {
+		or.Keys[key] = tt.acct
+		d := read()
+		for k, v := range tt.want {
+			if d[k] != v {
+				t.Errorf("%s: %s = %v, want %v", tt.name, k, d[k], v)
+			}
+		}
+	}
+}
