@@ -38,6 +38,8 @@ func TestActionYAML(t *testing.T) {
 		ghaction.InputAllowHosts:       "",
 		ghaction.InputTrustForkConfigs: "false",
 		ghaction.InputDeadline:         ghaction.DefaultDeadline,
+		ghaction.InputMode:             ghaction.ModeCheck,
+		ghaction.InputLabels:           strings.Join(ghaction.DefaultLabels, ","),
 	}
 	got := map[string]string{}
 	kebab := regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

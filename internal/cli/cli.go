@@ -69,6 +69,9 @@ Usage:
   hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|warning|never]
                    [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--concurrency N] [--print-chains]
                    [--allow-host HOST]... [--fork-behavior neutral|fail] [--trust-fork-configs]
+  hopcheck monitor [check's flags] [--label L]... [--repo OWNER/NAME]
+                   check, then open, update or close one GitHub issue per broken or warning chain
+                   (for scheduled workflows; GITHUB_TOKEN with issues: write, GITHUB_REPOSITORY, GITHUB_API_URL)
   hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
 
 With no hopcheck.yml (and no --config), check derives the chains from the repository's
@@ -94,6 +97,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 	switch args[0] {
 	case "check":
 		return runCheck(ctx, args[1:], env)
+	case "monitor":
+		return runMonitor(ctx, args[1:], env)
 	case "demo":
 		return runDemo(ctx, args[1:], env)
 	case "explain":
@@ -190,9 +195,16 @@ func newFlagSet(name string, env Env) *flag.FlagSet {
 }
 
 func runCheck(ctx context.Context, args []string, env Env) int {
-	fs := newFlagSet("check", env)
+	return runChecks(ctx, "check", args, env, nil)
+}
+
+// runChecks is `hopcheck check`, and `hopcheck monitor` when mon is set:
+// the same run, then the monitor's issues.
+func runChecks(ctx context.Context, name string, args []string, env Env, mon *monitorOpts) int {
+	fs := newFlagSet(name, env)
 	var c common
 	c.register(fs)
+	mon.register(fs)
 	cfgFlag := fs.String("config", "", "config file (default .github/hopcheck.yml, then hopcheck.yml)")
 	staticOnly := fs.Bool("static-only", false, "run only the static checks (no network)")
 	forkBehavior := fs.String("fork-behavior", "neutral", "under GitHub Actions, a pull request from a fork (no credential is sent): neutral (exit 0) or fail (exit 1)")
@@ -202,25 +214,28 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "hopcheck check: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(env.Stderr, "hopcheck %s: unexpected argument %q\n", name, fs.Arg(0))
 		return ExitUsage
 	}
-	if err := c.validate(); err != nil {
-		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
+	if err := errors.Join(c.validate(), mon.validate(env)); err != nil {
+		fmt.Fprintf(env.Stderr, "hopcheck %s: %v\n", name, err)
 		return ExitUsage
 	}
 	allow, err := c.allow(env)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
+		fmt.Fprintf(env.Stderr, "hopcheck %s: %v\n", name, err)
 		return ExitUsage
 	}
 	if *forkBehavior != "neutral" && *forkBehavior != "fail" {
-		fmt.Fprintf(env.Stderr, "hopcheck check: --fork-behavior %q: use neutral or fail\n", *forkBehavior)
+		fmt.Fprintf(env.Stderr, "hopcheck %s: --fork-behavior %q: use neutral or fail\n", name, *forkBehavior)
 		return ExitUsage
 	}
 	res, err := prepareCtx(ctx, env.Dir, *cfgFlag, env.LookupEnv)
 	if err != nil {
 		printConfigError(env.Stderr, relErr(err, env.Dir))
+		if !errors.Is(err, errInterrupted) {
+			mon.publish(ctx, env, configErrorReport(err, env.Dir), nil, false)
+		}
 		return ExitUsage
 	}
 	if *printChains {
@@ -252,7 +267,11 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		printConfigError(env.Stderr, err)
 		return ExitUsage
 	}
-	return emit(rep, c, checks.Gate{FailOn: c.failOn, FailNeutral: noSecret && *forkBehavior == "fail"}, env, sc)
+	code := emit(rep, c, checks.Gate{FailOn: c.failOn, FailNeutral: noSecret && *forkBehavior == "fail"}, env, sc)
+	if code != ExitUsage {
+		mon.publish(ctx, env, rep, sc, true)
+	}
+	return code
 }
 
 // errInterrupted marks a run ended by its context (SIGINT or SIGTERM in
