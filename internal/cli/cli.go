@@ -72,6 +72,8 @@ Usage:
   hopcheck monitor [check's flags] [--label L]... [--repo OWNER/NAME]
                    check, then open, update or close one GitHub issue per broken or warning chain
                    (for scheduled workflows; GITHUB_TOKEN with issues: write, GITHUB_REPOSITORY, GITHUB_API_URL)
+  hopcheck init    [--force] [--dir D]
+                   write .github/hopcheck.yml and .github/workflows/hopcheck.yml from the repository's configs
   hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
 
 With no hopcheck.yml (and no --config), check derives the chains from the repository's
@@ -99,6 +101,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runCheck(ctx, args[1:], env)
 	case "monitor":
 		return runMonitor(ctx, args[1:], env)
+	case "init":
+		return runInit(args[1:], env)
 	case "demo":
 		return runDemo(ctx, args[1:], env)
 	case "explain":
