@@ -499,8 +499,15 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 		printConfigError(env.Stderr, err)
 		return ExitUsage
 	}
-	return emit(rep, c, checks.Gate{FailOn: c.failOn}, env, scr)
+	code := emit(rep, c, checks.Gate{FailOn: c.failOn}, env, scr)
+	if code != ExitUsage && c.format == "text" && c.output == "" {
+		fmt.Fprintln(env.Stdout, demoNext)
+	}
+	return code
 }
+
+// demoNext ends the demo's text report: the step after trying it.
+const demoNext = "Next: run `hopcheck init` in your repository to write .github/hopcheck.yml and a workflow from its own LiteLLM, OpenClaw or .env configs."
 
 func runExplain(args []string, env Env) int {
 	if len(args) != 1 {

@@ -439,3 +439,16 @@ func TestInitNothingFound(t *testing.T) {
 		t.Errorf("files written: %v", ents)
 	}
 }
+
+// TestDemoPointsToInit: the demo's text report ends with the next step;
+// machine-readable formats stay clean.
+func TestDemoPointsToInit(t *testing.T) {
+	r := run(t, t.TempDir(), nil, "demo", "--scenario", "healthy")
+	lines := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "hopcheck init") {
+		t.Errorf("last line %q does not point to init", last)
+	}
+	if r := run(t, t.TempDir(), nil, "demo", "--scenario", "healthy", "--format", "json"); strings.Contains(r.stdout, "hopcheck init") {
+		t.Error("the JSON report mentions init")
+	}
+}
