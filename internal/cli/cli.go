@@ -222,7 +222,9 @@ func runChecks(ctx context.Context, name string, args []string, env Env, mon *mo
 		return ExitUsage
 	}
 	if err := errors.Join(c.validate(), mon.validate(env)); err != nil {
-		fmt.Fprintf(env.Stderr, "hopcheck %s: %v\n", name, err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(env.Stderr, "hopcheck %s: %s\n", name, line)
+		}
 		return ExitUsage
 	}
 	allow, err := c.allow(env)
