@@ -41,6 +41,8 @@ func TestActionYAML(t *testing.T) {
 		ghaction.InputTrustForkConfigs: "false",
 		ghaction.InputDeadline:         ghaction.DefaultDeadline,
 		ghaction.InputCreditsWarnDays:  ghaction.DefaultCreditsWarnDays,
+		ghaction.InputMode:             ghaction.ModeCheck,
+		ghaction.InputLabels:           strings.Join(ghaction.DefaultLabels, ","),
 	}
 	got := map[string]string{}
 	kebab := regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

@@ -35,7 +35,8 @@ const publishBudget = time.Minute
 func runAction(ctx context.Context, env Env) int {
 	getenv := env.getenv
 	in, err := ghaction.ReadInputs(getenv)
-	if err != nil {
+	mode, merr := ghaction.ReadMonitorInputs(getenv)
+	if err = errors.Join(err, merr); err != nil {
 		command(env, "error", "hopcheck: invalid input", err.Error())
 		return ExitUsage
 	}
@@ -71,6 +72,7 @@ func runAction(ctx context.Context, env Env) int {
 		if perr := pub.Publish(ctx, ghaction.PublishInput{Report: rep, Inputs: in, Event: ev}); perr != nil {
 			fmt.Fprintf(env.Stderr, "hopcheck: %s\n", secret.Redact(perr.Error()))
 		}
+		actionMonitor(ctx, env, pub, mode, in, ev, rep, false)
 		return ExitUsage
 	}
 	cfg := res.Config
@@ -155,6 +157,7 @@ func runAction(ctx context.Context, env Env) int {
 		fmt.Fprintf(env.Stderr, "hopcheck: %s\n", sc.Scrub(err.Error()))
 		return ExitUsage
 	}
+	actionMonitor(ctx, env, pub, mode, in, ev, rep, true)
 	if failed {
 		return ExitFailed
 	}

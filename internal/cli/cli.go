@@ -72,6 +72,11 @@ Usage:
                    [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--print-chains]
                    [--concurrency N] [--origin-concurrency N] [--credits-warn-days N]
                    [--allow-host HOST]... [--fork-behavior neutral|fail] [--trust-fork-configs]
+  hopcheck monitor [check's flags] [--label L]... [--repo OWNER/NAME]
+                   check, then open, update or close one GitHub issue per broken or warning chain
+                   (for scheduled workflows; GITHUB_TOKEN with issues: write, GITHUB_REPOSITORY, GITHUB_API_URL)
+  hopcheck init    [--force] [--dir D]
+                   write .github/hopcheck.yml and .github/workflows/hopcheck.yml from the repository's configs
   hopcheck demo    [--scenario NAME|list] [--format text|json|junit|sarif] [--output F]
 
 With no hopcheck.yml (and no --config), check derives the chains from the repository's
@@ -97,6 +102,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	switch args[0] {
 	case "check":
 		return runCheck(ctx, args[1:], env)
+	case "monitor":
+		return runMonitor(ctx, args[1:], env)
+	case "init":
+		return runInit(args[1:], env)
 	case "demo":
 		return runDemo(ctx, args[1:], env)
 	case "explain":
@@ -209,9 +218,16 @@ func newFlagSet(name string, env Env) *flag.FlagSet {
 }
 
 func runCheck(ctx context.Context, args []string, env Env) int {
-	fs := newFlagSet("check", env)
+	return runChecks(ctx, "check", args, env, nil)
+}
+
+// runChecks is `hopcheck check`, and `hopcheck monitor` when mon is set:
+// the same run, then the monitor's issues.
+func runChecks(ctx context.Context, name string, args []string, env Env, mon *monitorOpts) int {
+	fs := newFlagSet(name, env)
 	var c common
 	c.register(fs)
+	mon.register(fs)
 	cfgFlag := fs.String("config", "", "config file (default .github/hopcheck.yml, then hopcheck.yml)")
 	staticOnly := fs.Bool("static-only", false, "run only the static checks (no network)")
 	forkBehavior := fs.String("fork-behavior", "neutral", "under GitHub Actions, a pull request from a fork (no credential is sent): neutral (exit 0) or fail (exit 1)")
@@ -221,25 +237,30 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "hopcheck check: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(env.Stderr, "hopcheck %s: unexpected argument %q\n", name, fs.Arg(0))
 		return ExitUsage
 	}
-	if err := c.validate(); err != nil {
-		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
+	if err := errors.Join(c.validate(), mon.validate(env)); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(env.Stderr, "hopcheck %s: %s\n", name, line)
+		}
 		return ExitUsage
 	}
 	allow, err := c.allow(env)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "hopcheck check: %v\n", err)
+		fmt.Fprintf(env.Stderr, "hopcheck %s: %v\n", name, err)
 		return ExitUsage
 	}
 	if *forkBehavior != "neutral" && *forkBehavior != "fail" {
-		fmt.Fprintf(env.Stderr, "hopcheck check: --fork-behavior %q: use neutral or fail\n", *forkBehavior)
+		fmt.Fprintf(env.Stderr, "hopcheck %s: --fork-behavior %q: use neutral or fail\n", name, *forkBehavior)
 		return ExitUsage
 	}
 	res, err := prepareCtx(ctx, env.Dir, *cfgFlag, env.LookupEnv)
 	if err != nil {
 		printConfigError(env.Stderr, relErr(err, env.Dir))
+		if !errors.Is(err, errInterrupted) {
+			mon.publish(ctx, env, configErrorReport(err, env.Dir), nil, false)
+		}
 		return ExitUsage
 	}
 	if *printChains {
@@ -271,7 +292,11 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		printConfigError(env.Stderr, err)
 		return ExitUsage
 	}
-	return emit(rep, c, checks.Gate{FailOn: c.failOn, FailNeutral: noSecret && *forkBehavior == "fail"}, env, sc)
+	code := emit(rep, c, checks.Gate{FailOn: c.failOn, FailNeutral: noSecret && *forkBehavior == "fail"}, env, sc)
+	if code != ExitUsage {
+		mon.publish(ctx, env, rep, sc, true)
+	}
+	return code
 }
 
 // errInterrupted marks a run ended by its context (SIGINT or SIGTERM in
@@ -495,8 +520,15 @@ func runDemo(ctx context.Context, args []string, env Env) int {
 		printConfigError(env.Stderr, err)
 		return ExitUsage
 	}
-	return emit(rep, c, checks.Gate{FailOn: c.failOn}, env, scr)
+	code := emit(rep, c, checks.Gate{FailOn: c.failOn}, env, scr)
+	if code != ExitUsage && c.format == "text" && c.output == "" {
+		fmt.Fprintln(env.Stdout, demoNext)
+	}
+	return code
 }
+
+// demoNext ends the demo's text report: the step after trying it.
+const demoNext = "Next: run `hopcheck init` in your repository to write .github/hopcheck.yml and a workflow from its own LiteLLM, OpenClaw or .env configs."
 
 func runExplain(args []string, env Env) int {
 	if len(args) != 1 {
