@@ -68,7 +68,7 @@ func OSEnv() Env {
 const usage = `hopcheck — can this CI reach its LLM models through the configured chain?
 
 Usage:
-  hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|warning|never]
+  hopcheck check   [--config F] [--format text|json|junit|sarif] [--output F] [--fail-on error|unverified|warning|never]
                    [--timeout D] [--deadline D] [--canary inference|auth-only] [--static-only] [--print-chains]
                    [--concurrency N] [--origin-concurrency N] [--credits-warn-days N]
                    [--allow-host HOST]... [--fork-behavior neutral|fail] [--trust-fork-configs]
@@ -84,7 +84,7 @@ LiteLLM config.yaml, openclaw.json and .env files and the conventional variables
   hopcheck explain CODE        (hopcheck explain --list for all codes)
   hopcheck version
 
-Exit codes: 0 pass or neutral, 1 a check failed at or above --fail-on, 2 usage or config error,
+Exit codes: 0 pass, neutral, or unverified under --fail-on error; 1 the run failed under --fail-on; 2 usage or config error,
 or the run was interrupted (SIGINT, SIGTERM) before it completed: then no report is written.
 Run as a GitHub Action (GITHUB_ACTIONS=true, no arguments) it reads its inputs from INPUT_*.
 `
