@@ -348,6 +348,28 @@ func chatPosts(or *sim.OpenRouter, key string) (n int) {
 	return n
 }
 
+// warmUp sends the gateway one completion and waits up to 3 minutes for
+// it: a fresh gateway's first agent turn loads the agent runtime (~5 s on
+// an idle machine, 30–45 s on a loaded one), which would otherwise fall
+// on the first check and turn a test of the classification into a test of
+// the machine's load. What the gateway answers does not matter here.
+func warmUp(t *testing.T, gw string) {
+	t.Helper()
+	body := `{"model":"openclaw","messages":[{"role":"user","content":"Reply with OK."}],"max_tokens":16,"stream":true}`
+	req, _ := http.NewRequest(http.MethodPost, gw+"/v1/chat/completions", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+gwToken)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("x-openclaw-model", "openrouter/auto")
+	start := time.Now()
+	resp, err := (&http.Client{Timeout: 3 * time.Minute}).Do(req)
+	if err != nil {
+		t.Fatalf("warming up the gateway: %v", err)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	_ = resp.Body.Close()
+	t.Logf("gateway warm after %.1fs (HTTP %d)", time.Since(start).Seconds(), resp.StatusCode)
+}
+
 // rawAnswer sends a chat completion to the gateway the way a streaming
 // client does and checks the classifier against the real answer: the HTTP
 // 200 SSE forms of the error cases (OpenClaw always streams upstream, and
@@ -409,6 +431,8 @@ func TestRealOpenClaw(t *testing.T) {
 		h.configure(upstream)
 		cfg := readBack(t, h, upstream)
 		g := h.start()
+		warmUp(t, g.url)
+		or.ResetRequests()
 		return or, cfg, g.url
 	}
 

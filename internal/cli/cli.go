@@ -159,7 +159,7 @@ func (c *common) allow(env Env) (*trust.Allow, error) {
 
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.format, "format", "text", "report format: text, json, junit or sarif")
-	fs.StringVar(&c.output, "output", "", "write the report to this file (atomically) instead of stdout")
+	fs.StringVar(&c.output, "output", "", "write the report to this file (atomically); stdout then gets the text report for the log when --format is json, junit or sarif, nothing when it is text")
 	fs.StringVar(&c.failOn, "fail-on", checks.DefaultFailOn, "what fails the run: error (default), unverified (also chains hopcheck could not verify), warning (also warnings) or never")
 	fs.StringVar(&c.canary, "canary", "", "override every chain's canary: inference or auth-only")
 	fs.DurationVar(&c.timeout, "timeout", 0, "override the per-request timeout (e.g. 8s)")

@@ -33,7 +33,7 @@ type Request struct {
 
 // NetError describes a request that got no HTTP response.
 type NetError struct {
-	Cause   finding.Cause // Unreachable, Timeout or TLSError
+	Cause   finding.Cause // Unreachable, Timeout, TLSError, or UpstreamError for a response net/http refuses
 	Phase   string        // dns, connect, tls, request, ttfb, body
 	Message string        // scrubbed, human readable
 

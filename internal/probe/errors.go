@@ -55,6 +55,13 @@ func (c *Client) netError(err error, st stage, tr *trace, u *url.URL, actx conte
 		return &NetError{Cause: finding.Unreachable, Phase: "connect",
 			Message: c.short("cannot connect to " + host + ": " + inner)}
 	}
+	if st == stageResponse && s.gotConn && s.wrote && malformedResponse(inner) {
+		// The server answered, but not with HTTP hopcheck can read (headers
+		// over MaxResponseHeaderBytes, a garbled status line): the hop is
+		// reachable and broken, not unreachable.
+		return &NetError{Cause: finding.UpstreamError, Phase: "ttfb",
+			Message: c.short(host + " answered with a response hopcheck cannot read: " + inner)}
+	}
 	phase := "request"
 	switch {
 	case st == stageBody:
@@ -64,6 +71,13 @@ func (c *Client) netError(err error, st stage, tr *trace, u *url.URL, actx conte
 	}
 	return &NetError{Cause: finding.Unreachable, Phase: phase,
 		Message: c.short(describe(phase, host) + " failed: " + inner)}
+}
+
+// malformedResponse reports whether a transport error's text is net/http
+// refusing the server's response itself (the client's errors for an
+// oversized header block and a response that is not HTTP/1.x).
+func malformedResponse(msg string) bool {
+	return strings.Contains(msg, "server response headers exceeded") || strings.Contains(msg, "malformed HTTP")
 }
 
 // timeoutPhase names the phase that was running when the deadline hit.

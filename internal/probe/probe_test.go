@@ -243,6 +243,37 @@ func TestHeadersNeverEnd(t *testing.T) {
 	}
 }
 
+// A server that answers with something net/http refuses (an endless
+// header block, a status line that is not HTTP) was reached: upstream-error
+// at ttfb, not unreachable.
+func TestUnreadableResponse(t *testing.T) {
+	for name, answer := range map[string]func(c net.Conn){
+		"headers over the cap": func(c net.Conn) {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\n")
+			line := "X-Pad: " + strings.Repeat("a", 1000) + "\r\n"
+			for i := 0; i < 400; i++ {
+				if _, err := io.WriteString(c, line); err != nil {
+					return
+				}
+			}
+		},
+		"not HTTP": func(c net.Conn) { io.WriteString(c, "HTTP/1.1 OK-ish\r\n\r\n") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := testutil.NewRawServer(t, func(c net.Conn) {
+				readRequest(c)
+				answer(c)
+			})
+			c := testClient(nil)
+			c.MaxRetries = 0
+			res := do(t, c, Request{URL: srv.URL()})
+			if res.Err == nil || res.Err.Cause != finding.UpstreamError || res.Err.Phase != "ttfb" || !strings.Contains(res.Err.Message, "cannot read") {
+				t.Fatalf("err = %+v, want upstream-error at ttfb", res.Err)
+			}
+		})
+	}
+}
+
 func TestTrickleBody(t *testing.T) {
 	srv := testutil.NewRawServer(t, func(c net.Conn) {
 		readRequest(c)
