@@ -132,6 +132,10 @@ func runInit(args []string, env Env) int {
 	if err != nil {
 		var none *nothingFound
 		if errors.As(err, &none) {
+			none.dir = "."
+			if *dirFlag != "" {
+				none.dir = *dirFlag // as the user wrote it
+			}
 			none.print(env.Stderr)
 			return ExitUsage
 		}
@@ -144,9 +148,11 @@ func runInit(args []string, env Env) int {
 		return fail("%v; nothing was written", err)
 	}
 	// The generated file must load as the check will load it.
-	if _, err := hopcheckyml.Parse(initConfigPath, cfg); err != nil {
+	parsed, err := hopcheckyml.Parse(initConfigPath, cfg)
+	if err != nil {
 		return fail("the generated configuration does not load (%v); nothing was written. Please report this", err)
 	}
+	plan.verify(dir, parsed)
 	if err := writeInitFiles(dir, map[string][]byte{initConfigPath: cfg, initWorkflowPath: wf}, *force); err != nil {
 		return fail("%v", err)
 	}
@@ -162,10 +168,31 @@ type initPlan struct {
 	proxies []string // "LiteLLM (deploy/config.yaml)", for the workflow's comment
 	notes   []string // things the user must know, plain text
 	scrub   *secret.Scrubber
+	// literals are the hops whose credential is written into a file, by
+	// where it is written: hopcheck.yml cannot name it.
+	literals []*initLiteral
+	// lookup is the environment assumed for CI (ciEnv); want the chains
+	// the check must derive from the generated file, files the files
+	// they come from and findings what the check reports about them.
+	lookup   func(string) (string, bool)
+	want     []*chain.Chain
+	files    []string
+	findings []finding.Finding
+}
+
+// initLiteral is a credential written into a file at `at`, sent to hop
+// on the chains listed.
+type initLiteral struct {
+	at, hop, env string
+	chains       []string
 }
 
 type initChain struct {
-	c       *chain.Chain
+	c *chain.Chain
+	// model is the model written: the chain's, or for a chain through a
+	// proxy the model that makes the proxy's config yield the same route
+	// (discover.Result.ProxyModels).
+	model   string
 	where   string   // where the chain comes from
 	through int      // index of the proxy hop with config: (hops after it are derived), or -1
 	behind  []string // descriptions of the hops behind the proxy, for comments
@@ -195,7 +222,7 @@ func (e *nothingFound) print(w io.Writer) {
 			continue
 		}
 		shown++
-		msg := report.Inert(secret.Redact(f.Message))
+		msg := string(f.Severity) + ": " + report.Inert(secret.Redact(f.Message))
 		if f.File != "" {
 			msg = report.Inert((chain.Pos{File: f.File, Line: f.Line, Col: f.Col}).String()) + ": " + msg
 		}
@@ -293,11 +320,15 @@ func planFromDiscovery(dir string) (*initPlan, error) {
 	}
 	lookup, dotenv := ciEnv(dir, files)
 	res, err := discover.Discover(dir, lookup)
+	var firstFindings []finding.Finding
+	if first != nil {
+		firstFindings = first.Findings
+	}
 	switch {
 	case errors.Is(err, discover.ErrNothingFound):
 		nf := &nothingFound{dir: dir}
 		if res != nil {
-			nf.findings = res.Findings
+			nf.findings = sameIn(firstFindings, res.Findings)
 		}
 		return nil, nf
 	case err != nil:
@@ -308,12 +339,14 @@ func planFromDiscovery(dir string) (*initPlan, error) {
 	}
 	p := newPlan(res)
 	p.from = res.Files
+	p.lookup, p.files, p.findings = lookup, res.Files, sameIn(firstFindings, res.Findings)
 	groups := map[string]*initChain{}
 	for _, c := range res.Config.Chains {
 		if envOnly(c) && !dotenv[c.Hops[0].KeyEnv] {
 			continue // a variable a config names, not a route of the repository
 		}
-		ic := &initChain{c: c, through: -1}
+		p.want = append(p.want, c)
+		ic := &initChain{c: c, through: -1, model: c.Model}
 		ic.src, ic.val = sourcesOf(res, c)
 		ic.where = ic.src("", "model")
 		if envOnly(c) {
@@ -326,9 +359,12 @@ func planFromDiscovery(dir string) (*initPlan, error) {
 			}
 		}
 		if ic.through >= 0 {
+			if m, ok := res.ProxyModels[c.Name]; ok {
+				ic.model = m
+			}
 			// Deployments of one model group behind one proxy are one
 			// chain here; the check derives one chain per deployment.
-			key := c.Model + "\x00" + hopsKey(c.Hops[:ic.through+1])
+			key := ic.model + "\x00" + hopsKey(c.Hops[:ic.through+1])
 			if g, ok := groups[key]; ok {
 				p.behind(c, ic, g)
 				continue
@@ -339,10 +375,34 @@ func planFromDiscovery(dir string) (*initPlan, error) {
 		p.addChain(ic)
 	}
 	if len(p.chains) == 0 {
-		return nil, &nothingFound{dir: dir, findings: res.Findings}
+		return nil, &nothingFound{dir: dir, findings: sameIn(firstFindings, res.Findings)}
 	}
-	p.problems(res.Findings)
 	return p, nil
+}
+
+// sameIn returns the findings of b that a has too (same check, cause and
+// position): what the files say whatever the environment. init derives
+// twice, in an empty environment and in the one it assumes for CI (ciEnv),
+// whose stand-in values would otherwise show as findings of their own (a
+// .env value that differs from "the job's").
+func sameIn(a, b []finding.Finding) []finding.Finding {
+	type key struct {
+		check, file string
+		cause       finding.Cause
+		line, col   int
+	}
+	k := func(f finding.Finding) key { return key{f.Check, f.File, f.Cause, f.Line, f.Col} }
+	in := map[key]bool{}
+	for _, f := range a {
+		in[k(f)] = true
+	}
+	var out []finding.Finding
+	for _, f := range b {
+		if in[k(f)] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // envOnly reports a chain discovery derived from conventional variables
@@ -370,7 +430,7 @@ func planFromConfig(dir, name string) (*initPlan, error) {
 		return nil, err
 	}
 	p := newPlan(res)
-	p.problems(res.Findings)
+	p.lookup, p.want, p.files, p.findings = lookup, res.Config.Chains, res.Files, sameIn(first.Findings, res.Findings)
 	p.from = append([]string{name}, res.Files...)
 	p.notes = append(p.notes, fmt.Sprintf("%s holds the same chains; %s is read first from now on, so delete %s once you have compared them.", name, initConfigPath, name))
 	expanded := map[string]*chain.Chain{}
@@ -378,7 +438,7 @@ func planFromConfig(dir, name string) (*initPlan, error) {
 		expanded[c.Name] = c
 	}
 	for _, c := range cfg.Chains {
-		ic := &initChain{c: c, through: -1, src: positionsOf(c), val: func(string, string) string { return "" }}
+		ic := &initChain{c: c, model: c.Model, through: -1, src: positionsOf(c), val: func(string, string) string { return "" }}
 		ic.where = where(c.Pos)
 		if x := expanded[c.Name]; x != nil && len(x.Hops) > len(c.Hops) {
 			ic.through = len(c.Hops) - 1
@@ -416,11 +476,55 @@ func newPlan(res *discover.Result) *initPlan {
 	return p
 }
 
-// problems notes how many errors and warnings the check will report about
-// the files read (a literal key committed, an open proxy, …).
-func (p *initPlan) problems(fs []finding.Finding) {
+// verify derives the chains from the generated configuration as the
+// check will (discover.Expand, in the environment assumed for CI) and
+// notes every difference from the chains init set out to write, the files
+// the check will no longer read, and the problems it will report.
+func (p *initPlan) verify(dir string, cfg *chain.Config) {
+	got, err := discover.Expand(cfg, dir, p.lookup)
+	if err != nil {
+		p.notes = append(p.notes, fmt.Sprintf("the check cannot derive the chains of %s: %v. Please report this.", initConfigPath, err))
+		return
+	}
+	derived := map[string]*chain.Chain{}
+	for _, c := range got.Config.Chains {
+		derived[c.Name] = c
+	}
+	for _, c := range p.want {
+		g := derived[c.Name]
+		switch {
+		case g == nil:
+			p.notes = append(p.notes, fmt.Sprintf("chain %s (%s) is not derived from %s; add it by hand. Please report this.", c.Name, route(c), initConfigPath))
+		case route(g) != route(c):
+			p.notes = append(p.notes, fmt.Sprintf("chain %s: the check derives %s from %s, not %s; compare with `hopcheck check --print-chains` and edit it. Please report this.", c.Name, route(g), initConfigPath, route(c)))
+		}
+	}
+	// Files the generated configuration names no hop for: their
+	// problems are no longer reported, so say them now.
+	var gone []string
+	for _, f := range p.files {
+		if !slices.Contains(got.Files, f) {
+			gone = append(gone, f)
+		}
+	}
+	if len(gone) > 0 {
+		var shown []string
+		for _, f := range p.findings {
+			if slices.Contains(gone, f.File) && f.Severity.Rank() >= finding.SevWarning.Rank() && len(shown) < 5 {
+				shown = append(shown, fmt.Sprintf("%s: %s: %s", chain.Pos{File: f.File, Line: f.Line, Col: f.Col}, f.Severity, f.Message))
+			}
+		}
+		one := len(gone) == 1
+		note := fmt.Sprintf("from now on the check reads %s instead of %s (no hop in it names %s)", initConfigPath, strings.Join(gone, ", "), map[bool]string{true: "that file", false: "those files"}[one])
+		if len(shown) > 0 {
+			note += ", so it no longer reports what it found there:\n" + strings.Join(shown, "\n")
+		} else {
+			note += "."
+		}
+		p.notes = append(p.notes, note)
+	}
 	var errs, warns int
-	for _, f := range fs {
+	for _, f := range got.Findings {
 		switch f.Severity {
 		case finding.SevError:
 			errs++
@@ -429,8 +533,18 @@ func (p *initPlan) problems(fs []finding.Finding) {
 		}
 	}
 	if errs+warns > 0 {
-		p.notes = append(p.notes, fmt.Sprintf("the check will report %d error(s) and %d warning(s) about these files; `hopcheck check --static-only` lists them with their lines.", errs, warns))
+		p.notes = append(p.notes, fmt.Sprintf("the check will report %d error(s) and %d warning(s) about %s; `hopcheck check --static-only` lists them with their lines.",
+			errs, warns, strings.Join(got.Files, ", ")))
 	}
+}
+
+// route is chain c's path with every hop's type and URL.
+func route(c *chain.Chain) string {
+	parts := []string{chain.CIHop}
+	for _, h := range c.Hops {
+		parts = append(parts, fmt.Sprintf("%s (%s %s)", h.Name, h.Type, h.URL))
+	}
+	return strings.Join(parts, " → ")
 }
 
 func hopsKey(hs []chain.Hop) string {
@@ -567,6 +681,18 @@ func (p *initPlan) addSecrets(c *chain.Chain, src func(hop, what string) string)
 	}
 }
 
+// literal records that the credential of hop (on chainName) is written
+// into a file at `at`.
+func (p *initPlan) literal(at, hop, env, chainName string) {
+	for _, l := range p.literals {
+		if l.at == at && l.hop == hop {
+			l.chains = append(l.chains, chainName)
+			return
+		}
+	}
+	p.literals = append(p.literals, &initLiteral{at: at, hop: hop, env: env, chains: []string{chainName}})
+}
+
 // chainView and hopView are a chain as it is written: every string is
 // already safe for its place (YAML scalars quoted as needed, comments on
 // one inert line).
@@ -674,14 +800,16 @@ func (p *initPlan) chainView(ic *initChain) (chainView, error) {
 		return cv, fmt.Errorf("chain name %q cannot be written into hopcheck.yml", report.Inert(c.Name))
 	}
 	cv.Comment = append(cv.Comment, p.comment(ic.path(false)+fromWhere(ic.where)))
-	cv.Model, cv.ModelAt = p.scalar(c.Model), p.comment(ic.src("", "model"))
-	if c.Model == "" {
+	cv.Model, cv.ModelAt = p.scalar(ic.model), p.comment(ic.src("", "model"))
+	if ic.model == "" {
 		cv.Model = p.scalar(placeholderModel)
 		cv.ModelAt = p.comment("no model: the chain comes from environment variables; its auth-only canary sends none")
 	}
 	if c.Canary != "" && c.Canary != chain.DefaultCanary {
 		cv.Canary = p.scalar(c.Canary)
-		if c.Canary == chain.CanaryAuthOnly {
+		// Why discovery chose it (a wildcard route, an embedding model).
+		cv.CanaryC = p.comment(ic.src("", "canary"))
+		if cv.CanaryC == "" && c.Canary == chain.CanaryAuthOnly && ic.model == "" {
 			cv.CanaryC = p.comment("the key check only; set the model and remove this line to send one tiny completion")
 		}
 	}
@@ -707,9 +835,12 @@ func (p *initPlan) chainView(ic *initChain) (chainView, error) {
 		case h.KeyEnv != "" && validEnv.MatchString(h.KeyEnv):
 			hv.KeyEnv, hv.KeyAt = p.scalar(h.KeyEnv), p.comment(ic.src(h.Name, "key_env"))
 		case h.KeyValue != "":
-			at := h.KeyEnvPos.String()
-			hv.Notes = append(hv.Notes, p.comment("the credential for this hop is written into "+at+"; move it to a secret and name that variable here: key_env: …"))
-			p.notes = append(p.notes, fmt.Sprintf("chain %s, hop %s: its credential is written into %s; hopcheck.yml can only name a variable, so move it to a secret and set key_env.", c.Name, h.Name, at))
+			at, env := h.KeyEnvPos.String(), "…"
+			if vars := provider.For(h.Type).KeyVars; len(vars) > 0 {
+				env = vars[0]
+			}
+			hv.Notes = append(hv.Notes, p.comment("the credential for this hop is written into "+at+"; move it to a secret and name that variable here: key_env: "+env))
+			p.literal(at, h.Name, env, c.Name)
 		case provider.For(h.Type).Role == provider.Relay, provider.For(h.Type).Verify == provider.NoKey:
 		default:
 			why := orDash(ic.val(h.Name, "key_env"), "none found")
@@ -885,6 +1016,8 @@ func (p *initPlan) print(w io.Writer) {
 		for _, s := range p.secrets {
 			fmt.Fprintf(&b, "  %-28s %s (%s)\n", clean(s.name), clean(s.use), clean(s.where))
 		}
+	} else if len(p.literals) > 0 {
+		b.WriteString("\nNo secret is named yet: the credentials these chains use are written into the files (see the notes).\n")
 	} else {
 		b.WriteString("\nNo secret is needed: no hop names a key variable.\n")
 	}
@@ -892,10 +1025,31 @@ func (p *initPlan) print(w io.Writer) {
 		fmt.Fprintf(&b, "\nThe chains go through %s: start it in the workflow before hopcheck, as your LLM jobs do (see the comment in %s).\n",
 			clean(strings.Join(p.proxies, " and ")), initWorkflowPath)
 	}
-	if len(p.notes) > 0 {
+	notes := slices.Clone(p.notes)
+	for _, l := range p.literals {
+		on := "chain " + l.chains[0]
+		if n := len(l.chains); n > 1 {
+			on = fmt.Sprintf("%d chains (%s)", n, strings.Join(l.chains, ", "))
+			if n > 4 {
+				on = fmt.Sprintf("%d chains (%s, …)", n, strings.Join(l.chains[:3], ", "))
+			}
+		}
+		key := "key_env"
+		if l.env != "…" {
+			key = "key_env: " + l.env
+		}
+		notes = append(notes, fmt.Sprintf("hop %s of %s: its credential is written into %s; hopcheck.yml can only name a variable, so move the credential into a secret and set %s on the hop.", l.hop, on, l.at, key))
+	}
+	if len(notes) > 0 {
 		b.WriteString("\nNotes:\n")
-		for _, note := range p.notes {
-			fmt.Fprintf(&b, "  - %s\n", clean(note))
+		for _, note := range notes {
+			// A note's further lines (findings it quotes) are indented
+			// under it, each made inert on its own.
+			lines := strings.Split(note, "\n")
+			fmt.Fprintf(&b, "  - %s\n", clean(lines[0]))
+			for _, l := range lines[1:] {
+				fmt.Fprintf(&b, "      %s\n", clean(l))
+			}
 		}
 	}
 	b.WriteString("\nNext: hopcheck check --static-only   (validates the new config without sending a request), then commit both files.\n")

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,9 +16,12 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/discover"
+	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/hopcheck/hopcheck/internal/testutil"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // copyTree copies the directory src into a new temporary directory.
@@ -86,55 +92,124 @@ func actionlint(t *testing.T, workflow string) {
 	}
 }
 
-// cannotChain records the real-world configurations from which no chain
-// can be derived, with what init's message must say about each.
-var cannotChain = map[string][]string{
-	// openclaw.json5 at the root: discovery reads openclaw.json only.
-	"aa-cma-agents-list":   {"no openclaw.json"},
-	"seo-agent-bare-model": {"no openclaw.json"},
-	// The only LiteLLM config does not parse: the message points at it.
-	"litellm-docs-openai-orgs-invalid":      {"config.yaml:2:17: LiteLLM config config.yaml cannot be read"},
-	"litellm-issue-2322-model-list-mapping": {"config.yaml:2:3: LiteLLM config config.yaml cannot be read: model_list must be a list"},
-	"litellm-gcp-cloud-run":                 {"litellm_config.yaml:5:3:", "already defined"},
-	// GitHub Models routes read GITHUB_TOKEN: a runner variable is never a
-	// credential, so the check refuses the file, and init with it.
-	"unified-llm-gateway": {"litellm_config.yaml:67:16: GITHUB_TOKEN is a variable the CI runner sets"},
+// workflowVars are the variables the generated workflow passes to
+// hopcheck (`NAME: ${{ secrets.NAME }}`), each set to a stand-in value:
+// the environment the check has in CI once the secrets are added.
+func workflowVars(wf []byte) map[string]string {
+	vars := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^ +([A-Za-z_][A-Za-z0-9_]*): \$\{\{ secrets\.([A-Za-z_][A-Za-z0-9_]*) \}\}$`).FindAllSubmatch(wf, -1) {
+		vars[string(m[1])] = "set-in-ci-" + string(m[2])
+	}
+	return vars
+}
+
+// describe is chain c as the check runs it: the path, every hop's type,
+// URL, key variable, header, config and parameters, the canary, the
+// timeout, and the request the inference canary sends to the first hop
+// (which carries the model as that hop's API takes it).
+func describe(c *chain.Chain) string {
+	var b strings.Builder
+	path := []string{chain.CIHop}
+	for _, h := range c.Hops {
+		path = append(path, h.Name)
+	}
+	fmt.Fprintf(&b, "chain %s: %s; canary %s, timeout %s\n", c.Name, strings.Join(path, " → "), c.Canary, c.Timeout)
+	for _, h := range c.Hops {
+		fmt.Fprintf(&b, "  %s: %s %s key_env=%q header=%+v config=%q params=%v\n", h.Name, h.Type, h.URL, h.KeyEnv, h.KeyHeader, h.Config, h.Params)
+	}
+	if c.Canary == chain.CanaryInference && len(c.Hops) > 0 {
+		in := provider.RequestInput{Base: c.Hops[0].URL, Model: c.Model, Params: c.Hops[0].Params}
+		if len(c.Hops) > 1 {
+			in.Next = c.Hops[1].Type
+		}
+		call := provider.For(c.Hops[0].Type).Canary(in)
+		body, _ := json.Marshal(call.Body)
+		fmt.Fprintf(&b, "  canary: %s %s %v %s\n", call.Method, call.Path, call.Header, body)
+	}
+	return b.String()
+}
+
+// chainsOf derives the chains the check runs in dir with vars: from
+// hopcheck.yml when there is one, else by discovery.
+func chainsOf(t *testing.T, dir string, vars map[string]string) (map[string]*chain.Chain, []string) {
+	t.Helper()
+	res, err := prepare(dir, "", func(k string) (string, bool) { v, ok := vars[k]; return v, ok })
+	if err != nil {
+		t.Fatalf("deriving the chains of %s: %v", dir, err)
+	}
+	out := map[string]*chain.Chain{}
+	for _, c := range res.Config.Chains {
+		out[c.Name] = c
+	}
+	return out, res.Files
 }
 
 // TestInitRoundTripsRealWorldConfigs runs init on a copy of every
-// real-world configuration in testdata: the config it writes loads
-// (check --static-only exits 0 or 1, never 2), the check then derives the
-// same chains discovery derived without it, the workflow passes
-// actionlint, every secret printed is passed by the workflow, and no
-// literal credential of the files reaches an output. Where no chain can
-// be derived, init exits 2 with a message naming why and writes nothing.
+// real-world configuration in testdata. The expectation comes from what
+// the check derives from the same files without a hopcheck.yml:
+//
+//   - a configuration the check refuses (exit 2): init exits 2 with the
+//     same messages and writes nothing;
+//   - one it derives no chain from: init exits 2 naming the findings that
+//     say why, and writes nothing;
+//   - otherwise the config init writes loads (check --static-only exits 0
+//     or 1, never 2), and with the variables its workflow passes set, the
+//     check derives from it exactly the chains discovery derives (hops,
+//     types, URLs, key variables, canary requests); a credential written
+//     into a file that hopcheck.yml cannot name is noted; every key
+//     variable is passed by the workflow; the workflow passes actionlint;
+//     and no literal credential of the files reaches an output.
 func TestInitRoundTripsRealWorldConfigs(t *testing.T) {
 	root := filepath.Join("..", "..", "testdata", "realworld")
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := 0
+	seen, refused, empty := 0, 0, 0
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
 		seen++
 		t.Run(e.Name(), func(t *testing.T) {
+			pristine := copyTree(t, filepath.Join(root, e.Name()))
 			dir := copyTree(t, filepath.Join(root, e.Name()))
-			before := chainLines(t, dir)
+			discovered := run(t, pristine, nil, "check", "--print-chains")
 			r := run(t, dir, nil, "init")
-			if want, ok := cannotChain[e.Name()]; ok {
+			nothing := func() {
+				t.Helper()
 				if r.code != ExitUsage || !strings.Contains(r.stderr, "nothing was written") {
 					t.Fatalf("exit %d, want 2 saying nothing was written\n%s%s", r.code, r.stdout, r.stderr)
 				}
-				for _, w := range want {
-					if !strings.Contains(r.stderr, w) {
-						t.Errorf("the message does not say %q:\n%s", w, r.stderr)
-					}
-				}
 				if _, err := os.Stat(filepath.Join(dir, ".github")); err == nil {
 					t.Errorf("init wrote into .github although it failed")
+				}
+			}
+			switch {
+			case discovered.code == ExitUsage:
+				refused++
+				nothing()
+				for _, line := range strings.Split(strings.TrimSpace(discovered.stderr), "\n") {
+					if !strings.Contains(r.stderr, line) {
+						t.Errorf("init does not say what the check says:\n  %s\ninit:\n%s", line, r.stderr)
+					}
+				}
+				return
+			case !strings.Contains(discovered.stdout, "\nchain "):
+				empty++
+				nothing()
+				if !strings.Contains(r.stderr, "no chain could be derived") {
+					t.Errorf("init does not say that no chain could be derived:\n%s", r.stderr)
+				}
+				// The findings the check lists as the reason.
+				why := regexp.MustCompile(`(?m)^  (error|warning) (\S+:\d+:\d+): (.*)$`).FindAllStringSubmatch(discovered.stdout, -1)
+				if len(why) == 0 {
+					t.Fatalf("the check gives no reason:\n%s", discovered.stdout)
+				}
+				for _, w := range why {
+					if want := w[2] + ": " + w[1] + ": " + w[3]; !strings.Contains(r.stderr, want) {
+						t.Errorf("init does not say %q:\n%s", want, r.stderr)
+					}
 				}
 				return
 			}
@@ -154,11 +229,54 @@ func TestInitRoundTripsRealWorldConfigs(t *testing.T) {
 			if c.code != ExitOK && c.code != ExitFailed {
 				t.Errorf("check --static-only on the generated config: exit %d\n%s%s\n%s", c.code, c.stdout, c.stderr, cfg)
 			}
-			if after := chainLines(t, dir); !slices.Equal(before, after) {
-				t.Errorf("the generated config derives other chains than discovery:\nbefore %q\nafter  %q\n%s", before, after, cfg)
+			vars := workflowVars(wf)
+			before, read := chainsOf(t, pristine, vars)
+			after, reads := chainsOf(t, dir, vars)
+			// A file the check stops reading is named, with what was found
+			// in it, since the check will not report that again.
+			var named []string
+			if m := regexp.MustCompile(`(?m)^  - from now on the check reads \S+ instead of (.*) \(no hop in it names`).FindStringSubmatch(r.stdout); m != nil {
+				named = strings.Split(m[1], ", ")
+			}
+			for _, f := range read {
+				if !slices.Contains(reads, f) && !slices.Contains(named, f) {
+					t.Errorf("the check no longer reads %s, and init does not say so:\n%s", f, r.stdout)
+				}
+			}
+			for _, name := range slices.Sorted(maps.Keys(before)) {
+				b, a := before[name], after[name]
+				if a == nil {
+					t.Errorf("the generated config does not derive chain %s:\n%s", name, describe(b))
+					continue
+				}
+				if describe(b) != describe(a) {
+					t.Errorf("the generated config derives chain %s otherwise:\ndiscovery:\n%sgenerated:\n%s", name, describe(b), describe(a))
+				}
+				for i, h := range b.Hops {
+					if h.KeyValue != "" && h.KeyEnv == "" && i < len(a.Hops) && a.Hops[i].KeyValue == "" &&
+						!regexp.MustCompile(`(?m)^  - hop `+regexp.QuoteMeta(h.Name)+` of .*: its credential is written into `+regexp.QuoteMeta(h.KeyEnvPos.String())+`;`).MatchString(r.stdout) {
+						t.Errorf("chain %s, hop %s: the credential written into the files is lost without a note:\n%s", name, h.Name, r.stdout)
+					}
+				}
+			}
+			for _, name := range slices.Sorted(maps.Keys(after)) {
+				if before[name] == nil {
+					t.Errorf("the generated config derives chain %s, which discovery does not:\n%s", name, describe(after[name]))
+				}
+				for _, h := range after[name].Hops {
+					if h.KeyEnv != "" && !trust.RunnerVar(h.KeyEnv) && vars[h.KeyEnv] == "" {
+						t.Errorf("chain %s, hop %s: key_env %s is not passed by the workflow", name, h.Name, h.KeyEnv)
+					}
+				}
+			}
+			if strings.Contains(r.stdout, "Please report this") {
+				t.Errorf("init found that its own config derives other chains:\n%s", r.stdout)
+			}
+			if t.Failed() {
+				t.Logf("generated config:\n%s", cfg)
 			}
 			for _, name := range regexp.MustCompile(`(?m)^  ([A-Za-z_][A-Za-z0-9_]*) +the key `).FindAllStringSubmatch(r.stdout, -1) {
-				if !strings.Contains(string(wf), name[1]+": ${{ secrets."+name[1]+" }}") {
+				if vars[name[1]] == "" {
 					t.Errorf("secret %s is printed but not passed by the workflow", name[1])
 				}
 			}
@@ -172,6 +290,10 @@ func TestInitRoundTripsRealWorldConfigs(t *testing.T) {
 	}
 	if seen < 30 {
 		t.Fatalf("only %d real-world configurations found in %s", seen, root)
+	}
+	// The corpus keeps all three kinds of expectation exercised.
+	if refused == 0 || empty == 0 || seen-refused-empty < 20 {
+		t.Errorf("%d configurations refused, %d without a chain, %d round trips: the corpus no longer covers every case", refused, empty, seen-refused-empty)
 	}
 }
 
@@ -372,7 +494,7 @@ chains:
 			t.Errorf("generated config lacks %q:\n%s", want, cfg)
 		}
 	}
-	if !strings.Contains(r.stdout, "delete hopcheck.yml") || !strings.Contains(r.stdout, "GATEWAY_KEY") {
+	if !strings.Contains(r.stdout, "delete hopcheck.yml") || !strings.Contains(r.stdout, "GATEWAY_KEY") || strings.Contains(r.stdout, "Please report this") {
 		t.Errorf("output:\n%s", r.stdout)
 	}
 	if c := run(t, dir, nil, "check", "--print-chains"); !strings.Contains(c.stdout, ".github/hopcheck.yml") {
@@ -382,7 +504,11 @@ chains:
 
 // TestInitKeepsCredentialsOut: literal keys in the files (in api_key, in a
 // URL, in a .env) never reach the generated files or the output; a .env
-// naming a provider key gives a direct chain with that variable.
+// naming a provider key gives a direct chain with that variable. The URL
+// with a credential is a self-hosted gateway on a private name: on a
+// documentation domain (example.com) the route would be a template with no
+// hop behind the proxy, and on a public host the OpenAI key would not be
+// sent to it.
 func TestInitKeepsCredentialsOut(t *testing.T) {
 	dir := t.TempDir()
 	orKey := "sk-or-v1-" + strings.Repeat("ab12", 16)
@@ -395,7 +521,7 @@ func TestInitKeepsCredentialsOut(t *testing.T) {
   - model_name: via-url
     litellm_params:
       model: openai/gpt-4o
-      api_base: https://user:`+urlKey+`@llm.example.com/v1
+      api_base: https://user:`+urlKey+`@llm.corp.internal/v1
       api_key: os.environ/OPENAI_API_KEY
 general_settings:
   master_key: os.environ/LITELLM_MASTER_KEY

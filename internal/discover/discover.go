@@ -92,6 +92,15 @@ type Result struct {
 	// naming a runner variable as a credential): the run must stop with
 	// them, as with an invalid hopcheck.yml.
 	Errors []*chain.ConfigError
+	// ProxyModels maps a chain derived through a proxy hop that names its
+	// config (a litellm or openclaw hop with Config) to the model a
+	// hopcheck.yml chain through that hop names so that Expand derives the
+	// same route from the config: the deployment's model_name for LiteLLM
+	// (a wildcard route's pattern, although the chain itself has no
+	// model), the <provider>/<model> ref OpenClaw resolved for a gateway
+	// (the chain's own model may leave out a built-in provider's id).
+	// `hopcheck init` writes it.
+	ProxyModels map[string]string
 
 	secrets []string
 }
@@ -218,6 +227,8 @@ type builder struct {
 	// something to check even when no chain could be derived from it (its
 	// findings say why).
 	configsRead int
+	// proxyModels becomes Result.ProxyModels.
+	proxyModels map[string]string
 }
 
 type dotenvFile struct {
@@ -230,7 +241,7 @@ func newBuilder(dir string, lookupEnv func(string) (string, bool)) *builder {
 		lookupEnv = func(string) (string, bool) { return "", false }
 	}
 	return &builder{dir: dir, env: lookupEnv, cfg: &chain.Config{Version: 1, Timeout: chain.DefaultTimeout, Canary: chain.DefaultCanary},
-		taken: map[string]bool{}, lite: map[string]*liteFile{}}
+		taken: map[string]bool{}, lite: map[string]*liteFile{}, proxyModels: map[string]string{}}
 }
 
 // jobVar returns the job's value of name and whether it is set and
@@ -338,5 +349,6 @@ func (b *builder) result() *Result {
 	slices.SortStableFunc(b.findings, func(x, y finding.Finding) int {
 		return cmp.Or(cmp.Compare(x.File, y.File), cmp.Compare(x.Line, y.Line), cmp.Compare(x.Col, y.Col))
 	})
-	return &Result{Config: b.cfg, Findings: b.findings, Sources: b.sources, Files: b.files, Errors: b.errors, secrets: b.secrets}
+	return &Result{Config: b.cfg, Findings: b.findings, Sources: b.sources, Files: b.files, Errors: b.errors,
+		ProxyModels: b.proxyModels, secrets: b.secrets}
 }

@@ -2,6 +2,7 @@ package discover
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -217,5 +218,87 @@ chains:
 		if f.Link != nil && (f.Link.From == "openclaw" || f.Link.To == "openclaw") {
 			t.Errorf("link still names the reader's hop: %+v", f)
 		}
+	}
+}
+
+// TestProxyModelsExpandToTheSameRoute: a hopcheck.yml chain that lists a
+// discovered chain's hops up to its proxy, with Result.ProxyModels as its
+// model, expands to the same hops behind the proxy. The chain's own model
+// would not do for a wildcard route (it has none) nor for an OpenClaw
+// model written without its provider.
+func TestProxyModelsExpandToTheSameRoute(t *testing.T) {
+	lite := `model_list:
+  - model_name: review
+    litellm_params:
+      model: openrouter/anthropic/claude-sonnet-4.5
+      api_key: os.environ/OPENROUTER_API_KEY
+  - model_name: "anthropic/*"
+    litellm_params:
+      model: "anthropic/*"
+      api_key: os.environ/ANTHROPIC_API_KEY
+  - model_name: "*"
+    litellm_params:
+      model: "groq/*"
+      api_key: os.environ/GROQ_API_KEY
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY
+`
+	oc := `{
+  gateway: {
+    auth: { mode: 'token', token: '${OPENCLAW_GATEWAY_TOKEN}' },
+    http: { endpoints: { chatCompletions: { enabled: true } } },
+  },
+  agents: { defaults: { model: { primary: 'amazon-bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0', fallbacks: ['kimi-k2'] } } },
+  models: {
+    providers: {
+      moonshot: { baseUrl: 'https://api.moonshot.ai/v1', apiKey: '${MOONSHOT_API_KEY}', api: 'openai-completions', models: [{ id: 'kimi-k2' }] },
+    },
+  },
+}
+`
+	env := envOf(map[string]string{"LITELLM_MASTER_KEY": masterKey, "OPENROUTER_API_KEY": orKey, "ANTHROPIC_API_KEY": "set", "GROQ_API_KEY": "set",
+		"OPENCLAW_GATEWAY_TOKEN": "tok-0123456789abcdef", "MOONSHOT_API_KEY": "set"})
+	for name, files := range map[string]map[string]string{"litellm": {"deploy/litellm.yaml": lite}, "openclaw": {"openclaw.json": oc}} {
+		t.Run(name, func(t *testing.T) {
+			dir := write(t, files)
+			r, err := Discover(dir, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			own := 0 // chains whose own model would not name their route
+			for _, c := range r.Config.Chains {
+				k := slices.IndexFunc(c.Hops, func(h chain.Hop) bool { return h.Config != "" })
+				if k < 0 {
+					continue
+				}
+				ref, ok := r.ProxyModels[c.Name]
+				if !ok || ref == "" {
+					t.Errorf("chain %s through %s: no proxy model", c.Name, c.Hops[k].Name)
+					continue
+				}
+				if ref != c.Model {
+					own++
+				}
+				in := &chain.Config{Version: 1, Chains: []*chain.Chain{{Name: c.Name, Model: ref, Canary: c.Canary, Timeout: c.Timeout, Hops: slices.Clone(c.Hops[:k+1])}}}
+				x, err := Expand(in, dir, env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := x.Config.Chains[0]
+				if len(got.Hops) != len(c.Hops) {
+					t.Errorf("chain %s (model %q): %d hops, discovery %d: %+v", c.Name, ref, len(got.Hops), len(c.Hops), got.Hops)
+					continue
+				}
+				for i, h := range c.Hops {
+					g := got.Hops[i]
+					if g.Name != h.Name || g.Type != h.Type || g.URL != h.URL || g.KeyEnv != h.KeyEnv {
+						t.Errorf("chain %s (model %q), hop %d: %s %s %s %s, discovery %s %s %s %s", c.Name, ref, i, g.Name, g.Type, g.URL, g.KeyEnv, h.Name, h.Type, h.URL, h.KeyEnv)
+					}
+				}
+			}
+			if own < 2 {
+				t.Errorf("only %d chains need a model other than their own: the configs no longer exercise ProxyModels", own)
+			}
+		})
 	}
 }

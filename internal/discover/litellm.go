@@ -132,11 +132,28 @@ func (b *builder) liteLLMFiles(rels []string) {
 		if len(roots) > 1 {
 			prefix = strings.TrimSuffix(strings.TrimSuffix(lf.rel, ".yaml"), ".yml") + "-"
 		}
-		b.adoptLite(lf.d.Chains(litellm.Options{Add: b.addChain, Prefix: prefix}))
+		b.adoptLite(lf.d.Chains(litellm.Options{Add: func(c *chain.Chain, want string) bool {
+			if !b.addChain(c, want) {
+				return false
+			}
+			b.proxyModels[c.Name] = lf.modelName(c)
+			return true
+		}, Prefix: prefix}))
 	}
 	// Fragments are proxies of their own only to the configs that include
 	// them; drop them from the list envChains and crossCheckModels read.
 	b.liteList = slices.DeleteFunc(b.liteList, func(lf *liteFile) bool { return included[lf.rel] })
+}
+
+// modelName is the model_name of the deployment chain c was derived from
+// (found by its position: a wildcard route's chain has no model).
+func (lf *liteFile) modelName(c *chain.Chain) string {
+	for _, d := range lf.d.Config().ModelList {
+		if d.ModelName.Pos == c.ModelPos && !c.ModelPos.IsZero() {
+			return d.ModelName.Value
+		}
+	}
+	return c.Model
 }
 
 // liteFileFindings reports what is wrong with the file as a whole, once

@@ -18,12 +18,15 @@ func (b *builder) openClawFile(rel string) {
 		return
 	}
 	b.takeOpenClaw(res, "", "", nil, nil)
-	for _, c := range res.Chains {
-		cc := *c
-		cc.Hops = slices.Clone(c.Hops)
+	for _, p := range res.Plans {
+		cc := *p.Chain
+		cc.Hops = slices.Clone(p.Chain.Hops)
 		old := cc.Name
 		if !b.addChain(&cc, old) {
 			break
+		}
+		if p.Through {
+			b.proxyModels[cc.Name] = p.Choice.Label()
 		}
 		b.takeOpenClaw(res, old, cc.Name, nil, nil)
 	}

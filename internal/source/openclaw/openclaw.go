@@ -42,7 +42,9 @@ type Result struct {
 	// Chains are the derived chains, Findings the judgement (a finding
 	// with Chain set belongs to that chain), Sources where every chain
 	// value comes from.
-	Chains   []*chain.Chain
+	Chains []*chain.Chain
+	// Plans are the facts behind Chains, in the same order.
+	Plans    []*Plan
 	Findings []finding.Finding
 	Sources  []Source
 	// Secrets are the credentials written in the files, for the scrubber:
@@ -60,7 +62,7 @@ func Analyze(file string, data []byte, o Options) (*Result, error) {
 		return nil, err
 	}
 	d := Derive(cfg, o)
-	res := &Result{Config: cfg, Findings: Judge(cfg, d), Sources: d.Sources, Secrets: Secrets(cfg)}
+	res := &Result{Config: cfg, Plans: d.Plans, Findings: Judge(cfg, d), Sources: d.Sources, Secrets: Secrets(cfg)}
 	for _, p := range d.Plans {
 		res.Chains = append(res.Chains, p.Chain)
 	}
