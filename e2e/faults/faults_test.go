@@ -150,11 +150,13 @@ var cases = []faultCase{
 		direct:  &want{finding.Timeout, ciOR, "ttfb"},
 		proxied: &want{finding.Timeout, llOR, ""}},
 	// Headers arriving faster than they end: the client's 256 KiB header
-	// cap aborts the read (Go: "server response headers exceeded …"), which
-	// the engine reports as a connection that broke while the request was
-	// in flight, and retries.
+	// cap aborts the read (Go: "server response headers exceeded …"). The
+	// server did answer, with a response no client can read, so directly it
+	// is the upstream's error at the first byte, not an unreachable host.
+	// The simulated proxy cannot read it either and answers as LiteLLM does
+	// for an upstream connection error.
 	{name: "headers never end (flood)", fault: sim.FaultHeaderFlood,
-		direct:  &want{finding.Unreachable, ciOR, "request"},
+		direct:  &want{finding.UpstreamError, ciOR, "ttfb"},
 		proxied: &want{finding.Unreachable, llOR, ""}},
 	{name: "body trickles", fault: sim.FaultTrickleBody, stalls: true,
 		direct:  &want{finding.Timeout, ciOR, "body"},
