@@ -327,9 +327,9 @@ func Derive(cfg *Config, o Options) *Derivation {
 }
 
 // routeOf says how the gateway reaches the provider of choice ch (see
-// chain.Route): the models the config lets OpenClaw fall back to when ch's
-// fails answer in its place, and the gateway's answer does not say which
-// model answered.
+// chain.Route): every other model of the fallback list (the primary one
+// too, for a fallback's chain) can answer in ch's place when ch's fails,
+// and the gateway's answer does not say which model answered.
 func (d *deriver) routeOf(ch Choice, o Options) *chain.Route {
 	r := &chain.Route{Config: d.cfg.File}
 	all := d.out.Choices
@@ -340,12 +340,14 @@ func (d *deriver) routeOf(ch Choice, o Options) *chain.Route {
 		alt.choose(Options{})
 		all = alt.out.Choices
 	}
+	seen := map[string]bool{ch.Label(): true}
 	for _, other := range all {
-		if other.Invalid != "" || other.Fallback == 0 || other.Label() == ch.Label() {
+		if other.Invalid != "" || seen[other.Label()] {
 			continue
 		}
+		seen[other.Label()] = true
 		r.Doubts = append(r.Doubts, chain.Doubt{Pos: other.Pos,
-			What: fmt.Sprintf("the fallback model %s (%s), which OpenClaw answers with when %s fails", other.Label(), other.Setting, ch.Label())})
+			What: fmt.Sprintf("the model %s of the fallback list (%s), which OpenClaw answers with when %s fails", other.Label(), other.Setting, ch.Label())})
 	}
 	return r
 }

@@ -6,9 +6,9 @@ import (
 )
 
 // The hop behind the gateway carries what else OpenClaw may answer its
-// model with: the configured fallbacks (each other than the chain's own
-// model), also when a hopcheck.yml chain names the model itself. Without
-// fallbacks nothing else can answer.
+// model with: the other models of the fallback list, each once (the primary
+// one too, for a fallback's chain), also when a hopcheck.yml chain names
+// the model itself. Without fallbacks nothing else can answer.
 func TestRouteDoubtsAreTheFallbacks(t *testing.T) {
 	src := "{" + on + `, agents: {defaults: {model: {primary: "anthropic/a", fallbacks: ["openai/c", "anthropic/a"]}}}}`
 	cfg := parse(t, src)
@@ -20,7 +20,7 @@ func TestRouteDoubtsAreTheFallbacks(t *testing.T) {
 	if primary == nil || len(primary.Doubts) != 1 || !strings.Contains(primary.Doubts[0].What, "openai/c") || primary.Doubts[0].Pos.Line == 0 || primary.Doubts[0].Mock {
 		t.Fatalf("primary's route %+v", primary)
 	}
-	if fb := d.Plans[1].Chain.Hops[1].Route; fb == nil || len(fb.Doubts) != 0 {
+	if fb := d.Plans[1].Chain.Hops[1].Route; fb == nil || len(fb.Doubts) != 1 || !strings.Contains(fb.Doubts[0].What, "anthropic/a") {
 		t.Errorf("the fallback's own chain: %+v", fb)
 	}
 	// A hopcheck.yml chain asks for its model; the configured fallbacks
