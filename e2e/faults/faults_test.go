@@ -162,13 +162,12 @@ var cases = []faultCase{
 		direct:  &want{finding.Timeout, ciOR, "body"},
 		proxied: &want{finding.Timeout, llOR, ""}},
 	// The body is read up to 64 KiB; the cut JSON is not a usable answer.
-	// Behind the simulated proxy (which streams an upstream 2xx through
-	// verbatim) the broken 2xx is what LiteLLM answered, so the evidence
-	// points at the link into LiteLLM; real LiteLLM re-parses the upstream
-	// JSON and would answer a relayed 500 instead.
+	// Behind the simulated proxy, as behind LiteLLM, the proxy parses the
+	// upstream's answer and relays a 500 "Invalid response object": the
+	// link out of the proxy.
 	{name: "10 MB body", fault: sim.FaultHugeBody,
 		direct:  &want{finding.UpstreamError, ciOR, ""},
-		proxied: &want{finding.UpstreamError, ciLL, ""}},
+		proxied: &want{finding.UpstreamError, llOR, ""}},
 	// Behind LiteLLM the proxy only says "APIConnectionError … Connection
 	// error." (as the OpenAI SDK does for a failed certificate check), but
 	// hopcheck's own check of the same URL names the TLS failure; the
@@ -197,11 +196,10 @@ var cases = []faultCase{
 	{name: "200 with SSE error event", fault: sim.FaultSSEError200,
 		direct:  &want{finding.UpstreamError, ciOR, ""},
 		proxied: &want{finding.UpstreamError, llOR, ""}},
-	// As for the 10 MB body: behind the simulated proxy the broken 2xx is
-	// LiteLLM's answer.
+	// As for the 10 MB body: the proxy relays the broken 2xx as its error.
 	{name: "truncated JSON on 200", fault: sim.FaultTruncatedJSON,
 		direct:  &want{finding.UpstreamError, ciOR, ""},
-		proxied: &want{finding.UpstreamError, ciLL, ""}},
+		proxied: &want{finding.UpstreamError, llOR, ""}},
 	{name: "HTML 502 page", fault: sim.FaultHTMLErrorPage,
 		direct:  &want{finding.UpstreamError, ciOR, ""},
 		proxied: &want{finding.UpstreamError, llOR, ""}},

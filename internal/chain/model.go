@@ -86,6 +86,12 @@ type Hop struct {
 	// used only when KeyEnv is empty. Never serialized, never printed.
 	KeyValue string `json:"-"`
 
+	// Route is what the config of the gateway in front of this hop says
+	// about how the gateway reaches it, when hopcheck read that config
+	// (nil: it did not). It decides whether a completion that came back
+	// through the gateway shows that this hop was reached.
+	Route *Route `json:"-"`
+
 	// Pos is where the hop is defined (its first key); the other Pos fields
 	// point at the individual values.
 	Pos          Pos `json:"-"`
@@ -93,6 +99,38 @@ type Hop struct {
 	KeyEnvPos    Pos `json:"-"`
 	KeyHeaderPos Pos `json:"-"`
 	TypePos      Pos `json:"-"`
+}
+
+// Route is how a gateway reaches the hop behind it, as the gateway's config
+// (which hopcheck read) says.
+type Route struct {
+	// Config is the file it was read from ("config.yaml").
+	Config string
+	// URL is where the gateway sends the route's requests ("" when it
+	// uses a default hopcheck does not know) and ID the gateway's id of
+	// the route's deployment ("" when the config sets none): an answer
+	// the gateway says came from that deployment names one of them.
+	URL, ID string
+	// Doubts are what else in the config can answer the chain's model
+	// in this hop's place. Without any, a completion that came back
+	// through the gateway came from this hop.
+	Doubts []Doubt
+}
+
+// Doubt is something in a gateway's config that can answer a chain's
+// model without the hop behind the gateway.
+type Doubt struct {
+	// What says what it is, for messages ("mock_response: the proxy
+	// answers itself").
+	What string
+	Pos  Pos
+	// Mock: the gateway answers the route itself, without any upstream;
+	// no answer can show the hop was reached.
+	Mock bool
+	// URL and ID identify the deployment that may answer instead
+	// (another deployment of the model group, a fallback), as the
+	// gateway reports them in its answers ("" when unknown).
+	URL, ID string
 }
 
 // CIHop is the name of the implicit first hop.

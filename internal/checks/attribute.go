@@ -28,16 +28,25 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 	}
 	o := assess(r.api(0), r.canaryReq, r.canary)
 	tm := timings(r.canary)
+	if o.ok() {
+		if _, err := r.answer.Read(r.canary.Body, r.canary.Header); err != nil {
+			return r.notCompletion(err, o, tm)
+		}
+	}
 	r.canaryOK = o.ok()
 	if o.ok() {
-		// The canary came back through every hop: they all carried it.
+		// The canary came back: every hop up to the one whose API it
+		// spoke carried it. What it shows about the hops behind that one
+		// (a gateway's upstreams) is for behind to say.
+		t0 := target(c, 0)
 		for i := range hv {
-			if hv[i].status == finding.Skipped && (c.Canary != chain.CanaryAuthOnly || i <= target(c, 0)) {
+			if hv[i].status == finding.Skipped && i <= t0 {
 				hv[i].status = finding.Pass
 			}
 		}
 		if c.Canary != chain.CanaryAuthOnly {
 			r.softenProxyKeys(hv)
+			r.behind(hv)
 		}
 		return nil
 	}
@@ -339,12 +348,17 @@ func (r *run) linkResults(cr finding.ChainResult) []finding.LinkResult {
 			}
 		}
 	}
-	reached := -1 // last hop the canary is known to have passed
-	if r.canaryOK {
-		reached = len(links) - 1
-		if c.Canary == chain.CanaryAuthOnly {
-			reached = target(c, 0)
+	// The links the canary is known to have crossed: those into every hop
+	// up to the one it was sent to, and into the hops behind it that it
+	// shows it reached (and that nothing else made unverified).
+	carried := func(k int) bool {
+		if !r.canaryOK {
+			return false
 		}
+		if k <= target(c, 0) {
+			return true
+		}
+		return c.Canary != chain.CanaryAuthOnly && r.why[k] == "" && k < len(cr.Hops) && cr.Hops[k].Status == finding.Pass
 	}
 	for k, l := range links {
 		lr := finding.LinkResult{From: l.From, To: l.To, Status: finding.Skipped, Cause: finding.OK}
@@ -356,7 +370,7 @@ func (r *run) linkResults(cr finding.ChainResult) []finding.LinkResult {
 			lr.Status = finding.Pass
 		case k == failAt:
 			lr.Status, lr.Cause = finding.Fail, cr.Cause
-		case failAt < 0 && k <= reached:
+		case failAt < 0 && carried(k):
 			lr.Status = finding.Pass
 		}
 		out[k] = lr
@@ -376,9 +390,10 @@ func sortFindings(fs []finding.Finding) {
 }
 
 // softenProxyKeys handles a key_env declared for a hop behind a proxy that
-// is empty in this job while the inference canary passed through that very
-// hop: the proxy evidently has its own key (it runs elsewhere, with its own
-// environment). That is worth a warning, not a failed chain.
+// is empty in this job while the inference canary came back through the
+// proxy with a completion: the proxy may well have its own key (it runs
+// elsewhere, with its own environment). That is worth a warning, not a
+// failed chain; whether the hop passes is for behind to say.
 func (r *run) softenProxyKeys(hv []hopVerdict) {
 	c := r.c
 	for k := range r.findings {
@@ -391,10 +406,12 @@ func (r *run) softenProxyKeys(hv []hopVerdict) {
 			continue // the job itself sends this key: it must have it
 		}
 		f.Severity = finding.SevWarning
-		f.Message += fmt.Sprintf(" The canary still passed through %s, so %s has a key of its own; hopcheck could not check that key directly.", f.Hop, c.Hops[holder(c, i)].Name)
+		f.Message += fmt.Sprintf(" The canary still came back through %s with a completion, so %s may well have a key of its own; hopcheck could not check that key directly.", c.Hops[holder(c, i)].Name, c.Hops[holder(c, i)].Name)
 		f.Fix = fmt.Sprintf("Export %s to this job too (so hopcheck can check the key %s uses), or drop key_env from hop %q.", c.Hops[i].KeyEnv, c.Hops[holder(c, i)].Name, f.Hop)
 		if hv[i].status == finding.Fail && hv[i].cause == finding.CredentialMissing {
-			hv[i].status, hv[i].cause = finding.Pass, finding.OK
+			// Neither failed nor verified: what the canary shows about
+			// the hop (see behind) decides.
+			hv[i].status, hv[i].cause = finding.Skipped, finding.OK
 		}
 	}
 }

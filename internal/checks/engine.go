@@ -121,6 +121,14 @@ type run struct {
 	refused    map[string]bool    // hop index + host already reported as not allowed
 	creditWarn float64            // runway in days under which credits-low is raised (≤ 0: never)
 	credits    []*finding.Credits // what each hop's key check said about credit
+
+	// answer is what a successful canary answer must be (AnswerAny:
+	// anything). After a successful canary, why says for a hop behind a
+	// gateway that it does not show reached what hopcheck lacks, and
+	// verifyHints are the fixes for those (see behind).
+	answer      provider.Answer
+	why         map[int]string
+	verifyHints []string
 }
 
 type job struct {
@@ -382,7 +390,7 @@ func (r *run) plan() []job {
 				next = c.Hops[tn].Type
 			}
 		}
-		req = canaryRequest(c, spec(c.Hops[t0]), c.Hops[t0], r.cred(t0), next)
+		req, r.answer = canaryRequest(c, spec(c.Hops[t0]), c.Hops[t0], r.cred(t0), next)
 	}
 	if r.creds[t0].set && !r.allowed(t0, 0, req.URL) {
 		return jobs

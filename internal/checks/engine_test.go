@@ -409,6 +409,9 @@ func TestTruncatedKeyRejectedIsMalformed(t *testing.T) {
 
 // A key_env behind a proxy that is empty in the job, while the chain works
 // (the proxy runs elsewhere with its own key): a warning, not a failure.
+// Without the proxy's config nothing shows the completion came from the
+// hop behind it, so that hop is unverified; with a route that lets nothing
+// else answer, it passes.
 func TestProxyKeyElsewhereIsAWarning(t *testing.T) {
 	env, err := sim.Start("healthy")
 	if err != nil {
@@ -426,11 +429,24 @@ func TestProxyKeyElsewhereIsAWarning(t *testing.T) {
 	delete(vars, "OPENROUTER_API_KEY")
 	rep := runConfig(t, yml, vars, nil)
 	c := rep.Chains[0]
-	if c.Status != finding.Pass {
-		t.Fatalf("chain failed although the canary passed: %s %+v", c.Cause, c.Findings)
+	if c.Status != finding.Unverified || c.FailingLink != nil {
+		t.Fatalf("without the proxy's config: status %s (%s), want unverified: %+v", c.Status, c.Cause, c.Findings)
+	}
+	if h := c.Hops[1]; h.Name != "openrouter" || h.Status != finding.Unverified {
+		t.Errorf("hop %s is %s, want unverified", h.Name, h.Status)
+	}
+	if l := c.Links[1]; l.Status != finding.Unverified {
+		t.Errorf("link %s → %s is %s, want unverified", l.From, l.To, l.Status)
+	}
+	if c.Hops[0].Status != finding.Pass {
+		t.Errorf("the proxy the canary came back from is %s, want pass", c.Hops[0].Status)
 	}
 	if !hasFinding(c, finding.CredentialMissing, finding.SevWarning) {
 		t.Errorf("no warning about the key the job lacks: %+v", c.Findings)
+	}
+	rep = runChains(t, yml, vars, func(c *chain.Chain) { c.Hops[1].Route = &chain.Route{Config: "config.yaml"} })
+	if c := rep.Chains[0]; c.Status != finding.Pass || !hasFinding(c, finding.CredentialMissing, finding.SevWarning) {
+		t.Fatalf("with a route only the hop answers: status %s, findings %+v", c.Status, c.Findings)
 	}
 }
 
@@ -511,6 +527,10 @@ func TestKeyShapePinsWhateverTheHopType(t *testing.T) {
 	srv := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = append(got, r.Header.Get("Authorization"))
 		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPost {
+			fmt.Fprint(w, `{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"OK"},"finish_reason":"stop"}]}`)
+			return
+		}
 		fmt.Fprint(w, `{"data":[{"id":"m"}]}`)
 	}))
 	yml := func(env string) string {

@@ -74,10 +74,14 @@ func publicCheck(base string, s *provider.Spec, h chain.Hop) probe.Request {
 // is the API the first hop speaks (its type, or the type of the hop a
 // reverse proxy fronts), t the hop whose API it is; next is the type of the
 // hop after t (a gateway may route by it).
-func canaryRequest(c *chain.Chain, s *provider.Spec, t chain.Hop, cr cred, next chain.HopType) probe.Request {
+//
+// The answer is the wire format a successful answer to it has (see
+// provider.Answer).
+func canaryRequest(c *chain.Chain, s *provider.Spec, t chain.Hop, cr cred, next chain.HopType) (probe.Request, provider.Answer) {
 	in := input(c, t, next)
 	in.Base = c.Hops[0].URL
-	return build(s, c.Hops[0].URL, s.Canary(in), cr)
+	call := s.Canary(in)
+	return build(s, c.Hops[0].URL, call, cr), call.Answer
 }
 
 // spec is the registry entry of h's type.

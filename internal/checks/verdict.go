@@ -125,6 +125,8 @@ func (r *run) whyUnverified(i int, static bool) string {
 	switch {
 	case static:
 		return "a static-only run sends no request"
+	case r.why[i] != "":
+		return r.why[i]
 	case s.Verify != 0 && s.Unverifiable != "":
 		return s.Unverifiable
 	case c.Canary == "auth-only" && i > target(c, 0):
@@ -137,6 +139,8 @@ func (r *run) whyUnverified(i int, static bool) string {
 
 func (r *run) verifyFix(static bool) string {
 	switch {
+	case len(r.verifyHints) > 0 && !static:
+		return strings.Join(r.verifyHints, " ")
 	case static:
 		return "Run without --static-only to verify the chain live."
 	case r.c.Canary == "auth-only":

@@ -60,6 +60,9 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 	}
 	if i < len(c.Hops)-1 {
 		b.crossCheckKey(lf, deps[0], c, i)
+		// What the file says about the route decides whether an answer
+		// through the proxy shows the listed hop was reached.
+		c.Hops[i+1].Route = lf.d.RouteOf(deps[0])
 		return
 	}
 	base := slices.Clone(c.Hops)

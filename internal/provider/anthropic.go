@@ -31,10 +31,10 @@ func init() {
 		Auth:     Auth{Name: "x-api-key"},
 		Headers:  map[string]string{"anthropic-version": anthropicVersion},
 		KeyCheck: Call{Method: "GET", Path: "/v1/models"},
-		BuildCanary: func(in RequestInput) Call {
-			return Call{Method: "POST", Path: "/v1/messages",
-				Body: map[string]any{"model": in.Model, "max_tokens": in.maxTokens(), "messages": messages(in)}}
-		},
+		// The canary is a message (https://docs.anthropic.com/en/api/messages).
+		Shape:       ShapeAnthropic,
+		BuildCanary: anthropicMessage,
+
 		Rules: anthropicRules,
 	})
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/classify"
@@ -39,14 +41,35 @@ func init() {
 		KeyCheck:    Call{Method: "GET", Path: "/v1/models"},
 		Public:      Call{Method: "GET", Path: "/health/liveliness"},
 		ListsModels: true,
+		// The canary asks LiteLLM not to answer from its response cache
+		// (litellm_settings.cache), so a cached completion cannot stand in
+		// for the upstream: a request's cache.no-cache skips the lookup
+		// (https://docs.litellm.ai/docs/proxy/caching_controls,
+		// litellm/caching/caching_handler.py).
 		BuildCanary: func(in RequestInput) Call {
-			return chatCanary("/v1/chat/completions", in.Model, in)
+			c := chatCanary("/v1/chat/completions", in.Model, in)
+			c.Body.(map[string]any)["cache"] = map[string]any{"no-cache": true}
+			return c
 		},
 		Rules: classify.Compose(litellmRelayRules, litellmOwnRules),
 		UpstreamKeyFix: func(from string, _ chain.Hop, env string) string {
 			return fmt.Sprintf("Give %s its upstream key: set the variable its config.yaml reads (api_key: os.environ/%s) in the proxy's environment.", from, env)
 		},
+		Served: liteLLMServed,
 	})
+}
+
+// liteLLMServed reads the deployment LiteLLM routed a request to from the
+// headers it adds to every answer: x-litellm-model-api-base (the
+// deployment's api_base without its query) and x-litellm-model-id (its
+// model_info.id, or an id LiteLLM derives)
+// (ProxyBaseLLMRequestProcessing.get_custom_headers in
+// https://github.com/BerriAI/litellm/blob/main/litellm/proxy/common_request_processing.py).
+// The api_base is the deployment's whether or not it was called (a
+// mock_response deployment reports it too): it tells which deployment
+// answered, not that its upstream did.
+func liteLLMServed(h http.Header) Served {
+	return Served{URL: strings.TrimSpace(h.Get("x-litellm-model-api-base")), ID: strings.TrimSpace(h.Get("x-litellm-model-id"))}
 }
 
 // LiteLLM's error envelope is {"error":{"message","type","param","code"}}

@@ -62,9 +62,9 @@ func anthropicRouteCanary(in RequestInput, suffix string) (Call, bool) {
 	if !strings.HasSuffix(strings.ToLower(strings.TrimRight(in.Base, "/")), suffix) {
 		return Call{}, false
 	}
-	return Call{Method: "POST", Path: "/v1/messages",
-		Header: http.Header{"Anthropic-Version": {anthropicVersion}},
-		Body:   map[string]any{"model": in.Model, "max_tokens": in.maxTokens(), "messages": messages(in)}}, true
+	c := anthropicMessage(in)
+	c.Header = http.Header{"Anthropic-Version": {anthropicVersion}}
+	return c, true
 }
 
 // MiniMax's errors carry its business code

@@ -97,6 +97,10 @@ type Call struct {
 	// rule checks the resulting URL like any other, so the host must be
 	// one of the provider's Hosts.
 	Host string
+	// Answer is the wire format of a successful answer (AnswerAny: any
+	// 2xx, for key checks and public calls). The canaries set it: a 2xx
+	// that is not a completion in that format is not a working model.
+	Answer Answer
 }
 
 // Zero reports whether c is no request at all.
@@ -120,6 +124,12 @@ const (
 	// ShapeOllama: Ollama's native API (GET /api/tags, POST /api/chat).
 	ShapeOllama
 )
+
+// Served is the upstream deployment a gateway says answered a request:
+// the base URL it called and its id for the deployment ("" when not said).
+type Served struct {
+	URL, ID string
+}
 
 // RequestInput is what a request is built from: the hop, the chain's model
 // and the hop after it.
@@ -362,6 +372,10 @@ type Spec struct {
 	// UpstreamKeyFix, for gateways, says how to give the gateway its key
 	// for the upstream hop `to`, read from variable env.
 	UpstreamKeyFix func(from string, to chain.Hop, env string) string
+	// Served, for gateways, reads which of its upstream deployments
+	// answered, from the headers of a successful answer (nil, or a zero
+	// Served: the gateway does not say).
+	Served func(h http.Header) Served
 
 	table *classify.Table
 }

@@ -30,8 +30,15 @@ func messages(in RequestInput) []map[string]string {
 
 // chatCanary is an OpenAI chat completion with model at path.
 func chatCanary(path, model string, in RequestInput) Call {
-	return Call{Method: "POST", Path: path,
+	return Call{Method: "POST", Path: path, Answer: AnswerOpenAIChat,
 		Body: map[string]any{"model": model, "max_tokens": in.maxTokens(), "messages": messages(in), "stream": false}}
+}
+
+// anthropicMessage is an Anthropic Messages API call with model at
+// /v1/messages (https://docs.anthropic.com/en/api/messages).
+func anthropicMessage(in RequestInput) Call {
+	return Call{Method: "POST", Path: "/v1/messages", Answer: AnswerAnthropicMessage,
+		Body: map[string]any{"model": in.Model, "max_tokens": in.maxTokens(), "messages": messages(in)}}
 }
 
 // embeddingCanary is an OpenAI embeddings call with model at path.
@@ -40,11 +47,15 @@ func embeddingCanary(path, model string) Call {
 }
 
 // Canary returns the spec's inference canary for in: its own builder, or
-// an OpenAI chat completion at /chat/completions.
+// an OpenAI chat completion at /chat/completions. Its Answer is the
+// builder's, else the one of the spec's wire format.
 func (s *Spec) Canary(in RequestInput) Call {
 	c := chatCanary("/chat/completions", in.Model, in)
 	if s.BuildCanary != nil {
 		c = s.BuildCanary(in)
+	}
+	if c.Answer == AnswerAny {
+		c.Answer = answerFor(s.Shape)
 	}
 	return s.adjust(in, c)
 }

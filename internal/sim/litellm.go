@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,9 +45,16 @@ const (
 //
 // Chat completions go to the first deployment of the requested model group
 // (no load balancing), at its api_base (or the provider's default base) with
-// `Authorization: Bearer <resolved api_key>` — or, when the key resolved to
-// nothing, with no Authorization header at all. The upstream is spoken to
-// as an OpenAI-compatible chat-completions API whatever the provider.
+// the provider's auth header and the resolved api_key — or, when the key
+// resolved to nothing, with no credential at all — in the provider's own
+// wire format; the answer comes back as an OpenAI chat completion (an
+// upstream 2xx that is not a completion is LiteLLM's APIError "Invalid
+// response object"). As in LiteLLM, a deployment with mock_response is
+// answered with it and nothing is called; a failed call is retried with
+// the model group's fallbacks (router_settings or litellm_settings); with
+// litellm_settings.cache on, a request already answered is answered from
+// the cache unless it carries cache.no-cache; every answer carries the
+// x-litellm-model-api-base and x-litellm-model-id of the deployment used.
 // Requests to non-loopback upstreams are refused (answered as a LiteLLM
 // connection error) and never sent.
 type LiteLLM struct {
@@ -56,6 +64,7 @@ type LiteLLM struct {
 	client    *http.Client
 	log       requestLog
 	calls     atomic.Int64
+	cache     sync.Map // litellm_settings.cache: answers by model group and messages
 }
 
 // NewLiteLLM builds the proxy from a parsed config and the proxy process
@@ -292,24 +301,148 @@ func (l *LiteLLM) chat(w http.ResponseWriter, r *http.Request, raw []byte) {
 		liteLLMError(w, http.StatusBadRequest, fmt.Sprintf(msgLiteLLMBadModel, name), "None", "None")
 		return
 	}
-	u := l.upstreamOf(deps[0])
-	payload["model"], _ = json.Marshal(u.dep.UpstreamModel())
-	body, _ := json.Marshal(payload)
-	l.setHeaders(w, u, group)
-	resp, err := l.call(r.Context(), u, body)
-	if err != nil {
-		if r.Context().Err() != nil {
-			abort(w) // the client went away or the server closes
+	var stream bool
+	_ = json.Unmarshal(payload["stream"], &stream)
+	// cache is LiteLLM's own per-request control, never sent upstream; a
+	// cache.no-cache request skips the lookup.
+	var ctl struct {
+		NoCache bool `json:"no-cache"`
+	}
+	_ = json.Unmarshal(payload["cache"], &ctl)
+	delete(payload, "cache")
+	cacheKey := group + "\x00" + string(payload["messages"])
+	if l.caching() && !stream && !ctl.NoCache {
+		if hit, ok := l.cache.Load(cacheKey); ok {
+			e := hit.(cacheEntry)
+			l.setHeaders(w, e.u, group)
+			w.Header().Set("x-litellm-cache-key", fmt.Sprintf("%x", sha256.Sum256([]byte(cacheKey))))
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(e.body)
 			return
 		}
-		l.relayNetError(w, u, group, err)
+	}
+	// The model group, then its fallbacks (LiteLLM's router tries them in
+	// order when a call fails; streams get no fallback here).
+	groups := []string{group}
+	if !stream {
+		for _, f := range l.cfg.FallbacksFor(group) {
+			groups = append(groups, f.Value)
+		}
+	}
+	for n, g := range groups {
+		ds := l.cfg.Deployments(g)
+		if len(ds) == 0 {
+			continue
+		}
+		u := l.upstreamOf(ds[0])
+		last := n == len(groups)-1
+		if litellm.Mocked(u.dep) {
+			// mock_response: LiteLLM answers itself and calls nothing; its
+			// headers still name the deployment.
+			l.setHeaders(w, u, group)
+			body := openAICompletion(u.dep.UpstreamModel(), u.dep.Mock.Value)
+			l.remember(cacheKey, u, body, stream)
+			writeRaw(w, body)
+			return
+		}
+		payload["model"], _ = json.Marshal(u.dep.UpstreamModel())
+		body, _ := json.Marshal(payload)
+		resp, err := l.call(r.Context(), u, body)
+		if err != nil {
+			if r.Context().Err() != nil {
+				abort(w) // the client went away or the server closes
+				return
+			}
+			if !last {
+				continue
+			}
+			l.setHeaders(w, u, group)
+			l.relayNetError(w, u, group, err)
+			return
+		}
+		if resp.StatusCode/100 != 2 {
+			if !last {
+				resp.Body.Close()
+				continue
+			}
+			l.setHeaders(w, u, group)
+			l.relayError(w, u, group, resp)
+			resp.Body.Close()
+			return
+		}
+		l.setHeaders(w, u, group)
+		if n > 0 {
+			w.Header().Set("x-litellm-attempted-fallbacks", fmt.Sprint(n))
+		}
+		if stream {
+			relayStream(w, resp)
+			resp.Body.Close()
+			return
+		}
+		l.answer(w, u, group, resp, cacheKey)
+		resp.Body.Close()
 		return
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		l.relayError(w, u, group, resp)
+}
+
+// answer relays a successful upstream answer the way LiteLLM does: it
+// parses the provider's answer and returns an OpenAI chat completion; an
+// answer that is not a completion of the provider's format is LiteLLM's
+// APIError ("Invalid response object").
+func (l *LiteLLM) answer(w http.ResponseWriter, u upstream, group string, resp *http.Response, cacheKey string) {
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if status, ok := embeddedError(raw); ok {
+		// An error object inside the 2xx (OpenRouter's "Provider returned
+		// error"): LiteLLM raises it like an error status.
+		l.relayErrorBody(w, u, group, status, raw, resp.Header)
 		return
 	}
+	c := u.spec.Canary(provider.RequestInput{Base: u.base, Model: u.dep.UpstreamModel()})
+	text, err := c.Answer.Read(raw, resp.Header)
+	if err != nil {
+		liteLLMError(w, http.StatusInternalServerError, wrapMessage("APIError", u.provider, "Invalid response object: "+err.Error(), group), nil, nil)
+		return
+	}
+	body := raw
+	if c.Answer != provider.AnswerOpenAIChat {
+		body = openAICompletion(u.dep.UpstreamModel(), text)
+	}
+	l.remember(cacheKey, u, body, false)
+	writeRaw(w, body)
+}
+
+// cacheEntry is a cached answer and the deployment that gave it.
+type cacheEntry struct {
+	u    upstream
+	body []byte
+}
+
+// caching reports whether litellm_settings.cache is on.
+func (l *LiteLLM) caching() bool {
+	return strings.EqualFold(strings.TrimSpace(l.cfg.Cache.Value), "true")
+}
+
+func (l *LiteLLM) remember(key string, u upstream, body []byte, stream bool) {
+	if l.caching() && !stream {
+		l.cache.Store(key, cacheEntry{u: u, body: body})
+	}
+}
+
+// openAICompletion is the chat completion LiteLLM returns for text.
+func openAICompletion(model, text string) []byte {
+	b, _ := json.Marshal(map[string]any{"id": "chatcmpl-sim", "object": "chat.completion", "created": 1700000000, "model": model,
+		"choices": []map[string]any{{"index": 0, "message": map[string]any{"role": "assistant", "content": text}, "finish_reason": "stop"}}})
+	return b
+}
+
+func writeRaw(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// relayStream copies an upstream event stream to the client as it comes.
+func relayStream(w http.ResponseWriter, resp *http.Response) {
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		w.Header().Set("Content-Type", ct)
 	}
@@ -336,7 +469,11 @@ func (l *LiteLLM) setHeaders(w http.ResponseWriter, u upstream, group string) {
 	n := l.calls.Add(1)
 	h := w.Header()
 	h.Set("x-litellm-call-id", fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", id[0:4], n&0xffff, n&0xfff, 0, id[4:10]))
-	h.Set("x-litellm-model-id", hex.EncodeToString(id[:]))
+	mid := hex.EncodeToString(id[:])
+	if u.dep.ID.Set && u.dep.ID.Value != "" {
+		mid = u.dep.ID.Value // model_info.id
+	}
+	h.Set("x-litellm-model-id", mid)
 	h.Set("x-litellm-model-api-base", u.base)
 	h.Set("x-litellm-model-group", group)
 	h.Set("x-litellm-version", LiteLLMVersion)
@@ -396,11 +533,34 @@ func upstreamDetail(status int, body []byte) string {
 
 func (l *LiteLLM) relayError(w http.ResponseWriter, u upstream, group string, resp *http.Response) {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if ra := resp.Header.Get("Retry-After"); ra != "" {
+	l.relayErrorBody(w, u, group, resp.StatusCode, body, resp.Header)
+}
+
+func (l *LiteLLM) relayErrorBody(w http.ResponseWriter, u upstream, group string, status int, body []byte, h http.Header) {
+	if ra := h.Get("Retry-After"); ra != "" {
 		w.Header().Set("retry-after", ra)
 	}
-	class := exceptionClass(resp.StatusCode)
-	liteLLMError(w, resp.StatusCode, wrapMessage(class, u.provider, upstreamDetail(resp.StatusCode, body), group), nil, nil)
+	class := exceptionClass(status)
+	liteLLMError(w, status, wrapMessage(class, u.provider, upstreamDetail(status, body), group), nil, nil)
+}
+
+// embeddedError reports whether a 2xx body carries an error object, and
+// the status its error.code names (500 when none).
+func embeddedError(body []byte) (int, bool) {
+	var b struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(body, &b) != nil || len(b.Error) == 0 || string(b.Error) == "null" {
+		return 0, false
+	}
+	var e struct {
+		Code any `json:"code"`
+	}
+	_ = json.Unmarshal(b.Error, &e)
+	if n, ok := e.Code.(float64); ok && n >= 400 && n <= 599 {
+		return int(n), true
+	}
+	return http.StatusInternalServerError, true
 }
 
 func (l *LiteLLM) relayNetError(w http.ResponseWriter, u upstream, group string, err error) {

@@ -45,6 +45,11 @@ type Provider struct {
 	NoCredits, RateLimited bool
 	// Reply is the assistant's answer (default "OK").
 	Reply string
+	// Fake200, when set, is what every authenticated inference request
+	// is answered with, as a 200 of Content-Type Fake200Type (default
+	// application/json): not a completion but whatever else may answer
+	// at a provider's URL — a mock, a health route, a key endpoint.
+	Fake200, Fake200Type string
 
 	log requestLog
 }
@@ -103,6 +108,13 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request, key string, pre
 			p.sample(w, finding.RateLimited, http.StatusTooManyRequests)
 		case p.Models != nil && !contains(p.Models, model):
 			p.sample(w, finding.ModelUnavailable, http.StatusNotFound)
+		case p.Fake200 != "":
+			ct := p.Fake200Type
+			if ct == "" {
+				ct = "application/json"
+			}
+			w.Header().Set("Content-Type", ct)
+			io.WriteString(w, p.Fake200)
 		default:
 			p.ok(w, r, model, true)
 		}
@@ -256,7 +268,7 @@ func (p *Provider) ok(w http.ResponseWriter, r *http.Request, model string, infe
 			ms = append(ms, map[string]string{"id": m, "object": "model"})
 		}
 		out = map[string]any{"object": "list", "data": ms}
-	case shape == provider.ShapeAnthropic:
+	case shape == provider.ShapeAnthropic || strings.HasSuffix(r.URL.Path, "/v1/messages"):
 		out = map[string]any{"id": "msg_sim", "type": "message", "role": "assistant", "model": model,
 			"content": []map[string]string{{"type": "text", "text": reply}}, "stop_reason": "end_turn"}
 	case shape == provider.ShapeGemini && strings.HasSuffix(r.URL.Path, ":embedContent"):

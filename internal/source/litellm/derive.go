@@ -555,6 +555,8 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 	// proxy runs, else the provider's default.
 	d.apiVersion(res, rt, c, &h, link)
 
+	h.Route = d.routeOf(rt, h.URL)
+
 	// Key.
 	d.key(res, rt, c, &h, link, host, hostKnown)
 	if mismatch {
@@ -567,6 +569,90 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 		h.KeyEnv = ""
 	}
 	return h, true
+}
+
+// RouteOf says how LiteLLM reaches the upstream of deployment dep (see
+// chain.Route), for a hop a hopcheck.yml lists behind the proxy.
+func (d *Deriver) RouteOf(dep Deployment) *chain.Route {
+	return d.routeOf(d.route(dep), d.baseOf(dep))
+}
+
+// routeOf says how LiteLLM reaches the upstream of route rt, at url: the
+// deployment's id, and what else can answer its model group — a
+// mock_response, which LiteLLM answers itself; the group's other
+// deployments, between which it balances; the groups its fallbacks name,
+// which answer when the group fails
+// (https://docs.litellm.ai/docs/proxy/reliability). A response cache is
+// no doubt: the canary asks LiteLLM to skip it.
+func (d *Deriver) routeOf(rt route, url string) *chain.Route {
+	dep := rt.dep
+	group := dep.ModelName.Value
+	r := &chain.Route{Config: d.cfg.File, URL: url, ID: dep.ID.Value}
+	if Mocked(dep) {
+		r.Doubts = append(r.Doubts, chain.Doubt{Mock: true, Pos: dep.Mock.Pos,
+			What: fmt.Sprintf("mock_response on model_name %s makes LiteLLM answer with that text and call no provider", group)})
+	}
+	self := sameUpstream(dep)
+	for _, o := range d.cfg.Deployments(group) {
+		if o.Pos == dep.Pos || sameUpstream(o) == self {
+			continue
+		}
+		r.Doubts = append(r.Doubts, d.rival(o, fmt.Sprintf("another deployment of model_name %s (%s), between which LiteLLM balances requests", group, o.Model.Value), o.Pos))
+	}
+	for _, fb := range d.cfg.FallbacksFor(group) {
+		what := fmt.Sprintf("a fallback of model_name %s to %s, which answers when %s fails", group, fb.Value, group)
+		deps := d.cfg.Deployments(fb.Value)
+		if len(deps) == 0 {
+			r.Doubts = append(r.Doubts, chain.Doubt{What: what, Pos: fb.Pos})
+		}
+		for _, o := range deps {
+			r.Doubts = append(r.Doubts, d.rival(o, what, fb.Pos))
+		}
+	}
+	return r
+}
+
+// Mocked reports whether LiteLLM answers dep with its mock_response
+// instead of calling the provider.
+func Mocked(dep Deployment) bool {
+	if !dep.Mock.Set {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(dep.Mock.Value)) {
+	case "", "false", "null", "none", "~":
+		return false
+	}
+	return true
+}
+
+// sameUpstream identifies where and with what a deployment calls its
+// provider: two entries alike call the same upstream the same way.
+func sameUpstream(dep Deployment) [4]string {
+	return [4]string{dep.Model.Value, dep.APIKey.Value, dep.APIBase.Value, dep.Credential.Value}
+}
+
+// rival is the doubt another deployment o raises: it may answer in the
+// route's place, and LiteLLM's answer names it by its base URL and id.
+// A mocked rival calls nothing, but LiteLLM still reports its api_base.
+func (d *Deriver) rival(o Deployment, what string, at chain.Pos) chain.Doubt {
+	return chain.Doubt{What: what, Pos: at, URL: d.baseOf(o), ID: o.ID.Value}
+}
+
+// baseOf is the base URL LiteLLM calls deployment dep at ("" when
+// hopcheck cannot tell).
+func (d *Deriver) baseOf(dep Deployment) string {
+	rt := d.route(dep)
+	if rt.base.Set && rt.base.Value != "" {
+		v, _, _ := Resolve(rt.base.Value, d.penv)
+		if v != "" || rt.base.Ref() == "" {
+			return v
+		}
+	}
+	if rt.prov == nil {
+		return ""
+	}
+	b, _ := d.defaultBase(rt.prov, dep)
+	return b
 }
 
 // keyOwner returns the provider whose keys are pinned to its hosts and

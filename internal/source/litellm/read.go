@@ -75,6 +75,13 @@ type Deployment struct {
 	Credential Value `json:"litellm_credential_name"`
 	// Mode is model_info.mode (chat, embedding, image_generation, …).
 	Mode Value `json:"mode"`
+	// ID is model_info.id, the id LiteLLM reports for the deployment in
+	// its x-litellm-model-id header (unset: LiteLLM derives one).
+	ID Value `json:"id"`
+	// Mock is litellm_params.mock_response: LiteLLM answers with it
+	// instead of calling the provider (Set with the key's position also
+	// when the value is a list or a mapping).
+	Mock Value `json:"mock_response"`
 	// Params holds the other scalar litellm_params by name
 	// (aws_region_name, vertex_location, azure_ad_token, …); nil when none.
 	Params map[string]Value `json:"params,omitempty"`
@@ -128,6 +135,42 @@ type EnvVar struct {
 	NamePos chain.Pos `json:"-"`
 }
 
+// Fallback is one fallback rule of litellm_settings or router_settings:
+// when a call to model group From fails, LiteLLM retries it with the
+// groups To (https://docs.litellm.ai/docs/proxy/reliability). From is ""
+// for default_fallbacks, which apply to every group.
+type Fallback struct {
+	// Section is "litellm_settings" or "router_settings", Kind the key
+	// ("fallbacks", "default_fallbacks", "context_window_fallbacks",
+	// "content_policy_fallbacks").
+	Section, Kind string
+	From          string
+	To            []Value
+	Pos           chain.Pos
+}
+
+// fallbackKinds are the settings that name fallback groups.
+var fallbackKinds = []string{"fallbacks", "default_fallbacks", "context_window_fallbacks", "content_policy_fallbacks"}
+
+// FallbacksFor returns the groups LiteLLM may answer group with instead of
+// it, with the position that says so, in file order (each group once).
+func (c *Config) FallbacksFor(group string) []Value {
+	var out []Value
+	seen := map[string]bool{group: true}
+	for _, f := range c.Fallbacks {
+		if f.From != "" && f.From != group {
+			continue
+		}
+		for _, t := range f.To {
+			if t.Set && !seen[t.Value] {
+				seen[t.Value] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
 // Credential is one credential_list entry: a named set of params that
 // deployments pick up with litellm_credential_name.
 type Credential struct {
@@ -150,6 +193,12 @@ type Config struct {
 	Credentials          []Credential `json:"credential_list,omitempty"`
 	// Include lists the entries of the top-level include: list as written.
 	Include []Value `json:"include,omitempty"`
+	// Fallbacks are the fallbacks of litellm_settings and router_settings:
+	// the model groups LiteLLM tries when a group's call fails.
+	Fallbacks []Fallback `json:"fallbacks,omitempty"`
+	// Cache is litellm_settings.cache: true turns on LiteLLM's response
+	// cache (https://docs.litellm.ai/docs/proxy/caching).
+	Cache Value `json:"cache"`
 	// Sections maps every top-level key of the file (after includes: of
 	// the file that last set it) to the position of the key.
 	Sections map[string]chain.Pos `json:"-"`
@@ -331,6 +380,11 @@ func Parse(name string, data []byte) (*Config, error) {
 			if err := r.credentialList(cfg, kv.val); err != nil {
 				return nil, err
 			}
+		case "litellm_settings", "router_settings":
+			cfg.Fallbacks = append(cfg.Fallbacks, r.fallbacks(kv)...)
+			if kv.key == "litellm_settings" {
+				cfg.Cache = r.setting(kv, "cache")
+			}
 		case "include":
 			if err := r.include(cfg, kv); err != nil {
 				return nil, err
@@ -362,6 +416,80 @@ func (r *reader) include(cfg *Config, kv pair) error {
 		cfg.Include = append(cfg.Include, v)
 	}
 	return nil
+}
+
+// fallbacks reads the fallback settings of section kv, skipping values of
+// other shapes: LiteLLM's settings sections hold many keys hopcheck does
+// not model, and a shape it does not know must not stop the run.
+// fallbacks and its *_fallbacks variants are lists of {group: [groups]};
+// default_fallbacks is a list of groups.
+func (r *reader) fallbacks(kv pair) []Fallback {
+	entries, err := r.mapping(kv.val, kv.key)
+	if err != nil {
+		return nil
+	}
+	var out []Fallback
+	for _, e := range entries {
+		if !slices.Contains(fallbackKinds, e.key) {
+			continue
+		}
+		seq, ok := r.unwrap(e.val).(*ast.SequenceNode)
+		if !ok {
+			continue
+		}
+		if e.key == "default_fallbacks" {
+			f := Fallback{Section: kv.key, Kind: e.key, Pos: e.keyPos}
+			f.To = r.groups(seq)
+			out = append(out, f)
+			continue
+		}
+		for _, item := range seq.Values {
+			m, err := r.mapping(item, e.key)
+			if err != nil {
+				continue
+			}
+			for _, g := range m {
+				f := Fallback{Section: kv.key, Kind: e.key, From: g.key, Pos: g.keyPos}
+				switch t := r.unwrap(g.val).(type) {
+				case *ast.SequenceNode:
+					f.To = r.groups(t)
+				default:
+					if v, ok := r.optScalar(g); ok && v.Set {
+						f.To = []Value{v}
+					}
+				}
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// setting reads the scalar key of settings section kv (unset when absent
+// or not a scalar).
+func (r *reader) setting(kv pair, key string) Value {
+	entries, err := r.mapping(kv.val, kv.key)
+	if err != nil {
+		return Value{}
+	}
+	for _, e := range entries {
+		if e.key == key {
+			v, _ := r.optScalar(e)
+			return v
+		}
+	}
+	return Value{}
+}
+
+// groups reads a list of model group names (scalars only).
+func (r *reader) groups(seq *ast.SequenceNode) []Value {
+	var out []Value
+	for _, item := range seq.Values {
+		if v, ok := r.optScalar(pair{keyPos: r.pos(item), val: item}); ok && v.Set {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (r *reader) credentialList(cfg *Config, n ast.Node) error {
@@ -450,6 +578,13 @@ func (r *reader) modelList(cfg *Config, n ast.Node) error {
 						dst = &d.APIVersion
 					case "litellm_credential_name":
 						dst = &d.Credential
+					case "mock_response":
+						if v, ok := r.optScalar(p); ok {
+							d.Mock = v
+						} else {
+							d.Mock = Value{Value: "(structured)", Pos: p.keyPos, Set: true}
+						}
+						continue
 					default:
 						// Other params may be lists or maps (extra_headers,
 						// tags); only their scalars matter here.
@@ -471,9 +606,14 @@ func (r *reader) modelList(cfg *Config, n ast.Node) error {
 					return err
 				}
 				for _, p := range info {
-					if p.key == "mode" {
+					switch p.key {
+					case "mode":
 						if d.Mode, err = r.scalar(p, where+".model_info.mode"); err != nil {
 							return err
+						}
+					case "id":
+						if v, ok := r.optScalar(p); ok {
+							d.ID = v
 						}
 					}
 				}
@@ -821,6 +961,16 @@ func (c *Config) merge(inc *Config) {
 			c.MasterKey = inc.MasterKey
 		case "environment_variables":
 			c.EnvironmentVariables = inc.EnvironmentVariables
+		case "litellm_settings", "router_settings":
+			if key == "litellm_settings" {
+				c.Cache = inc.Cache
+			}
+			c.Fallbacks = slices.DeleteFunc(c.Fallbacks, func(f Fallback) bool { return f.Section == key })
+			for _, f := range inc.Fallbacks {
+				if f.Section == key {
+					c.Fallbacks = append(c.Fallbacks, f)
+				}
+			}
 		}
 	}
 }

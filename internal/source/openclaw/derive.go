@@ -314,6 +314,9 @@ func Derive(cfg *Config, o Options) *Derivation {
 		for h.Name == HopName || h.Name == chain.CIHop {
 			h.Name += "-upstream"
 		}
+		if through {
+			h.Route = d.routeOf(ch, o)
+		}
 		c.Hops = append(c.Hops, h)
 		p := &Plan{Chain: c, Choice: ch, Up: up, Through: through}
 		d.out.Plans = append(d.out.Plans, p)
@@ -321,6 +324,32 @@ func Derive(cfg *Config, o Options) *Derivation {
 	}
 	d.unsetRefs()
 	return d.out
+}
+
+// routeOf says how the gateway reaches the provider of choice ch (see
+// chain.Route): every other model of the fallback list (the primary one
+// too, for a fallback's chain) can answer in ch's place when ch's fails,
+// and the gateway's answer does not say which model answered.
+func (d *deriver) routeOf(ch Choice, o Options) *chain.Route {
+	r := &chain.Route{Config: d.cfg.File}
+	all := d.out.Choices
+	if o.Model != "" {
+		// A hopcheck.yml chain names its model; the configured ones are
+		// still OpenClaw's fallbacks.
+		alt := &deriver{cfg: d.cfg, env: d.env, out: &Derivation{}}
+		alt.choose(Options{})
+		all = alt.out.Choices
+	}
+	seen := map[string]bool{ch.Label(): true}
+	for _, other := range all {
+		if other.Invalid != "" || seen[other.Label()] {
+			continue
+		}
+		seen[other.Label()] = true
+		r.Doubts = append(r.Doubts, chain.Doubt{Pos: other.Pos,
+			What: fmt.Sprintf("the model %s of the fallback list (%s), which OpenClaw answers with when %s fails", other.Label(), other.Setting, ch.Label())})
+	}
+	return r
 }
 
 // unsetRefs lists the references OpenClaw cannot substitute that are not
