@@ -188,7 +188,12 @@ type Config struct {
 	// MasterKey is general_settings.master_key (unset: LiteLLM reads
 	// LITELLM_MASTER_KEY from its environment; without it the proxy admits
 	// every request).
-	MasterKey            Value        `json:"master_key"`
+	MasterKey Value `json:"master_key"`
+	// SettingsMasterKey is litellm_settings.master_key, a place LiteLLM's
+	// proxy does not read the proxy key from (it sets an unused module
+	// attribute); only general_settings.master_key and LITELLM_MASTER_KEY
+	// count.
+	SettingsMasterKey    Value        `json:"litellm_settings_master_key,omitempty"`
 	EnvironmentVariables []EnvVar     `json:"environment_variables,omitempty"`
 	Credentials          []Credential `json:"credential_list,omitempty"`
 	// Include lists the entries of the top-level include: list as written.
@@ -288,6 +293,21 @@ func Resolve(v string, env func(string) (string, bool)) (value, ref string, set 
 	return value, ref, set
 }
 
+// shellRef matches a value written as a shell or docker-compose variable
+// reference: ${VAR}, ${VAR:-default} or $VAR.
+var shellRef = regexp.MustCompile(`^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))$`)
+
+// shellVar returns VAR when v is written as ${VAR} (or $VAR), a reference
+// LiteLLM does not expand: it reads os.environ/VAR only, and sends any
+// other text as written. "" otherwise.
+func shellVar(v string) string {
+	m := shellRef.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
+}
+
 // MapEnv adapts a map to the env lookup Resolve and Config.Env take.
 func MapEnv(m map[string]string) func(string) (string, bool) {
 	return func(name string) (string, bool) {
@@ -384,6 +404,15 @@ func Parse(name string, data []byte) (*Config, error) {
 			cfg.Fallbacks = append(cfg.Fallbacks, r.fallbacks(kv)...)
 			if kv.key == "litellm_settings" {
 				cfg.Cache = r.setting(kv, "cache")
+				// Its master_key is read too: a misplaced proxy key.
+				ls, _ := r.mapping(kv.val, "litellm_settings")
+				for _, l := range ls {
+					if l.key == "master_key" {
+						if v, ok := r.optScalar(l); ok {
+							cfg.SettingsMasterKey = v
+						}
+					}
+				}
 			}
 		case "include":
 			if err := r.include(cfg, kv); err != nil {
@@ -964,6 +993,7 @@ func (c *Config) merge(inc *Config) {
 		case "litellm_settings", "router_settings":
 			if key == "litellm_settings" {
 				c.Cache = inc.Cache
+				c.SettingsMasterKey = inc.SettingsMasterKey
 			}
 			c.Fallbacks = slices.DeleteFunc(c.Fallbacks, func(f Fallback) bool { return f.Section == key })
 			for _, f := range inc.Fallbacks {
