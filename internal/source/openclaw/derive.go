@@ -175,6 +175,11 @@ type Cred struct {
 	// chain (variables, a profile, a role) and the job sets none of Vars.
 	Ambient bool
 	Vars    []string
+	// StandIn (CredLiteral): a value that cannot be a real key, given to a
+	// server type that checks no key at a private address (OpenClaw wants
+	// an apiKey for every custom provider, so people write the provider's
+	// name): it is sent as written, but it is no committed secret.
+	StandIn bool
 }
 
 // Upstream is the provider hop of a chain.
@@ -679,6 +684,7 @@ func (d *deriver) providerCred(up Upstream, base string) Cred {
 			c.Kind = CredPlaceholder
 		default:
 			c.Kind = CredLiteral
+			c.StandIn = s.Verify == provider.NoKey && local && !provider.SecretLike(v)
 		}
 		if c.Kind != CredMarker {
 			return c
@@ -715,6 +721,25 @@ func (d *deriver) providerCred(up Upstream, base string) Cred {
 	}
 	d.fromConfig(&c)
 	return c
+}
+
+// standIn reports whether p's literal apiKey is a stand-in (see
+// Cred.StandIn): p points at a private address, is served by a server type
+// that checks no key, and the value cannot be a real key.
+func (p Provider) standIn() bool {
+	v := p.APIKey.Literal
+	if !p.APIKey.IsLiteral() || !p.BaseURL.Set || provider.SecretLike(v) {
+		return false
+	}
+	u, err := url.Parse(p.BaseURL.Value)
+	if err != nil || u.Hostname() == "" || trust.PublicHost(u.Hostname()) {
+		return false
+	}
+	s, builtin := provider.ByOpenClaw(p.ID)
+	if !builtin {
+		s, _ = customSpec(&p)
+	}
+	return s.Verify == provider.NoKey
 }
 
 // isDummy reports whether v is a documented stand-in of a no-key server.
@@ -938,6 +963,10 @@ func (d *deriver) credSource(hop string, c Cred, mode string, add func(hop, what
 	case CredPlaceholder:
 		add(hop, "key_env", "(placeholder)", pos, "not a key")
 	case CredLiteral:
+		if c.StandIn {
+			add(hop, "key_env", "literal "+secret.Fingerprint(c.Value), pos, "sent as written: a stand-in for a server that checks no key")
+			return
+		}
 		add(hop, "key_env", "literal "+secret.Fingerprint(c.Value), pos, "committed in the file")
 	case CredTemplate:
 		add(hop, "key_env", "(template)", pos, "${…} mixed with text: not checked")

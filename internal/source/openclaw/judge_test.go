@@ -138,3 +138,76 @@ func TestUnsetRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderKeyLiterals: a literal apiKey is judged by what it can be
+// and where it goes. A value that cannot be a real key, given to a no-key
+// server type at a private address, is a stand-in (OpenClaw wants an
+// apiKey for every custom provider): sent as written, never reported nor
+// scrubbed. Elsewhere a weak literal is a warning, a real-looking one an
+// error.
+func TestProviderKeyLiterals(t *testing.T) {
+	const real = "sk-proj-Q2x7Vb9KmT4wLp8ZrN3sY6dF1hJ5gC0a"
+	for _, tc := range []struct {
+		name, provider string
+		sev            finding.Severity // "" for none
+		secret         bool
+	}{
+		{"ollama on the LAN, its own name", `"ollama-remote": {baseUrl: "http://192.168.1.67:11434", api: "ollama", apiKey: "ollama-remote"}`, "", false},
+		{"built-in ollama on a compose host", `ollama: {baseUrl: "http://ollama:11434", api: "ollama", apiKey: "local-box"}`, "", false},
+		{"real-looking key on the LAN", `"ollama-remote": {baseUrl: "http://192.168.1.67:11434", api: "ollama", apiKey: "` + real + `"}`, finding.SevError, true},
+		{"weak key on a public host", `"my-proxy": {baseUrl: "https://llm.corp.dev/v1", apiKey: "letmein"}`, finding.SevWarning, true},
+		{"weak key to a private OpenAI-compatible server", `"vllm-box": {baseUrl: "http://10.0.0.5:8000/v1", apiKey: "team-key"}`, finding.SevWarning, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := strings.Trim(tc.provider[:strings.Index(tc.provider, ":")], `"`)
+			cfg := parse(t, `{agents: {defaults: {model: {primary: "`+id+`/m1"}}}, models: {providers: {`+tc.provider+`}}}`)
+			d := Derive(cfg, Options{})
+			if len(d.Plans) != 1 {
+				t.Fatalf("plans = %+v", d.Plans)
+			}
+			h := d.Plans[0].Chain.Hops[len(d.Plans[0].Chain.Hops)-1]
+			if h.KeyValue != cfg.Providers[0].APIKey.Literal {
+				t.Errorf("hop key not sent as written")
+			}
+			fs := byCheck(Judge(cfg, d), "openclaw.secret")
+			switch {
+			case tc.sev == "" && len(fs) != 0:
+				t.Errorf("findings = %+v", fs)
+			case tc.sev != "" && (len(fs) != 1 || fs[0].Severity != tc.sev || fs[0].Cause != finding.SecretInConfig):
+				t.Errorf("findings = %+v, want one %s", fs, tc.sev)
+			}
+			secrets := Secrets(cfg)
+			if got := len(secrets) == 1; got != tc.secret {
+				t.Errorf("scrubbed %v, want %v", secrets, tc.secret)
+			}
+		})
+	}
+}
+
+// TestTemplateProvider: a provider copied from documentation and never
+// filled in (a <placeholder> URL, a placeholder model) is reported.
+func TestTemplateProvider(t *testing.T) {
+	cfg := parse(t, `{
+  models: {providers: {azure: {api: "azure-openai-responses", baseUrl: "https://<your-resource>.openai.azure.com/openai/v1/",
+    apiKey: "${AZURE_OPENAI_API_KEY}", models: [{id: "<your-deployment-name>", name: "x"}]}}},
+  agents: {defaults: {model: {primary: "azure/<your-deployment-name>"}}},
+}`)
+	fs := Judge(cfg, Derive(cfg, Options{}))
+	base, model := byCheck(fs, "openclaw.baseurl"), byCheck(fs, "openclaw.model")
+	if len(base) != 1 || base[0].Severity != finding.SevError || base[0].Cause != finding.ConfigInvalid || base[0].Line != 2 {
+		t.Errorf("baseUrl findings = %+v", base)
+	}
+	if len(model) != 1 || model[0].Line != 4 || !strings.Contains(model[0].Message, "placeholder") {
+		t.Errorf("model findings = %+v", model)
+	}
+	for _, u := range []string{"https://api.example.com/v1", "http://llm.invalid/v1", "https://{{host}}/v1"} {
+		if templateURL(u) == "" {
+			t.Errorf("%s is not reported as a template", u)
+		}
+	}
+	for _, u := range []string{"https://api.openai.com/v1", "http://localhost:4000", "http://192.168.1.67:11434"} {
+		if w := templateURL(u); w != "" {
+			t.Errorf("%s reported as a template: %s", u, w)
+		}
+	}
+}
