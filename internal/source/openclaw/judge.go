@@ -273,8 +273,15 @@ func (j *judge) upstream(p *Plan) {
 			Message: fmt.Sprintf("%s %q names a placeholder model (%s), not a model the provider serves.", p.Choice.Setting, p.Choice.Ref, p.Choice.Model),
 			Fix:     "Write the model id (for Azure, the deployment name) the provider serves."}, p.Choice.Pos)
 	}
+	if up.BaseUnset && j.once("basevar:"+up.ID) {
+		j.add(finding.Finding{Check: "openclaw.baseurl", Chain: c.Name, Hop: h.Name, Link: &link, Cause: finding.WrongEndpoint, Severity: finding.SevError,
+			Message: fmt.Sprintf("models.providers.%s.baseUrl %q reads %s, which is unset in this job and in the env block (or holds no http(s) URL): OpenClaw has no endpoint for %s (2026.9.6 turns the provider's models off; older releases refuse the config).", up.ID, up.Custom.BaseURL.Value, up.BaseVar, up.ID),
+			Fix:     fmt.Sprintf("Set %s to the server's URL where the gateway runs and in this job.", up.BaseVar)}, up.Custom.BaseURL.Pos)
+	}
 	if up.Custom != nil && up.Custom.BaseURL.Set && (up.Custom.API.Value == "" || up.Custom.API.Value == "openai-completions") && j.once("base:"+up.ID) {
-		j.baseURL(c.Name, up.ID, h, up.Custom.BaseURL)
+		b := up.Custom.BaseURL
+		b.Value = h.URL
+		j.baseURL(c.Name, up.ID, h, b)
 	}
 	j.cred(up.Cred, c.Name, h.Name, &link, false)
 	if up.Cred.Kind != CredNone && up.Cred.Kind != CredDummy && j.once("profiles:"+up.ID) {

@@ -211,3 +211,54 @@ func TestTemplateProvider(t *testing.T) {
 		}
 	}
 }
+
+// TestBaseURLVariable: OpenClaw substitutes ${VAR} in every string, the
+// docs' "${BASE}/v1" included. hopcheck substitutes a leading reference
+// whose value is an http(s) URL (from the job, else the env block); it
+// never puts a credential-named variable or an embedded reference into a
+// URL, so the file cannot steer a value of the job into a request.
+func TestBaseURLVariable(t *testing.T) {
+	for _, tc := range []struct {
+		name, base, env string
+		job             []string
+		url             string
+		unset           bool
+	}{
+		{name: "from the job", base: "${LLM_BASE}/v1", job: []string{"LLM_BASE", "http://10.1.2.3:8000"}, url: "http://10.1.2.3:8000/v1"},
+		{name: "whole value", base: "${LLM_BASE}", job: []string{"LLM_BASE", "https://llm.corp.dev/v1"}, url: "https://llm.corp.dev/v1"},
+		{name: "from the env block", base: "${LLM_BASE}/v1", env: `env: {vars: {LLM_BASE: "http://vllm:8000"}},`, url: "http://vllm:8000/v1"},
+		{name: "unset", base: "${LLM_BASE}/v1", url: "${LLM_BASE}/v1", unset: true},
+		{name: "no URL in it", base: "${LLM_BASE}/v1", job: []string{"LLM_BASE", "vllm"}, url: "${LLM_BASE}/v1", unset: true},
+		{name: "credential-named variable", base: "${OPENAI_API_KEY}/v1", job: []string{"OPENAI_API_KEY", "https://sk-proj-abc"}, url: "${OPENAI_API_KEY}/v1"},
+		{name: "embedded reference", base: "https://evil.test/${LLM_BASE}", job: []string{"LLM_BASE", "http://10.1.2.3"}, url: "https://evil.test/${LLM_BASE}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := parse(t, `{`+tc.env+` models: {providers: {custom: {baseUrl: "`+tc.base+`", apiKey: "${CUSTOM_KEY}", models: [{id: "m1", name: "M1"}]}}},
+  agents: {defaults: {model: {primary: "custom/m1"}}}}`)
+			d := Derive(cfg, Options{LookupEnv: env(tc.job...)})
+			if len(d.Plans) != 1 {
+				t.Fatalf("plans = %+v", d.Plans)
+			}
+			p := d.Plans[0]
+			if h := p.Chain.Hops[len(p.Chain.Hops)-1]; h.URL != tc.url {
+				t.Errorf("url %q, want %q", h.URL, tc.url)
+			}
+			if p.Up.BaseUnset != tc.unset {
+				t.Errorf("unset %v, want %v", p.Up.BaseUnset, tc.unset)
+			}
+			fs := byCheck(Judge(cfg, d), "openclaw.baseurl")
+			got := false
+			for _, f := range fs {
+				got = got || (f.Cause == finding.WrongEndpoint && f.Severity == finding.SevError && strings.Contains(f.Message, "LLM_BASE"))
+			}
+			if got != tc.unset {
+				t.Errorf("findings = %+v", fs)
+			}
+			for _, r := range d.UnsetRefs {
+				if r.Name == "LLM_BASE" {
+					t.Errorf("LLM_BASE listed as used by no chain")
+				}
+			}
+		})
+	}
+}
