@@ -370,7 +370,10 @@ type route struct {
 	// inferred: the prefix was inferred from a bare model name.
 	inferred bool
 	// known: prefix is a LiteLLM provider (in the registry or not).
-	known    bool
+	known bool
+	// custom: prefix is a provider the file's custom_provider_map
+	// registers (a handler in the proxy's code).
+	custom   bool
 	wildcard bool
 	// kind is the model's kind: "chat", "embedding", "image", "audio",
 	// "other"; kindFrom says how it was found.
@@ -406,6 +409,11 @@ func (d *Deriver) route(dep Deployment) route {
 	rt.prov, rt.known = provider.ByLiteLLM(rt.prefix)
 	if !rt.known {
 		rt.known = isLiteLLMProvider(rt.prefix)
+	}
+	if !rt.known && rt.prefix != "" {
+		for _, cp := range d.cfg.CustomProviders {
+			rt.custom = rt.custom || cp.Value == rt.prefix
+		}
 	}
 	rt.kind, rt.kindFrom = modelKind(dep)
 	return rt

@@ -108,6 +108,34 @@ func TestRoutesToEveryProvider(t *testing.T) {
 	}
 }
 
+// A prefix litellm_settings.custom_provider_map registers (LiteLLM's
+// custom handlers, docs.litellm.ai/docs/providers/custom_llm_server) is a
+// route the proxy serves from its own code: checked through the proxy
+// only, not reported as one that cannot work; the same prefix without the
+// map still is.
+func TestCustomProviderMapPrefix(t *testing.T) {
+	src := `model_list:
+  - model_name: my-custom-model
+    litellm_params:
+      model: my-custom-llm/my-model
+litellm_settings:
+  custom_provider_map:
+  - {"provider": "my-custom-llm", "custom_handler": custom_handler.my_custom_llm}
+`
+	_, r := derive(t, src, nil)
+	if c := chainOf(t, r, "my-custom-model"); len(c.Hops) != 1 {
+		t.Errorf("no hop may be invented behind the proxy: %+v", c.Hops)
+	}
+	fs := findings(r, "litellm.provider")
+	if len(fs) != 1 || fs[0].Cause != finding.NotVerified || fs[0].Severity != finding.SevNotice || !strings.Contains(fs[0].Message, "custom_provider_map") || fs[0].Line != 4 {
+		t.Fatalf("custom provider: %+v", fs)
+	}
+	_, r = derive(t, strings.Split(src, "litellm_settings:")[0], nil)
+	if fs := findings(r, "litellm.provider"); len(fs) != 1 || fs[0].Cause != finding.ConfigInvalid {
+		t.Errorf("without the map: %+v", fs)
+	}
+}
+
 func TestUnknownAndUnmodelledPrefixes(t *testing.T) {
 	src := `model_list:
   - model_name: broken

@@ -408,9 +408,12 @@ func judgeUnmodelled(res *Result, c *chain.Chain, proxy string, rt route, at cha
 	case rt.known:
 		f.Message = fmt.Sprintf("model %q uses LiteLLM's provider %s, which hopcheck does not model; the route is checked through the proxy only (a static run leaves it unverified).", m, rt.prefix)
 		f.Fix = "Nothing to fix in the config; the canary through the proxy verifies the route."
+	case rt.custom:
+		f.Message = fmt.Sprintf("model %q uses %s, a custom provider litellm_settings.custom_provider_map registers (a handler in the proxy's own code); hopcheck checks the route through the proxy only (a static run leaves it unverified).", m, rt.prefix)
+		f.Fix = "Nothing to fix in the config; the canary through the proxy verifies the route."
 	default:
 		f.Cause, f.Severity = finding.ConfigInvalid, finding.SevWarning
-		f.Message = fmt.Sprintf("model %q starts with %q, which is not a provider LiteLLM knows (LiteLLM: \"LLM Provider NOT provided\"); the route cannot be resolved, so requests for %q fail.", m, rt.prefix+"/", rt.dep.ModelName.Value)
+		f.Message = fmt.Sprintf("model %q starts with %q, which is neither a provider LiteLLM knows nor one litellm_settings.custom_provider_map registers (LiteLLM: \"LLM Provider NOT provided\"); unless the proxy registers it in code, the route cannot be resolved and requests for %q fail.", m, rt.prefix+"/", rt.dep.ModelName.Value)
 		if s := similarPrefix(rt.prefix); s != "" {
 			f.Message += fmt.Sprintf(" Did you mean %s/?", s)
 		}

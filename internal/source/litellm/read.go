@@ -196,6 +196,10 @@ type Config struct {
 	SettingsMasterKey    Value        `json:"litellm_settings_master_key,omitempty"`
 	EnvironmentVariables []EnvVar     `json:"environment_variables,omitempty"`
 	Credentials          []Credential `json:"credential_list,omitempty"`
+	// CustomProviders are the provider names litellm_settings.
+	// custom_provider_map registers (handlers in the proxy's Python code),
+	// in file order.
+	CustomProviders []Value `json:"custom_providers,omitempty"`
 	// Include lists the entries of the top-level include: list as written.
 	Include []Value `json:"include,omitempty"`
 	// Fallbacks are the fallbacks of litellm_settings and router_settings:
@@ -404,13 +408,17 @@ func Parse(name string, data []byte) (*Config, error) {
 			cfg.Fallbacks = append(cfg.Fallbacks, r.fallbacks(kv)...)
 			if kv.key == "litellm_settings" {
 				cfg.Cache = r.setting(kv, "cache")
-				// Its master_key is read too: a misplaced proxy key.
+				// Its master_key is read too (a misplaced proxy key), and
+				// the providers its custom_provider_map registers.
 				ls, _ := r.mapping(kv.val, "litellm_settings")
 				for _, l := range ls {
-					if l.key == "master_key" {
+					switch l.key {
+					case "master_key":
 						if v, ok := r.optScalar(l); ok {
 							cfg.SettingsMasterKey = v
 						}
+					case "custom_provider_map":
+						cfg.CustomProviders = r.customProviders(l.val)
 					}
 				}
 			}
@@ -858,6 +866,31 @@ func (r *reader) scalar(p pair, where string) (Value, error) {
 
 // optScalar reads a scalar value, reporting false for anything else (a
 // list or a mapping) instead of an error.
+// customProviders reads the provider names of custom_provider_map, a list
+// of {provider, custom_handler}; entries of another shape are LiteLLM's to
+// refuse and are skipped.
+func (r *reader) customProviders(n ast.Node) []Value {
+	seq, ok := r.unwrap(n).(*ast.SequenceNode)
+	if !ok {
+		return nil
+	}
+	var out []Value
+	for _, it := range seq.Values {
+		ps, err := r.mapping(it, "litellm_settings.custom_provider_map")
+		if err != nil {
+			continue
+		}
+		for _, p := range ps {
+			if p.key == "provider" {
+				if v, ok := r.optScalar(p); ok && v.Value != "" {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
 func (r *reader) optScalar(p pair) (Value, bool) {
 	switch r.unwrap(p.val).(type) {
 	case nil, *ast.NullNode, ast.ScalarNode:
@@ -994,6 +1027,7 @@ func (c *Config) merge(inc *Config) {
 			if key == "litellm_settings" {
 				c.Cache = inc.Cache
 				c.SettingsMasterKey = inc.SettingsMasterKey
+				c.CustomProviders = inc.CustomProviders
 			}
 			c.Fallbacks = slices.DeleteFunc(c.Fallbacks, func(f Fallback) bool { return f.Section == key })
 			for _, f := range inc.Fallbacks {
