@@ -3,6 +3,7 @@ package litellm
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -369,7 +370,10 @@ type route struct {
 	// inferred: the prefix was inferred from a bare model name.
 	inferred bool
 	// known: prefix is a LiteLLM provider (in the registry or not).
-	known    bool
+	known bool
+	// custom: prefix is a provider the file's custom_provider_map
+	// registers (a handler in the proxy's code).
+	custom   bool
 	wildcard bool
 	// kind is the model's kind: "chat", "embedding", "image", "audio",
 	// "other"; kindFrom says how it was found.
@@ -405,6 +409,11 @@ func (d *Deriver) route(dep Deployment) route {
 	rt.prov, rt.known = provider.ByLiteLLM(rt.prefix)
 	if !rt.known {
 		rt.known = isLiteLLMProvider(rt.prefix)
+	}
+	if !rt.known && rt.prefix != "" {
+		for _, cp := range d.cfg.CustomProviders {
+			rt.custom = rt.custom || cp.Value == rt.prefix
+		}
 	}
 	rt.kind, rt.kindFrom = modelKind(dep)
 	return rt
@@ -486,6 +495,9 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 	prov := rt.prov
 	if prov == nil {
 		judgeUnmodelled(res, c, proxyName, rt, at)
+		if rt.known {
+			d.judgeUnsetRefs(res, c, proxyName, rt)
+		}
 		return chain.Hop{}, false
 	}
 	if what, pos := template(rt); what != "" {
@@ -505,14 +517,26 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 		if v != "" {
 			h.URL, urlSrc.Origin = v, "via "+ref
 		} else {
-			h.URL, urlSrc.Origin = d.defaultBase(prov, dep)
+			h.URL, urlSrc.Origin, _ = d.defaultBase(prov, dep)
 			urlSrc.Origin = "api_base reads " + ref + ", unset; " + orNone(urlSrc.Origin)
 			pending = append(pending, apiBaseUnset(c, ref, h.URL, base.Pos))
 		}
 	case base.Set && base.Value != "":
 		h.URL, h.URLPos, urlSrc.Pos = base.Value, base.Pos, base.Pos
 	default:
-		h.URL, urlSrc.Origin = d.defaultBase(prov, dep)
+		var at chain.Pos
+		h.URL, urlSrc.Origin, at = d.defaultBase(prov, dep)
+		if !at.IsZero() {
+			h.URLPos, urlSrc.Pos = at, at
+		}
+	}
+	if prov.Type == provider.Vertex && h.URL != "" && !(rt.base.Set && rt.base.Value != "") {
+		if loc, from, pos := d.vertexLocation(dep); !gcpLocation.MatchString(loc) {
+			if pos.IsZero() {
+				pos = at
+			}
+			pending = append(pending, vertexLocationInvalid(c, loc, from, h.URL, pos))
+		}
 	}
 	if rt.cred != "" && rt.base.Set && rt.base == rt.credValue(d, "api_base") {
 		urlSrc.Origin = strings.TrimSpace("credential " + rt.cred + " " + urlSrc.Origin)
@@ -651,7 +675,7 @@ func (d *Deriver) baseOf(dep Deployment) string {
 	if rt.prov == nil {
 		return ""
 	}
-	b, _ := d.defaultBase(rt.prov, dep)
+	b, _, _ := d.defaultBase(rt.prov, dep)
 	return b
 }
 
@@ -809,6 +833,11 @@ func (d *Deriver) key(res *Result, rt route, c *chain.Chain, h *chain.Hop, link 
 	case k.Set && k.Value != "":
 		h.KeyEnvPos, src.Pos = k.Pos, k.Pos
 		src.Value = "(literal " + secret.Fingerprint(k.Value) + ")"
+		if v := shellVar(k.Value); v != "" {
+			src.Value = fmt.Sprintf("(the text %q: LiteLLM does not expand it)", k.Value)
+			judgeShellVar(res, rt, c.Name, "api_key of model_name "+rt.dep.ModelName.Value, k.Value, v, k.Pos, h, &link)
+			return
+		}
 		if d.dummy(rt, h.URL, k.Value) {
 			src.Value = "(none: dummy value " + fmt.Sprintf("%q", k.Value) + " for a server that checks no key)"
 		}
@@ -833,6 +862,9 @@ func (d *Deriver) key(res *Result, rt route, c *chain.Chain, h *chain.Hop, link 
 			h.KeyEnv, h.KeyEnvPos, src.Value, src.Pos = v, id.Pos, v, id.Pos
 			return
 		}
+		if prov.Type == provider.Vertex && d.vertexCredentials(res, rt, c, h, link, &src) {
+			return
+		}
 		keys, fb := prov.LiteLLMKeyVars(), d.firstSet(prov.LiteLLMKeyVars())
 		ambient := prov.Verify == provider.NoKey || prov.Verify == provider.StaticOnly || prov.Sign != nil
 		switch {
@@ -855,45 +887,104 @@ func (d *Deriver) key(res *Result, rt route, c *chain.Chain, h *chain.Hop, link 
 	}
 }
 
+// vertexCredentials describes a Vertex AI route's vertex_credentials
+// (or vertex_ai_credentials, which LiteLLM reads too): the service-account
+// key, its JSON or the path of its file. Vertex AI takes only OAuth tokens
+// minted from it, so hopcheck names where it comes from and checks the
+// configuration only. It reports false when the route sets neither param.
+func (d *Deriver) vertexCredentials(res *Result, rt route, c *chain.Chain, h *chain.Hop, link chain.Link, src *Source) bool {
+	var vc Value
+	name := ""
+	for _, n := range []string{"vertex_credentials", "vertex_ai_credentials"} {
+		if v := rt.dep.Params[n]; v.Set && v.Value != "" {
+			vc, name = v, n
+			break
+		}
+	}
+	if name == "" {
+		return false
+	}
+	h.KeyEnvPos, src.Pos = vc.Pos, vc.Pos
+	ref := vc.Ref()
+	if ref == "" {
+		if strings.Contains(vc.Value, "private_key") {
+			src.Value = "(literal service-account key " + secret.Fingerprint(vc.Value) + ")"
+			judgeCommittedServiceAccount(res, d.cfg.File, rt, name, vc, h.Name, &link)
+			return true
+		}
+		src.Value, src.Origin = "(file "+vc.Value+")", name+": a service-account key file where the proxy runs; hopcheck checks Vertex AI's configuration only"
+		return true
+	}
+	v, lit := d.follow(ref)
+	if lit != nil {
+		src.Value = "(set in the file: environment_variables." + lit.Name + ")"
+		return true
+	}
+	if _, ok := d.jobVar(v); ok {
+		src.Value, src.Origin = "("+name+" via "+v+")", "a service-account credential: hopcheck checks Vertex AI's configuration only"
+		return true
+	}
+	src.Value, src.Origin = "(none in this job)", name+" reads "+v+", unset here"
+	judgeVertexCredentialsUnset(res, c, h.Name, link, rt, name, v, vc.Pos)
+	return true
+}
+
 // defaultBase is the base URL LiteLLM uses without api_base: the
 // provider's base variable when set where the proxy runs, else its default
-// (per region or location where the deployment names one).
-func (d *Deriver) defaultBase(p *provider.Spec, dep Deployment) (string, string) {
+// (per region or location where the deployment names one). pos is the
+// region or location param that chose it (zero when none did).
+func (d *Deriver) defaultBase(p *provider.Spec, dep Deployment) (base, origin string, pos chain.Pos) {
 	if v := p.LiteLLM.BaseVar; v != "" {
 		if val, ok := d.penv(v); ok && val != "" {
-			return val, "env " + v
+			return val, "env " + v, chain.Pos{}
 		}
-	}
-	param := func(name string) string {
-		if v := dep.Params[name]; v.Set {
-			r, _, _ := Resolve(v.Value, d.penv)
-			return r
-		}
-		return ""
-	}
-	get := func(v string) string { s, _ := d.penv(v); return s }
-	if region := param("aws_region_name"); region != "" {
-		get = func(string) string { return region }
 	}
 	if p.Type == provider.Vertex {
-		loc, origin := param("vertex_location"), "vertex_location"
-		if loc == "" {
-			loc, origin = get("VERTEXAI_LOCATION"), "env VERTEXAI_LOCATION"
-		}
-		if loc == "" {
-			loc, origin = "us-central1", "default (LiteLLM's default location us-central1)"
-		}
+		loc, from, at := d.vertexLocation(dep)
 		if loc == "global" {
-			return "https://aiplatform.googleapis.com", origin
+			return "https://aiplatform.googleapis.com", from, at
 		}
-		return "https://" + loc + "-aiplatform.googleapis.com", origin
+		return "https://" + loc + "-aiplatform.googleapis.com", from, at
 	}
-	base := p.DefaultBase(get)
+	get := func(v string) string { s, _ := d.penv(v); return s }
+	origin = "default (no api_base)"
+	if r := dep.Params["aws_region_name"]; r.Set {
+		if region, _, _ := Resolve(r.Value, d.penv); region != "" {
+			get = func(string) string { return region }
+			origin, pos = "aws_region_name "+region+", no api_base", r.Pos
+		}
+	}
+	base = p.DefaultBase(get)
 	if base == "" {
-		return "", ""
+		return "", "", chain.Pos{}
 	}
-	return base, "default (no api_base)"
+	return base, origin, pos
 }
+
+// vertexLocation is the Vertex AI location LiteLLM uses for dep:
+// vertex_location, else vertex_ai_location (LiteLLM reads both), else
+// VERTEXAI_LOCATION or VERTEX_LOCATION where the proxy runs, else
+// us-central1 (litellm/llms/vertex_ai/vertex_llm_base.py). from says which;
+// pos is the param's position (zero when the location is not written).
+func (d *Deriver) vertexLocation(dep Deployment) (loc, from string, pos chain.Pos) {
+	for _, name := range []string{"vertex_location", "vertex_ai_location"} {
+		if p := dep.Params[name]; p.Set {
+			if v, _, _ := Resolve(p.Value, d.penv); v != "" {
+				return v, name + " " + v, p.Pos
+			}
+		}
+	}
+	for _, name := range []string{"VERTEXAI_LOCATION", "VERTEX_LOCATION"} {
+		if v, ok := d.penv(name); ok && v != "" {
+			return v, "env " + name, chain.Pos{}
+		}
+	}
+	return "us-central1", "default (LiteLLM's default location us-central1)", chain.Pos{}
+}
+
+// gcpLocation matches a Google Cloud location name (us-central1,
+// europe-west4, me-central2, global); an AWS region (us-east-1) does not.
+var gcpLocation = regexp.MustCompile(`^(?:global|[a-z]+-[a-z]+[0-9]+)$`)
 
 func orNone(s string) string {
 	if s == "" {

@@ -108,6 +108,34 @@ func TestRoutesToEveryProvider(t *testing.T) {
 	}
 }
 
+// A prefix litellm_settings.custom_provider_map registers (LiteLLM's
+// custom handlers, docs.litellm.ai/docs/providers/custom_llm_server) is a
+// route the proxy serves from its own code: checked through the proxy
+// only, not reported as one that cannot work; the same prefix without the
+// map still is.
+func TestCustomProviderMapPrefix(t *testing.T) {
+	src := `model_list:
+  - model_name: my-custom-model
+    litellm_params:
+      model: my-custom-llm/my-model
+litellm_settings:
+  custom_provider_map:
+  - {"provider": "my-custom-llm", "custom_handler": custom_handler.my_custom_llm}
+`
+	_, r := derive(t, src, nil)
+	if c := chainOf(t, r, "my-custom-model"); len(c.Hops) != 1 {
+		t.Errorf("no hop may be invented behind the proxy: %+v", c.Hops)
+	}
+	fs := findings(r, "litellm.provider")
+	if len(fs) != 1 || fs[0].Cause != finding.NotVerified || fs[0].Severity != finding.SevNotice || !strings.Contains(fs[0].Message, "custom_provider_map") || fs[0].Line != 4 {
+		t.Fatalf("custom provider: %+v", fs)
+	}
+	_, r = derive(t, strings.Split(src, "litellm_settings:")[0], nil)
+	if fs := findings(r, "litellm.provider"); len(fs) != 1 || fs[0].Cause != finding.ConfigInvalid {
+		t.Errorf("without the map: %+v", fs)
+	}
+}
+
 func TestUnknownAndUnmodelledPrefixes(t *testing.T) {
 	src := `model_list:
   - model_name: broken
@@ -314,6 +342,12 @@ func TestMasterKey(t *testing.T) {
 		{"reference unset", "general_settings:\n  master_key: os.environ/PROXY_KEY\n", nil, "", "", "litellm.master_key", finding.SevWarning},
 		{"absent, LiteLLM's fallback set", "", map[string]string{"LITELLM_MASTER_KEY": "sk-m"}, "LITELLM_MASTER_KEY", "", "", ""},
 		{"absent, open", "", nil, "", "", "litellm.master_key", finding.SevWarning},
+		// litellm_settings is not where the proxy reads its key: open
+		// unless LiteLLM's own fallback variable is set.
+		{"under litellm_settings, open", "litellm_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n", nil, "", "", "litellm.master_key", finding.SevWarning},
+		{"under litellm_settings, fallback set", "litellm_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n", map[string]string{"LITELLM_MASTER_KEY": "sk-m"}, "LITELLM_MASTER_KEY", "", "litellm.master_key", finding.SevNotice},
+		// ${VAR} is not expanded: the proxy's key is the text itself.
+		{"shell reference", "general_settings:\n  master_key: ${LITELLM_MASTER_KEY}\n", nil, "", "${LITELLM_MASTER_KEY}", "litellm.master_key", finding.SevWarning},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, r := derive(t, route+tc.general, tc.vars)
@@ -481,5 +515,163 @@ func TestPyYAMLReadings(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Pos.Line != 2 || e.Pos.Col != 17 || !strings.Contains(e.Msg, `quote the wildcard ("*")`) {
 		t.Errorf("bare *: %v", err)
+	}
+}
+
+// TestSettingsMasterKeyIsPositioned: the misplaced key is reported at its
+// own line, naming both sections.
+func TestSettingsMasterKeyIsPositioned(t *testing.T) {
+	_, r := derive(t, "model_list:\n  - model_name: m\n    litellm_params: {model: openrouter/x/y}\nlitellm_settings:\n  drop_params: true\n  master_key: os.environ/LITELLM_MASTER_KEY\n", nil)
+	fs := findings(r, "litellm.master_key")
+	if len(fs) != 1 || fs[0].Line != 6 || fs[0].Cause != finding.ProxyOpen ||
+		!strings.Contains(fs[0].Message, "litellm_settings") || !strings.Contains(fs[0].Fix, "general_settings") {
+		t.Errorf("findings = %+v", fs)
+	}
+}
+
+// TestShellVariableKeys: LiteLLM expands os.environ/VAR only; a key written
+// as ${VAR} is sent as that text, whatever the host.
+func TestShellVariableKeys(t *testing.T) {
+	for _, tc := range []struct{ model, base, ref, name string }{
+		{"gpt-4o", "", "${OPENAI_API_KEY}", "OPENAI_API_KEY"},
+		{"gemini/gemini-1.5-pro", "", "${GOOGLE_API_KEY}", "GOOGLE_API_KEY"},
+		{"openai/qwen", "http://vllm:8000/v1", "$VLLM_KEY", "VLLM_KEY"},
+		{"anthropic/claude-x", "", "${ANTHROPIC_API_KEY:-none}", "ANTHROPIC_API_KEY"},
+	} {
+		t.Run(tc.ref, func(t *testing.T) {
+			params := "model: " + tc.model + ", api_key: \"" + tc.ref + "\""
+			if tc.base != "" {
+				params += ", api_base: " + tc.base
+			}
+			_, r := derive(t, "model_list:\n  - model_name: m\n    litellm_params: {"+params+"}\n", map[string]string{tc.name: "sk-set-in-the-job-but-never-read"})
+			h := chainOf(t, r, "m").Hops[1]
+			if h.KeyEnv != "" || h.KeyValue != "" {
+				t.Errorf("hop key %q/%v: LiteLLM reads no variable here", h.KeyEnv, h.KeyValue != "")
+			}
+			fs := findings(r, "litellm.api_key")
+			if len(fs) != 1 || fs[0].Cause != finding.CredentialMalformed || fs[0].Severity != finding.SevError ||
+				!strings.Contains(fs[0].Fix, "os.environ/"+tc.name) {
+				t.Fatalf("findings = %+v", fs)
+			}
+			if len(findings(r, "litellm.secret")) != 0 || slices.Contains(r.Secrets, tc.ref) {
+				t.Errorf("a reference is no committed secret: %+v %v", r.Findings, r.Secrets)
+			}
+		})
+	}
+}
+
+// TestVertexLocationAndCredentials: LiteLLM reads vertex_location or
+// vertex_ai_location (then VERTEXAI_LOCATION, VERTEX_LOCATION) and
+// vertex_credentials or vertex_ai_credentials; a location that is no
+// Google Cloud location builds a host that does not exist.
+func TestVertexLocationAndCredentials(t *testing.T) {
+	for _, tc := range []struct {
+		name, params string
+		vars         map[string]string
+		url          string
+		badLocation  bool
+		keySource    string
+		notice       bool
+	}{
+		{name: "vertex_ai_location, an AWS region", params: "vertex_ai_location: us-east-1", url: "https://us-east-1-aiplatform.googleapis.com", badLocation: true, keySource: "(none in this job)", notice: true},
+		{name: "vertex_location", params: "vertex_location: europe-west4", url: "https://europe-west4-aiplatform.googleapis.com", keySource: "(none in this job)", notice: true},
+		{name: "global", params: "vertex_ai_location: global", url: "https://aiplatform.googleapis.com", keySource: "(none in this job)", notice: true},
+		{name: "VERTEX_LOCATION", vars: map[string]string{"VERTEX_LOCATION": "asia-northeast1"}, url: "https://asia-northeast1-aiplatform.googleapis.com", keySource: "(none in this job)", notice: true},
+		{name: "credentials reference unset", params: "vertex_credentials: os.environ/SA_JSON", url: "https://us-central1-aiplatform.googleapis.com", keySource: "(none in this job)", notice: true},
+		{name: "credentials reference set", params: "vertex_ai_credentials: os.environ/SA_JSON", vars: map[string]string{"SA_JSON": "/secrets/sa.json"},
+			url: "https://us-central1-aiplatform.googleapis.com", keySource: "(vertex_ai_credentials via SA_JSON)"},
+		{name: "credentials file", params: "vertex_credentials: /secrets/sa.json", url: "https://us-central1-aiplatform.googleapis.com", keySource: "(file /secrets/sa.json)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "model_list:\n  - model_name: m\n    litellm_params:\n      model: vertex_ai/gemini-2.5-pro\n"
+			if tc.params != "" {
+				src += "      " + tc.params + "\n"
+			}
+			_, r := derive(t, src, tc.vars)
+			h := chainOf(t, r, "m").Hops[1]
+			if h.URL != tc.url {
+				t.Errorf("url %q, want %q", h.URL, tc.url)
+			}
+			if got := len(findings(r, "litellm.vertex_location")); got != map[bool]int{true: 1}[tc.badLocation] {
+				t.Errorf("vertex_location findings = %+v", findings(r, "litellm.vertex_location"))
+			}
+			var key string
+			for _, s := range r.Sources {
+				if s.Hop == h.Name && s.What == "key_env" {
+					key = s.Value
+				}
+			}
+			if key != tc.keySource {
+				t.Errorf("key source %q, want %q", key, tc.keySource)
+			}
+			if got := len(findings(r, "litellm.api_key")) > 0; got != tc.notice {
+				t.Errorf("credential notice %v, want %v: %+v", got, tc.notice, r.Findings)
+			}
+		})
+	}
+}
+
+// TestCommittedServiceAccountKey: a service-account JSON written into
+// vertex_credentials is a leaked private key.
+func TestCommittedServiceAccountKey(t *testing.T) {
+	sa := `{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEv\\n-----END PRIVATE KEY-----\\n"}`
+	_, r := derive(t, "model_list:\n  - model_name: m\n    litellm_params:\n      model: vertex_ai/gemini-2.5-pro\n      vertex_credentials: '"+sa+"'\n", nil)
+	fs := findings(r, "litellm.secret")
+	if len(fs) != 1 || fs[0].Severity != finding.SevError || fs[0].Cause != finding.SecretInConfig || strings.Contains(fs[0].Message, "PRIVATE KEY") {
+		t.Fatalf("findings = %+v", fs)
+	}
+	if !slices.Contains(r.Secrets, sa) {
+		t.Errorf("the key is not registered for scrubbing: %q", r.Secrets)
+	}
+}
+
+// TestDuplicateGroupsCompareOneEndpoint: deployments of one model_name on
+// different endpoints or providers need different keys; only two keys for
+// the same endpoint are worth a warning.
+func TestDuplicateGroupsCompareOneEndpoint(t *testing.T) {
+	for _, tc := range []struct {
+		name, a, b string
+		warn       bool
+	}{
+		{"two keys, one endpoint", "{model: gpt-4o, api_key: os.environ/K1}", "{model: gpt-4o, api_key: os.environ/K2}", true},
+		{"two Azure regions", "{model: azure/a, api_base: https://eu.openai.azure.com, api_key: os.environ/EU}", "{model: azure/b, api_base: https://ca.openai.azure.com, api_key: os.environ/CA}", false},
+		{"two providers", "{model: openai/gpt-4o, api_key: os.environ/OPENAI_API_KEY}", "{model: openrouter/openai/gpt-4o}", false},
+		{"same key", "{model: gpt-4o, api_key: os.environ/K1}", "{model: gpt-4o, api_key: os.environ/K1}", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, r := derive(t, "model_list:\n  - model_name: m\n    litellm_params: "+tc.a+"\n  - model_name: m\n    litellm_params: "+tc.b+"\n", nil)
+			if got := len(findings(r, "litellm.duplicate")) == 1; got != tc.warn {
+				t.Errorf("warned %v, want %v: %+v", got, tc.warn, findings(r, "litellm.duplicate"))
+			}
+		})
+	}
+}
+
+// TestUnmodelledProviderReferences: a route hopcheck derives no hop for
+// still names the variables it reads; unset ones are reported.
+func TestUnmodelledProviderReferences(t *testing.T) {
+	src := "model_list:\n  - model_name: m\n    litellm_params:\n      model: azure_ai/claude-opus-4-1\n      api_key: os.environ/AZURE_AI_API_KEY\n      api_base: os.environ/AZURE_AI_API_BASE\n"
+	_, r := derive(t, src, nil)
+	if len(chainOf(t, r, "m").Hops) != 1 {
+		t.Fatal("a hop was derived for an unmodelled provider")
+	}
+	key, base := findings(r, "litellm.api_key"), findings(r, "litellm.api_base")
+	if len(key) != 1 || key[0].Cause != finding.CredentialMissing || key[0].Line != 5 ||
+		len(base) != 1 || base[0].Cause != finding.WrongEndpoint || base[0].Line != 6 {
+		t.Errorf("findings = %+v", r.Findings)
+	}
+	_, r = derive(t, src, map[string]string{"AZURE_AI_API_KEY": "k", "AZURE_AI_API_BASE": "https://r.services.ai.azure.com/anthropic"})
+	if n := len(findings(r, "litellm.api_key")) + len(findings(r, "litellm.api_base")); n != 0 {
+		t.Errorf("set references reported: %+v", r.Findings)
+	}
+}
+
+// TestRegionChoosesTheURL: the Bedrock host follows aws_region_name, and
+// the URL points at it.
+func TestRegionChoosesTheURL(t *testing.T) {
+	_, r := derive(t, "model_list:\n  - model_name: m\n    litellm_params:\n      model: bedrock/anthropic.claude-x\n      aws_region_name: eu-west-3\n", nil)
+	h := chainOf(t, r, "m").Hops[1]
+	if h.URL != "https://bedrock-runtime.eu-west-3.amazonaws.com" || h.URLPos.Line != 5 {
+		t.Errorf("url %q at %v", h.URL, h.URLPos)
 	}
 }

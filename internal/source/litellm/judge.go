@@ -23,6 +23,9 @@ func (d *Deriver) Judge() *Result {
 	switch {
 	case !mk.Set || mk.Value == "":
 		if !d.hasMasterKeyEntry() {
+			if d.judgeSettingsMasterKey(res) {
+				break
+			}
 			if _, ok := d.jobVar("LITELLM_MASTER_KEY"); ok {
 				// LiteLLM's own fallback: the proxy is not open.
 				break
@@ -72,6 +75,31 @@ func (d *Deriver) Judge() *Result {
 	return res
 }
 
+// judgeSettingsMasterKey reports a master_key written under
+// litellm_settings, where LiteLLM's proxy does not look for it (it reads
+// general_settings.master_key, else LITELLM_MASTER_KEY). It reports
+// whether it judged the proxy's protection (true: the caller adds no
+// finding of its own).
+func (d *Deriver) judgeSettingsMasterKey(res *Result) bool {
+	sk := d.cfg.SettingsMasterKey
+	if !sk.Set || sk.Value == "" {
+		return false
+	}
+	if sk.Ref() == "" {
+		judgeCommitted(res, d.cfg.File, "litellm_settings.master_key", sk.Value, sk.Pos, "litellm", nil)
+	}
+	if _, ok := d.jobVar("LITELLM_MASTER_KEY"); ok {
+		res.finding((&finding.Finding{Check: "litellm.master_key", Hop: "litellm", Cause: finding.ConfigInvalid, Severity: finding.SevNotice,
+			Message: "master_key is written under litellm_settings, where LiteLLM's proxy does not read it; the proxy is protected only because LITELLM_MASTER_KEY is set where it runs (LiteLLM's fallback when general_settings.master_key is absent).",
+			Fix:     "Move master_key under general_settings (general_settings: master_key: os.environ/LITELLM_MASTER_KEY)."}).At(sk.Pos))
+		return true
+	}
+	res.finding((&finding.Finding{Check: "litellm.master_key", Hop: "litellm", Cause: finding.ProxyOpen, Severity: finding.SevWarning,
+		Message: fmt.Sprintf("master_key is written under litellm_settings, where LiteLLM's proxy does not read it; %s sets no general_settings.master_key and LITELLM_MASTER_KEY is unset in this job, so the proxy accepts every request and spends the upstream keys for anyone who can reach it.", d.cfg.File),
+		Fix:     "Move master_key under general_settings (general_settings: master_key: os.environ/LITELLM_MASTER_KEY) and set that secret where the proxy runs and in the CI job."}).At(sk.Pos))
+	return true
+}
+
 // keyRefs are the variables the config reads as credentials (api_key of a
 // deployment or credential, master_key).
 func (d *Deriver) keyRefs() map[string]bool {
@@ -97,6 +125,12 @@ func (d *Deriver) keyRefs() map[string]bool {
 // open); a value that looks like a real key is an error (rotate it).
 func (d *Deriver) judgeMasterKey(res *Result, mk Value) {
 	v := mk.Value
+	if name := shellVar(v); name != "" {
+		res.finding((&finding.Finding{Check: "litellm.master_key", Hop: "litellm", Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
+			Message: fmt.Sprintf("general_settings.master_key is %q, but LiteLLM does not expand ${…} (it reads os.environ/%s references only): the proxy's key is that text itself, which anyone who reads the repository can send (unless a step renders the file with envsubst first).", v, name),
+			Fix:     fmt.Sprintf("Write master_key: os.environ/%s and set %s where the proxy runs and in the CI job.", name, name)}).At(mk.Pos))
+		return
+	}
 	res.secret(v)
 	if provider.SecretLike(v) {
 		res.finding((&finding.Finding{Check: "litellm.secret", Hop: "litellm", Cause: finding.SecretInConfig, Severity: finding.SevError,
@@ -166,6 +200,16 @@ func (d *Deriver) judgeLiteral(res *Result, rt route, chainName, what, v string,
 		return
 	}
 	judgeCommitted(res, d.cfg.File, what, v, pos, h.Name, link)
+}
+
+// judgeShellVar reports a credential written as ${VAR}: LiteLLM expands
+// only os.environ/VAR, so it sends the text itself and the upstream
+// refuses it, unless a step renders the file (envsubst) before LiteLLM
+// reads it.
+func judgeShellVar(res *Result, rt route, chainName, what, v, name string, pos chain.Pos, h *chain.Hop, link *chain.Link) {
+	res.finding((&finding.Finding{Check: "litellm.api_key", Chain: chainName, Hop: h.Name, Link: link, Cause: finding.CredentialMalformed, Severity: finding.SevError,
+		Message: fmt.Sprintf("%s is %q, but LiteLLM does not expand ${…}: it reads os.environ/%s references only, so it sends the text %q as the key and %s rejects it (unless a step renders the file with envsubst before LiteLLM reads it).", what, v, name, v, hostDisplay(rt, h.URL)),
+		Fix:     fmt.Sprintf("Write api_key: os.environ/%s and set %s where the proxy runs.", name, name)}).At(pos))
 }
 
 func hostDisplay(rt route, url string) string {
@@ -254,6 +298,16 @@ func apiBaseUnset(c *chain.Chain, ref, fallback string, pos chain.Pos) *finding.
 		Fix:     fmt.Sprintf("Set %s where the proxy runs, or write the URL into api_base.", ref)}).At(pos)
 }
 
+// vertexLocationInvalid reports a Vertex AI location that is not a
+// Google Cloud location (an AWS region such as us-east-1 copied into
+// vertex_location): LiteLLM builds the host from it, and that host does
+// not exist.
+func vertexLocationInvalid(c *chain.Chain, loc, from, url string, pos chain.Pos) *finding.Finding {
+	return (&finding.Finding{Check: "litellm.vertex_location", Chain: c.Name, Cause: finding.WrongEndpoint, Severity: finding.SevError,
+		Message: fmt.Sprintf("the Vertex AI location %q (%s) is not a Google Cloud location (they look like us-central1, europe-west4 or global); LiteLLM calls %s, which does not exist.", loc, from, url),
+		Fix:     "Set vertex_location to the Google Cloud region the model is deployed in (e.g. us-east5 or global)."}).At(pos)
+}
+
 func judgeNoBase(res *Result, c *chain.Chain, h chain.Hop, link chain.Link, rt route, at chain.Pos) {
 	pos := h.URLPos
 	if pos.IsZero() {
@@ -315,6 +369,24 @@ func judgeAmbient(res *Result, c *chain.Chain, hop string, link chain.Link, rt r
 		Fix: fmt.Sprintf("Give the CI job the same credentials (%s) so hopcheck can check them, or rely on the canary through the proxy.", strings.Join(keys, ", "))}).At(pos))
 }
 
+// judgeVertexCredentialsUnset notes a vertex_credentials reference the job
+// leaves unset: LiteLLM then signs with the Application Default
+// Credentials of the proxy's runtime, if it has any.
+func judgeVertexCredentialsUnset(res *Result, c *chain.Chain, hop string, link chain.Link, rt route, param, v string, pos chain.Pos) {
+	res.finding((&finding.Finding{Check: "litellm.api_key", Chain: c.Name, Hop: hop, Link: &link, Cause: finding.NotVerified, Severity: finding.SevNotice,
+		Message: fmt.Sprintf("model %q: %s reads %s, which is unset or empty in this job; LiteLLM then uses VERTEXAI_CREDENTIALS or the Application Default Credentials of the proxy's runtime (GOOGLE_APPLICATION_CREDENTIALS, a metadata server), and fails if there are none.", rt.dep.Model.Value, param, v),
+		Fix:     fmt.Sprintf("Set %s where the proxy runs (the service-account JSON or the path of its file).", v)}).At(pos))
+}
+
+// judgeCommittedServiceAccount reports a service-account key written into
+// the file: its private key signs tokens for the whole project.
+func judgeCommittedServiceAccount(res *Result, file string, rt route, param string, v Value, hop string, link *chain.Link) {
+	res.secret(v.Value)
+	res.finding((&finding.Finding{Check: "litellm.secret", Hop: hop, Link: link, Cause: finding.SecretInConfig, Severity: finding.SevError,
+		Message: fmt.Sprintf("%s of model_name %s is a service-account key with its private key (%s) committed in %s; anyone who can read the repository can act as that service account.", param, rt.dep.ModelName.Value, secret.Fingerprint(v.Value), file),
+		Fix:     "Delete the key in Google Cloud, then write " + param + ": os.environ/VERTEXAI_CREDENTIALS and set that secret where the proxy runs."}).At(v.Pos))
+}
+
 // judgeUnmodelled explains a route hopcheck derives no upstream hop for: a
 // LiteLLM provider hopcheck does not model (checked through the proxy
 // only), a prefix LiteLLM does not know (the route cannot work), or a bare
@@ -336,15 +408,49 @@ func judgeUnmodelled(res *Result, c *chain.Chain, proxy string, rt route, at cha
 	case rt.known:
 		f.Message = fmt.Sprintf("model %q uses LiteLLM's provider %s, which hopcheck does not model; the route is checked through the proxy only (a static run leaves it unverified).", m, rt.prefix)
 		f.Fix = "Nothing to fix in the config; the canary through the proxy verifies the route."
+	case rt.custom:
+		f.Message = fmt.Sprintf("model %q uses %s, a custom provider litellm_settings.custom_provider_map registers (a handler in the proxy's own code); hopcheck checks the route through the proxy only (a static run leaves it unverified).", m, rt.prefix)
+		f.Fix = "Nothing to fix in the config; the canary through the proxy verifies the route."
 	default:
 		f.Cause, f.Severity = finding.ConfigInvalid, finding.SevWarning
-		f.Message = fmt.Sprintf("model %q starts with %q, which is not a provider LiteLLM knows (LiteLLM: \"LLM Provider NOT provided\"); the route cannot be resolved, so requests for %q fail.", m, rt.prefix+"/", rt.dep.ModelName.Value)
+		f.Message = fmt.Sprintf("model %q starts with %q, which is neither a provider LiteLLM knows nor one litellm_settings.custom_provider_map registers (LiteLLM: \"LLM Provider NOT provided\"); unless the proxy registers it in code, the route cannot be resolved and requests for %q fail.", m, rt.prefix+"/", rt.dep.ModelName.Value)
 		if s := similarPrefix(rt.prefix); s != "" {
 			f.Message += fmt.Sprintf(" Did you mean %s/?", s)
 		}
 		f.Fix = "Use a LiteLLM provider prefix (https://docs.litellm.ai/docs/providers), e.g. mistral/ for Mistral or zai/ for Zhipu."
 	}
 	res.finding(f.At(at))
+}
+
+// judgeUnsetRefs reports the api_key and api_base references of a route
+// hopcheck derives no upstream hop for (a LiteLLM provider it does not
+// model) that the job leaves unset: whatever that provider's API, LiteLLM
+// calls it without the key or without the endpoint the file names.
+func (d *Deriver) judgeUnsetRefs(res *Result, c *chain.Chain, proxy string, rt route) {
+	for _, p := range []struct {
+		what  string
+		v     Value
+		cause finding.Cause
+		then  string
+	}{
+		{"api_key", rt.key, finding.CredentialMissing, "LiteLLM resolves it to nothing and calls the provider without that key (or with the provider's own variable, where it reads one)"},
+		{"api_base", rt.base, finding.WrongEndpoint, "LiteLLM has no endpoint for this route (or uses the provider's default)"},
+	} {
+		ref := p.v.Ref()
+		if ref == "" {
+			continue
+		}
+		name, lit := d.follow(ref)
+		if lit != nil {
+			continue
+		}
+		if _, ok := d.jobVar(name); ok {
+			continue
+		}
+		res.finding((&finding.Finding{Check: "litellm." + p.what, Chain: c.Name, Hop: proxy, Cause: p.cause, Severity: finding.SevWarning,
+			Message: fmt.Sprintf("model %q: %s reads %s, which is unset or empty in this job; %s.", rt.dep.Model.Value, p.what, name, p.then),
+			Fix:     fmt.Sprintf("Set %s where the proxy runs.", name)}).At(p.v.Pos))
+	}
 }
 
 // similarPrefix suggests the registry's LiteLLM prefix a mistyped one
@@ -381,22 +487,28 @@ func judgeKind(res *Result, c *chain.Chain, rt route) {
 		Fix:     "Nothing to fix in the config; a chat model of the same proxy verifies the keys end to end."}).At(at))
 }
 
-// duplicateGroups warns about model groups whose deployments use different
-// credentials: LiteLLM load-balances between them, so a wrong one fails a
-// share of the requests.
+// duplicateGroups warns about model groups whose deployments call the same
+// endpoint with different credentials: LiteLLM load-balances between them,
+// so a wrong one fails a share of the requests. Deployments on different
+// providers or endpoints (two Azure regions, OpenAI and OpenRouter) need
+// different keys; each gets a chain of its own and is checked on its own.
 func (d *Deriver) duplicateGroups(res *Result) {
-	first := map[string]Deployment{}
+	first := map[string][]Deployment{}
 	for _, dep := range d.cfg.ModelList {
 		if !dep.ModelName.Set {
 			continue
 		}
 		name := dep.ModelName.Value
-		f, seen := first[name]
-		if !seen {
-			first[name] = dep
-			continue
+		var f Deployment
+		same := false
+		for _, o := range first[name] {
+			if d.sameEndpoint(o, dep) {
+				f, same = o, true
+				break
+			}
 		}
-		if f.APIKey.Value == dep.APIKey.Value {
+		first[name] = append(first[name], dep)
+		if !same || f.APIKey.Value == dep.APIKey.Value {
 			continue
 		}
 		pos := dep.APIKey.Pos
@@ -408,6 +520,13 @@ func (d *Deriver) duplicateGroups(res *Result) {
 				name, f.Pos, describeKey(f.APIKey), describeKey(dep.APIKey)),
 			Fix: "Give both entries the same api_key reference, or different model_names."}).At(pos))
 	}
+}
+
+// sameEndpoint reports whether two deployments reach the same provider at
+// the same api_base (as written), so that the same key should work on both.
+func (d *Deriver) sameEndpoint(a, b Deployment) bool {
+	ra, rb := d.route(a), d.route(b)
+	return strings.EqualFold(ra.prefix, rb.prefix) && ra.base.Value == rb.base.Value
 }
 
 // describeKey shows an api_key value without revealing it.

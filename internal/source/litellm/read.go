@@ -188,9 +188,18 @@ type Config struct {
 	// MasterKey is general_settings.master_key (unset: LiteLLM reads
 	// LITELLM_MASTER_KEY from its environment; without it the proxy admits
 	// every request).
-	MasterKey            Value        `json:"master_key"`
+	MasterKey Value `json:"master_key"`
+	// SettingsMasterKey is litellm_settings.master_key, a place LiteLLM's
+	// proxy does not read the proxy key from (it sets an unused module
+	// attribute); only general_settings.master_key and LITELLM_MASTER_KEY
+	// count.
+	SettingsMasterKey    Value        `json:"litellm_settings_master_key,omitempty"`
 	EnvironmentVariables []EnvVar     `json:"environment_variables,omitempty"`
 	Credentials          []Credential `json:"credential_list,omitempty"`
+	// CustomProviders are the provider names litellm_settings.
+	// custom_provider_map registers (handlers in the proxy's Python code),
+	// in file order.
+	CustomProviders []Value `json:"custom_providers,omitempty"`
 	// Include lists the entries of the top-level include: list as written.
 	Include []Value `json:"include,omitempty"`
 	// Fallbacks are the fallbacks of litellm_settings and router_settings:
@@ -286,6 +295,21 @@ func Resolve(v string, env func(string) (string, bool)) (value, ref string, set 
 		value = ""
 	}
 	return value, ref, set
+}
+
+// shellRef matches a value written as a shell or docker-compose variable
+// reference: ${VAR}, ${VAR:-default} or $VAR.
+var shellRef = regexp.MustCompile(`^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))$`)
+
+// shellVar returns VAR when v is written as ${VAR} (or $VAR), a reference
+// LiteLLM does not expand: it reads os.environ/VAR only, and sends any
+// other text as written. "" otherwise.
+func shellVar(v string) string {
+	m := shellRef.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
 }
 
 // MapEnv adapts a map to the env lookup Resolve and Config.Env take.
@@ -384,6 +408,19 @@ func Parse(name string, data []byte) (*Config, error) {
 			cfg.Fallbacks = append(cfg.Fallbacks, r.fallbacks(kv)...)
 			if kv.key == "litellm_settings" {
 				cfg.Cache = r.setting(kv, "cache")
+				// Its master_key is read too (a misplaced proxy key), and
+				// the providers its custom_provider_map registers.
+				ls, _ := r.mapping(kv.val, "litellm_settings")
+				for _, l := range ls {
+					switch l.key {
+					case "master_key":
+						if v, ok := r.optScalar(l); ok {
+							cfg.SettingsMasterKey = v
+						}
+					case "custom_provider_map":
+						cfg.CustomProviders = r.customProviders(l.val)
+					}
+				}
 			}
 		case "include":
 			if err := r.include(cfg, kv); err != nil {
@@ -829,6 +866,31 @@ func (r *reader) scalar(p pair, where string) (Value, error) {
 
 // optScalar reads a scalar value, reporting false for anything else (a
 // list or a mapping) instead of an error.
+// customProviders reads the provider names of custom_provider_map, a list
+// of {provider, custom_handler}; entries of another shape are LiteLLM's to
+// refuse and are skipped.
+func (r *reader) customProviders(n ast.Node) []Value {
+	seq, ok := r.unwrap(n).(*ast.SequenceNode)
+	if !ok {
+		return nil
+	}
+	var out []Value
+	for _, it := range seq.Values {
+		ps, err := r.mapping(it, "litellm_settings.custom_provider_map")
+		if err != nil {
+			continue
+		}
+		for _, p := range ps {
+			if p.key == "provider" {
+				if v, ok := r.optScalar(p); ok && v.Value != "" {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
 func (r *reader) optScalar(p pair) (Value, bool) {
 	switch r.unwrap(p.val).(type) {
 	case nil, *ast.NullNode, ast.ScalarNode:
@@ -964,6 +1026,8 @@ func (c *Config) merge(inc *Config) {
 		case "litellm_settings", "router_settings":
 			if key == "litellm_settings" {
 				c.Cache = inc.Cache
+				c.SettingsMasterKey = inc.SettingsMasterKey
+				c.CustomProviders = inc.CustomProviders
 			}
 			c.Fallbacks = slices.DeleteFunc(c.Fallbacks, func(f Fallback) bool { return f.Section == key })
 			for _, f := range inc.Fallbacks {

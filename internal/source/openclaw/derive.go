@@ -175,6 +175,11 @@ type Cred struct {
 	// chain (variables, a profile, a role) and the job sets none of Vars.
 	Ambient bool
 	Vars    []string
+	// StandIn (CredLiteral): a value that cannot be a real key, given to a
+	// server type that checks no key at a private address (OpenClaw wants
+	// an apiKey for every custom provider, so people write the provider's
+	// name): it is sent as written, but it is no committed secret.
+	StandIn bool
 }
 
 // Upstream is the provider hop of a chain.
@@ -193,6 +198,11 @@ type Upstream struct {
 	// API than it names ("" otherwise).
 	API  string
 	Cred Cred
+	// BaseVar is the variable a baseUrl written "${VAR}/…" starts with
+	// (OpenClaw substitutes ${VAR} in every string); BaseUnset that the job
+	// and the env block leave it unset, so the URL stays unresolved.
+	BaseVar   string
+	BaseUnset bool
 }
 
 // Plan is one derived chain and the facts behind it.
@@ -366,6 +376,7 @@ func (d *deriver) unsetRefs() {
 	mark(d.out.Gateway.Cred)
 	for _, p := range d.out.Plans {
 		mark(p.Up.Cred)
+		used[p.Up.BaseVar] = true
 	}
 	for _, r := range d.cfg.Refs {
 		if _, ok := d.lookup(r.Name); !ok && !used[r.Name] {
@@ -584,17 +595,23 @@ func (d *deriver) upstream(ch Choice) (up Upstream, h chain.Hop, why string) {
 	anchor := d.anchor(ch)
 	h = chain.Hop{Name: ch.Provider, Pos: anchor}
 	hasBase := up.Custom != nil && up.Custom.BaseURL.Set && up.Custom.BaseURL.Value != ""
+	base := ""
+	if hasBase {
+		base = d.baseURL(&up)
+	}
 	switch {
 	case builtin:
 		h.URL = spec.DefaultBase(get)
 		up.URLDefault = true
 	case hasBase:
-		up.Spec, up.API = customSpec(up.Custom)
+		p := *up.Custom
+		p.BaseURL.Value = base
+		up.Spec, up.API = customSpec(&p)
 	default:
 		return up, h, NoChainUnknownProvider
 	}
 	if hasBase {
-		h.URL, h.URLPos, up.URLDefault = up.Custom.BaseURL.Value, up.Custom.BaseURL.Pos, false
+		h.URL, h.URLPos, up.URLDefault = base, up.Custom.BaseURL.Pos, false
 	}
 	if h.URL == "" {
 		return up, h, NoChainNoBaseURL
@@ -613,6 +630,31 @@ func (d *deriver) upstream(ch Choice) (up Upstream, h chain.Hop, why string) {
 	// entry, else the model ref that makes OpenClaw call the provider.
 	d.apply(&h, up.Cred, h.Pos)
 	return up, h, ""
+}
+
+// baseRef matches a baseUrl that starts with a variable: "${VAR}" or
+// "${VAR}/v1" (the docs' "${BASE}/v1").
+var baseRef = regexp.MustCompile(`^\$\{([A-Z_][A-Z0-9_]*)\}(/[^$]*)?$`)
+
+// baseURL is the URL OpenClaw calls for up's custom baseUrl, with a
+// leading ${VAR} substituted as OpenClaw does (from the job, else the env
+// block). Only a leading reference whose value is an absolute http(s) URL
+// is substituted, and never a variable named like a credential: the host
+// then comes from the job's own variable, and no value of the job lands in
+// a URL the file chose. Anything else is returned as written.
+func (d *deriver) baseURL(up *Upstream) string {
+	raw := up.Custom.BaseURL.Value
+	m := baseRef.FindStringSubmatch(raw)
+	if m == nil || provider.NamesCredential(m[1]) {
+		return raw
+	}
+	up.BaseVar = m[1]
+	v, ok := d.lookup(m[1])
+	if u, err := url.Parse(v); !ok || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		up.BaseUnset = true
+		return raw
+	}
+	return v + m[2]
 }
 
 // customSpec is the registry entry a custom provider (an id OpenClaw does
@@ -679,6 +721,7 @@ func (d *deriver) providerCred(up Upstream, base string) Cred {
 			c.Kind = CredPlaceholder
 		default:
 			c.Kind = CredLiteral
+			c.StandIn = s.Verify == provider.NoKey && local && !provider.SecretLike(v)
 		}
 		if c.Kind != CredMarker {
 			return c
@@ -715,6 +758,25 @@ func (d *deriver) providerCred(up Upstream, base string) Cred {
 	}
 	d.fromConfig(&c)
 	return c
+}
+
+// standIn reports whether p's literal apiKey is a stand-in (see
+// Cred.StandIn): p points at a private address, is served by a server type
+// that checks no key, and the value cannot be a real key.
+func (p Provider) standIn() bool {
+	v := p.APIKey.Literal
+	if !p.APIKey.IsLiteral() || !p.BaseURL.Set || provider.SecretLike(v) {
+		return false
+	}
+	u, err := url.Parse(p.BaseURL.Value)
+	if err != nil || u.Hostname() == "" || trust.PublicHost(u.Hostname()) {
+		return false
+	}
+	s, builtin := provider.ByOpenClaw(p.ID)
+	if !builtin {
+		s, _ = customSpec(&p)
+	}
+	return s.Verify == provider.NoKey
 }
 
 // isDummy reports whether v is a documented stand-in of a no-key server.
@@ -894,7 +956,14 @@ func (d *deriver) sources(p *Plan) {
 		}
 		add(h.Name, "url", h.URL, chain.Pos{}, origin)
 	} else {
-		add(h.Name, "url", h.URL, up.Custom.BaseURL.Pos, "")
+		origin := ""
+		switch {
+		case up.BaseUnset:
+			origin = "${" + up.BaseVar + "} unset in this job: not resolved"
+		case up.BaseVar != "":
+			origin = "via ${" + up.BaseVar + "}"
+		}
+		add(h.Name, "url", h.URL, up.Custom.BaseURL.Pos, origin)
 	}
 	d.credSource(h.Name, up.Cred, "", add)
 }
@@ -938,6 +1007,10 @@ func (d *deriver) credSource(hop string, c Cred, mode string, add func(hop, what
 	case CredPlaceholder:
 		add(hop, "key_env", "(placeholder)", pos, "not a key")
 	case CredLiteral:
+		if c.StandIn {
+			add(hop, "key_env", "literal "+secret.Fingerprint(c.Value), pos, "sent as written: a stand-in for a server that checks no key")
+			return
+		}
 		add(hop, "key_env", "literal "+secret.Fingerprint(c.Value), pos, "committed in the file")
 	case CredTemplate:
 		add(hop, "key_env", "(template)", pos, "${…} mixed with text: not checked")

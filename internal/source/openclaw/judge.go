@@ -261,13 +261,57 @@ func (j *judge) upstream(p *Plan) {
 		j.add(finding.Finding{Check: "openclaw.provider", Chain: c.Name, Hop: h.Name, Cause: finding.OK, Severity: finding.SevNotice,
 			Message: fmt.Sprintf("Provider %s speaks %s; hopcheck checks it as an OpenAI-compatible API, which may not match.", up.ID, up.API)}, up.Custom.API.Pos)
 	}
+	if up.Custom != nil && up.Custom.BaseURL.Set && j.once("template:"+up.ID) {
+		if what := templateURL(up.Custom.BaseURL.Value); what != "" {
+			j.add(finding.Finding{Check: "openclaw.baseurl", Chain: c.Name, Hop: h.Name, Link: &link, Cause: finding.ConfigInvalid, Severity: finding.SevError,
+				Message: fmt.Sprintf("models.providers.%s.baseUrl %q is a template (%s): OpenClaw cannot reach a server there until it is filled in.", up.ID, up.Custom.BaseURL.Value, what),
+				Fix:     fmt.Sprintf("Write the URL of your endpoint into models.providers.%s.baseUrl.", up.ID)}, up.Custom.BaseURL.Pos)
+		}
+	}
+	if provider.IsPlaceholder(p.Choice.Model) {
+		j.add(finding.Finding{Check: "openclaw.model", Chain: c.Name, Hop: h.Name, Link: &link, Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
+			Message: fmt.Sprintf("%s %q names a placeholder model (%s), not a model the provider serves.", p.Choice.Setting, p.Choice.Ref, p.Choice.Model),
+			Fix:     "Write the model id (for Azure, the deployment name) the provider serves."}, p.Choice.Pos)
+	}
+	if up.BaseUnset && j.once("basevar:"+up.ID) {
+		j.add(finding.Finding{Check: "openclaw.baseurl", Chain: c.Name, Hop: h.Name, Link: &link, Cause: finding.WrongEndpoint, Severity: finding.SevError,
+			Message: fmt.Sprintf("models.providers.%s.baseUrl %q reads %s, which is unset in this job and in the env block (or holds no http(s) URL): OpenClaw has no endpoint for %s (2026.9.6 turns the provider's models off; older releases refuse the config).", up.ID, up.Custom.BaseURL.Value, up.BaseVar, up.ID),
+			Fix:     fmt.Sprintf("Set %s to the server's URL where the gateway runs and in this job.", up.BaseVar)}, up.Custom.BaseURL.Pos)
+	}
 	if up.Custom != nil && up.Custom.BaseURL.Set && (up.Custom.API.Value == "" || up.Custom.API.Value == "openai-completions") && j.once("base:"+up.ID) {
-		j.baseURL(c.Name, up.ID, h, up.Custom.BaseURL)
+		b := up.Custom.BaseURL
+		b.Value = h.URL
+		j.baseURL(c.Name, up.ID, h, b)
 	}
 	j.cred(up.Cred, c.Name, h.Name, &link, false)
 	if up.Cred.Kind != CredNone && up.Cred.Kind != CredDummy && j.once("profiles:"+up.ID) {
 		j.profiles(c.Name, up.ID, h, link)
 	}
+}
+
+// templateURL says why raw is a URL copied from documentation and never
+// filled in (a <placeholder> or {{placeholder}} in it, a documentation
+// domain of RFC 2606), or "" when it is not.
+func templateURL(raw string) string {
+	if strings.Contains(raw, "<") && strings.Contains(raw, ">") || strings.Contains(raw, "{{") {
+		return "it holds a placeholder"
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	h := strings.ToLower(u.Hostname())
+	for _, d := range []string{"example.com", "example.org", "example.net"} {
+		if h == d || strings.HasSuffix(h, "."+d) {
+			return h + " is a documentation domain"
+		}
+	}
+	for _, tld := range []string{".example", ".invalid"} {
+		if strings.HasSuffix(h, tld) {
+			return h + " is a documentation domain"
+		}
+	}
+	return ""
 }
 
 // baseURL explains the URL OpenClaw calls: it appends /chat/completions
@@ -367,11 +411,20 @@ func (j *judge) cred(c Cred, chainName, hop string, link *chain.Link, gateway bo
 			fmt.Sprintf("Write %s as \"${VAR}\" and set VAR from a CI secret.", what)), c.Written.Pos)
 	case CredLiteral:
 		j.done["pos:"+c.Written.Pos.String()] = true
+		if c.StandIn {
+			return
+		}
 		sev := finding.SevError
 		msg := fmt.Sprintf("%s holds a literal credential (%s) in %s; anyone who can read the repository can use it.", what, secret.Fingerprint(c.Value), c.Written.Pos.File)
-		if gateway && !provider.SecretLike(c.Value) {
+		switch {
+		case gateway && !provider.SecretLike(c.Value):
 			sev = finding.SevWarning
 			msg = fmt.Sprintf("%s is written into %s as a literal value (%s): anyone who can read the repository can authenticate to the gateway with it.", what, c.Written.Pos.File, secret.Fingerprint(c.Value))
+		case !provider.SecretLike(c.Value):
+			// Too short or too plain to be a provider's real key: a
+			// weak key of a self-hosted server, or a stand-in.
+			sev = finding.SevWarning
+			msg = fmt.Sprintf("%s is written into %s as a literal value (%s) instead of a \"${VAR}\" reference; OpenClaw sends it as the key.", what, c.Written.Pos.File, secret.Fingerprint(c.Value))
 		}
 		fallback := "SOME_VAR"
 		if gateway {

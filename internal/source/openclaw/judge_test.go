@@ -138,3 +138,127 @@ func TestUnsetRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderKeyLiterals: a literal apiKey is judged by what it can be
+// and where it goes. A value that cannot be a real key, given to a no-key
+// server type at a private address, is a stand-in (OpenClaw wants an
+// apiKey for every custom provider): sent as written, never reported nor
+// scrubbed. Elsewhere a weak literal is a warning, a real-looking one an
+// error.
+func TestProviderKeyLiterals(t *testing.T) {
+	const real = "sk-proj-Q2x7Vb9KmT4wLp8ZrN3sY6dF1hJ5gC0a"
+	for _, tc := range []struct {
+		name, provider string
+		sev            finding.Severity // "" for none
+		secret         bool
+	}{
+		{"ollama on the LAN, its own name", `"ollama-remote": {baseUrl: "http://192.168.1.67:11434", api: "ollama", apiKey: "ollama-remote"}`, "", false},
+		{"built-in ollama on a compose host", `ollama: {baseUrl: "http://ollama:11434", api: "ollama", apiKey: "local-box"}`, "", false},
+		{"real-looking key on the LAN", `"ollama-remote": {baseUrl: "http://192.168.1.67:11434", api: "ollama", apiKey: "` + real + `"}`, finding.SevError, true},
+		{"weak key on a public host", `"my-proxy": {baseUrl: "https://llm.corp.dev/v1", apiKey: "letmein"}`, finding.SevWarning, true},
+		{"weak key to a private OpenAI-compatible server", `"vllm-box": {baseUrl: "http://10.0.0.5:8000/v1", apiKey: "team-key"}`, finding.SevWarning, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := strings.Trim(tc.provider[:strings.Index(tc.provider, ":")], `"`)
+			cfg := parse(t, `{agents: {defaults: {model: {primary: "`+id+`/m1"}}}, models: {providers: {`+tc.provider+`}}}`)
+			d := Derive(cfg, Options{})
+			if len(d.Plans) != 1 {
+				t.Fatalf("plans = %+v", d.Plans)
+			}
+			h := d.Plans[0].Chain.Hops[len(d.Plans[0].Chain.Hops)-1]
+			if h.KeyValue != cfg.Providers[0].APIKey.Literal {
+				t.Errorf("hop key not sent as written")
+			}
+			fs := byCheck(Judge(cfg, d), "openclaw.secret")
+			switch {
+			case tc.sev == "" && len(fs) != 0:
+				t.Errorf("findings = %+v", fs)
+			case tc.sev != "" && (len(fs) != 1 || fs[0].Severity != tc.sev || fs[0].Cause != finding.SecretInConfig):
+				t.Errorf("findings = %+v, want one %s", fs, tc.sev)
+			}
+			secrets := Secrets(cfg)
+			if got := len(secrets) == 1; got != tc.secret {
+				t.Errorf("scrubbed %v, want %v", secrets, tc.secret)
+			}
+		})
+	}
+}
+
+// TestTemplateProvider: a provider copied from documentation and never
+// filled in (a <placeholder> URL, a placeholder model) is reported.
+func TestTemplateProvider(t *testing.T) {
+	cfg := parse(t, `{
+  models: {providers: {azure: {api: "azure-openai-responses", baseUrl: "https://<your-resource>.openai.azure.com/openai/v1/",
+    apiKey: "${AZURE_OPENAI_API_KEY}", models: [{id: "<your-deployment-name>", name: "x"}]}}},
+  agents: {defaults: {model: {primary: "azure/<your-deployment-name>"}}},
+}`)
+	fs := Judge(cfg, Derive(cfg, Options{}))
+	base, model := byCheck(fs, "openclaw.baseurl"), byCheck(fs, "openclaw.model")
+	if len(base) != 1 || base[0].Severity != finding.SevError || base[0].Cause != finding.ConfigInvalid || base[0].Line != 2 {
+		t.Errorf("baseUrl findings = %+v", base)
+	}
+	if len(model) != 1 || model[0].Line != 4 || !strings.Contains(model[0].Message, "placeholder") {
+		t.Errorf("model findings = %+v", model)
+	}
+	for _, u := range []string{"https://api.example.com/v1", "http://llm.invalid/v1", "https://{{host}}/v1"} {
+		if templateURL(u) == "" {
+			t.Errorf("%s is not reported as a template", u)
+		}
+	}
+	for _, u := range []string{"https://api.openai.com/v1", "http://localhost:4000", "http://192.168.1.67:11434"} {
+		if w := templateURL(u); w != "" {
+			t.Errorf("%s reported as a template: %s", u, w)
+		}
+	}
+}
+
+// TestBaseURLVariable: OpenClaw substitutes ${VAR} in every string, the
+// docs' "${BASE}/v1" included. hopcheck substitutes a leading reference
+// whose value is an http(s) URL (from the job, else the env block); it
+// never puts a credential-named variable or an embedded reference into a
+// URL, so the file cannot steer a value of the job into a request.
+func TestBaseURLVariable(t *testing.T) {
+	for _, tc := range []struct {
+		name, base, env string
+		job             []string
+		url             string
+		unset           bool
+	}{
+		{name: "from the job", base: "${LLM_BASE}/v1", job: []string{"LLM_BASE", "http://10.1.2.3:8000"}, url: "http://10.1.2.3:8000/v1"},
+		{name: "whole value", base: "${LLM_BASE}", job: []string{"LLM_BASE", "https://llm.corp.dev/v1"}, url: "https://llm.corp.dev/v1"},
+		{name: "from the env block", base: "${LLM_BASE}/v1", env: `env: {vars: {LLM_BASE: "http://vllm:8000"}},`, url: "http://vllm:8000/v1"},
+		{name: "unset", base: "${LLM_BASE}/v1", url: "${LLM_BASE}/v1", unset: true},
+		{name: "no URL in it", base: "${LLM_BASE}/v1", job: []string{"LLM_BASE", "vllm"}, url: "${LLM_BASE}/v1", unset: true},
+		{name: "credential-named variable", base: "${OPENAI_API_KEY}/v1", job: []string{"OPENAI_API_KEY", "https://sk-proj-abc"}, url: "${OPENAI_API_KEY}/v1"},
+		{name: "embedded reference", base: "https://evil.test/${LLM_BASE}", job: []string{"LLM_BASE", "http://10.1.2.3"}, url: "https://evil.test/${LLM_BASE}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := parse(t, `{`+tc.env+` models: {providers: {custom: {baseUrl: "`+tc.base+`", apiKey: "${CUSTOM_KEY}", models: [{id: "m1", name: "M1"}]}}},
+  agents: {defaults: {model: {primary: "custom/m1"}}}}`)
+			d := Derive(cfg, Options{LookupEnv: env(tc.job...)})
+			if len(d.Plans) != 1 {
+				t.Fatalf("plans = %+v", d.Plans)
+			}
+			p := d.Plans[0]
+			if h := p.Chain.Hops[len(p.Chain.Hops)-1]; h.URL != tc.url {
+				t.Errorf("url %q, want %q", h.URL, tc.url)
+			}
+			if p.Up.BaseUnset != tc.unset {
+				t.Errorf("unset %v, want %v", p.Up.BaseUnset, tc.unset)
+			}
+			fs := byCheck(Judge(cfg, d), "openclaw.baseurl")
+			got := false
+			for _, f := range fs {
+				got = got || (f.Cause == finding.WrongEndpoint && f.Severity == finding.SevError && strings.Contains(f.Message, "LLM_BASE"))
+			}
+			if got != tc.unset {
+				t.Errorf("findings = %+v", fs)
+			}
+			for _, r := range d.UnsetRefs {
+				if r.Name == "LLM_BASE" {
+					t.Errorf("LLM_BASE listed as used by no chain")
+				}
+			}
+		})
+	}
+}

@@ -111,14 +111,21 @@ func Secrets(cfg *Config) []string {
 	}
 	add(cfg.Gateway.Token)
 	add(cfg.Gateway.Password)
+	standIn := map[chain.Pos]bool{}
 	for _, p := range cfg.Providers {
+		if p.standIn() {
+			standIn[p.APIKey.Pos] = true
+			continue
+		}
 		add(p.APIKey)
 	}
 	for _, e := range cfg.EnvVars {
 		add(e.Value)
 	}
 	for _, c := range cfg.Credentials {
-		add(c.Secret)
+		if !standIn[c.Secret.Pos] {
+			add(c.Secret)
+		}
 	}
 	return out
 }
