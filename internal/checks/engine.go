@@ -176,7 +176,7 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 	if len(jobs) > 0 {
 		execute(ctx, jobs, o)
 	}
-	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File}
+	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File, Scrubber: o.Scrubber}
 	if o.ForkPR {
 		rep.Findings = append(rep.Findings, forkNotice(len(runs)))
 	}
