@@ -374,7 +374,8 @@ func TestOwnKeyEchoedNormalised(t *testing.T) {
 			i, forms[i/len(hops)].name, i, h.typ, srv.URL, i, h.path, h.env)
 	}
 	outputs := surfaces.Collect(t, cfg.String(), keys)
-	for _, s := range []string{"check text stdout", "check json stdout", "action summary.md", "action " + cli.ReportFile, "GitHub API payloads"} {
+	for _, s := range []string{"check text stdout", "check json stdout", "action summary.md", "action " + cli.ReportFile, "GitHub API payloads",
+		"monitor issue payloads", "action monitor summary.md"} {
 		if !strings.Contains(outputs[s], leakTag) {
 			t.Fatalf("%s does not show the upstream's error text; the test would prove nothing:\n%s", s, outputs[s])
 		}
