@@ -283,6 +283,11 @@ func leakNormFind(text, secret string) string {
 	return ""
 }
 
+// leakOrdinary is provider text with words, a model name, a URL, a request
+// id and a region: with the job's keys registered, scrubbing on the
+// normalised view (which joins words) must leave all of it alone.
+const leakOrdinary = "Incorrect API key provided for model mistral-small-latest. See https://docs.mistral.ai/api/ (request 0e6f44a4-7c1d-4b9e-9f3a-1d2c3b4a5f60, region eu-west-1)"
+
 // TestOwnKeyEchoedNormalised: upstreams echo the job's own keys in forms a
 // later normalisation makes readable again — a zero-width space, a soft
 // hyphen or a colour reset between the characters (raw or as JSON escapes,
@@ -364,7 +369,7 @@ func TestOwnKeyEchoedNormalised(t *testing.T) {
 		if !strings.HasPrefix(body, "{") {
 			return body
 		}
-		return strings.Replace(body, `"bad`, `"`+leakTag+` bad`, 1)
+		return strings.Replace(body, `"bad`, `"`+leakOrdinary+" "+leakTag+` bad`, 1)
 	})
 	var cfg strings.Builder
 	cfg.WriteString("version: 1\ndefaults: {timeout: 3s}\nchains:\n")
@@ -378,6 +383,13 @@ func TestOwnKeyEchoedNormalised(t *testing.T) {
 		"monitor issue payloads", "action monitor summary.md"} {
 		if !strings.Contains(outputs[s], leakTag) {
 			t.Fatalf("%s does not show the upstream's error text; the test would prove nothing:\n%s", s, outputs[s])
+		}
+	}
+	// No false redaction: wherever the upstream's text is shown, the
+	// ordinary words before the echo are shown as they were sent.
+	for surface, text := range outputs {
+		if strings.Contains(text, leakTag) && !strings.Contains(leakDecoded(text), leakOrdinary) {
+			t.Errorf("%s shows the upstream's text but not the ordinary words before the echo intact (%q):\n%s", surface, leakOrdinary, text)
 		}
 	}
 	var secrets []leakEchoed
