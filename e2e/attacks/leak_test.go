@@ -6,17 +6,24 @@ package attacks
 
 import (
 	"crypto/rand"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
+	"golang.org/x/text/width"
+
+	"github.com/hopcheck/hopcheck/internal/cli"
 	"github.com/hopcheck/hopcheck/internal/testutil/surfaces"
 )
 
@@ -232,4 +239,169 @@ func TestOwnKeyEchoedEncoded(t *testing.T) {
 		t.Fatalf("the upstream's error text did not reach the outputs; the test would prove nothing:\n%s", outputs["check text stdout"])
 	}
 	leakCheckSurfaces(t, outputs, []leakEchoed{{"OPENROUTER_API_KEY", orKey, orKey}, {"LITELLM_KEY", liteKey, liteKey}})
+}
+
+// leakNormalised is the normalised form of s: escapes undone (leakDecoded),
+// fullwidth letters folded, lower case, only letters and digits kept. A key
+// whose characters an output keeps apart (spaces, zero-width spaces, colour
+// codes, one JSON string each) or writes in another case or width is one
+// contiguous run here.
+func leakNormalised(s string) string {
+	var b strings.Builder
+	for _, r := range width.Fold.String(leakDecoded(s)) {
+		r = unicode.ToLower(r)
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// leakNormFind returns a 12-character piece of secret that text still
+// carries after normalisation: of the secret, the secret reversed, or its
+// hex; or a 24-character piece of its base32 or of the base64 of its hex.
+func leakNormFind(text, secret string) string {
+	n := leakNormalised(secret)
+	rev := []rune(n)
+	slices.Reverse(rev)
+	nt := leakNormalised(text)
+	for _, f := range []string{n, string(rev), hex.EncodeToString([]byte(secret))} {
+		for i := 0; i+12 <= len(f); i++ {
+			if strings.Contains(nt, f[i:i+12]) {
+				return "normalised " + f[i:i+12]
+			}
+		}
+	}
+	for _, f := range []string{strings.ToLower(base32.StdEncoding.EncodeToString([]byte(secret))),
+		leakNormalised(base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString([]byte(secret)))))} {
+		for i := 0; i+24 <= len(f); i++ {
+			if strings.Contains(nt, f[i:i+24]) {
+				return "encoded " + f[i:i+24]
+			}
+		}
+	}
+	return ""
+}
+
+// leakOrdinary is provider text with words, a model name, a URL, a request
+// id and a region: with the job's keys registered, scrubbing on the
+// normalised view (which joins words) must leave all of it alone.
+const leakOrdinary = "Incorrect API key provided for model mistral-small-latest. See https://docs.mistral.ai/api/ (request 0e6f44a4-7c1d-4b9e-9f3a-1d2c3b4a5f60, region eu-west-1)"
+
+// TestOwnKeyEchoedNormalised: upstreams echo the job's own keys in forms a
+// later normalisation makes readable again — a zero-width space, a soft
+// hyphen or a colour reset between the characters (raw or as JSON escapes,
+// which the report's JSON decoding and terminal sanitising remove), one
+// space between the characters, pieces shorter than 12 characters, a JSON
+// array of single characters, reversed, upper-cased, fullwidth, hex with
+// spaces, octal escapes, base32, base64 of the hex. Keys with no shape a
+// scanner knows (a Mistral key, a gateway key) are found only by the job's
+// Scrubber: no piece of any key may reach any output surface.
+func TestOwnKeyEchoedNormalised(t *testing.T) {
+	fullwidth := func(k string) string {
+		var b strings.Builder
+		for _, r := range k {
+			if r > 0x20 && r < 0x7f {
+				r += 0xFEE0
+			}
+			b.WriteRune(r)
+		}
+		return b.String()
+	}
+	join := func(k, sep string) string { return strings.Join(strings.Split(k, ""), sep) }
+	chunk := func(k string, n int, sep string) string {
+		var parts []string
+		for i := 0; i < len(k); i += n {
+			parts = append(parts, k[i:min(len(k), i+n)])
+		}
+		return strings.Join(parts, sep)
+	}
+	jsonStr := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	type form struct {
+		name string
+		body func(key string) string
+	}
+	forms := []form{
+		{"zwsp", func(k string) string { return `{"error":` + jsonStr("bad "+join(k, "\u200b")) + `}` }},
+		{"zwsp-escaped", func(k string) string { return `{"error":"bad ` + join(k, `\u200b`) + `"}` }},
+		{"soft-hyphen", func(k string) string { return `{"error":` + jsonStr("bad "+join(k, "\u00ad")) + `}` }},
+		{"ansi-escaped", func(k string) string { return `{"error":"bad ` + join(k, `\u001b[0m`) + `"}` }},
+		{"spaced", func(k string) string { return `{"error":"bad ` + join(k, " ") + `"}` }},
+		{"chunk10", func(k string) string { return `{"error":"bad ` + chunk(k, 10, " ") + `"}` }},
+		{"chunk11-lines", func(k string) string { return "bad\n" + chunk(k, 11, "\n") }},
+		{"json-array", func(k string) string {
+			b, _ := json.Marshal(map[string]any{"error": map[string]any{"message": "bad", "chars": strings.Split(k, "")}})
+			return string(b)
+		}},
+		{"reversed", func(k string) string { b := []byte(k); slices.Reverse(b); return `{"error":"bad ` + string(b) + `"}` }},
+		{"upper", func(k string) string { return `{"error":"bad ` + strings.ToUpper(k) + `"}` }},
+		{"fullwidth", func(k string) string { return `{"error":` + jsonStr("bad "+fullwidth(k)) + `}` }},
+		{"hex-spaced", func(k string) string { return `{"error":"bad ` + chunk(hex.EncodeToString([]byte(k)), 2, " ") + `"}` }},
+		{"octal", func(k string) string {
+			var b strings.Builder
+			for i := 0; i < len(k); i++ {
+				fmt.Fprintf(&b, `\%03o`, k[i])
+			}
+			return `{"error":"bad ` + b.String() + `"}`
+		}},
+		{"base32", func(k string) string { return `{"error":"bad ` + base32.StdEncoding.EncodeToString([]byte(k)) + `"}` }},
+		{"base64-of-hex", func(k string) string {
+			return `{"error":"bad ` + base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString([]byte(k)))) + `"}`
+		}},
+	}
+	keys := map[string]string{
+		"MISTRAL_API_KEY":    leakRand(t, leakAlnum, 32),
+		"GATEWAY_KEY":        "lk_" + leakRand(t, leakAlnum, 28),
+		"OPENROUTER_API_KEY": "sk-or-v1-" + leakRand(t, leakHex, 64),
+	}
+	hops := []struct{ typ, path, env string }{
+		{"mistral", "/v1", "MISTRAL_API_KEY"},
+		{"openai-compatible", "/v1", "GATEWAY_KEY"},
+		{"openrouter", "/api/v1", "OPENROUTER_API_KEY"},
+	}
+	srv := leakEchoServer(t, http.StatusUnauthorized, func(n int, r *http.Request) string {
+		key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if key == "" {
+			key = r.Header.Get("x-api-key")
+		}
+		f := forms[(n/len(hops))%len(forms)]
+		body := f.body(key)
+		if !strings.HasPrefix(body, "{") {
+			return body
+		}
+		return strings.Replace(body, `"bad`, `"`+leakOrdinary+" "+leakTag+` bad`, 1)
+	})
+	var cfg strings.Builder
+	cfg.WriteString("version: 1\ndefaults: {timeout: 3s}\nchains:\n")
+	for i := 0; i < len(forms)*len(hops); i++ {
+		h := hops[i%len(hops)]
+		fmt.Fprintf(&cfg, "  - name: c%d-%s\n    model: m\n    hops:\n      - name: h%d\n        type: %s\n        url: %s/%d%s\n        key_env: %s\n",
+			i, forms[i/len(hops)].name, i, h.typ, srv.URL, i, h.path, h.env)
+	}
+	outputs := surfaces.Collect(t, cfg.String(), keys)
+	for _, s := range []string{"check text stdout", "check json stdout", "action summary.md", "action " + cli.ReportFile, "GitHub API payloads",
+		"monitor issue payloads", "action monitor summary.md"} {
+		if !strings.Contains(outputs[s], leakTag) {
+			t.Fatalf("%s does not show the upstream's error text; the test would prove nothing:\n%s", s, outputs[s])
+		}
+	}
+	// No false redaction: wherever the upstream's text is shown, the
+	// ordinary words before the echo are shown as they were sent.
+	for surface, text := range outputs {
+		if strings.Contains(text, leakTag) && !strings.Contains(leakDecoded(text), leakOrdinary) {
+			t.Errorf("%s shows the upstream's text but not the ordinary words before the echo intact (%q):\n%s", surface, leakOrdinary, text)
+		}
+	}
+	var secrets []leakEchoed
+	for env, k := range keys {
+		secrets = append(secrets, leakEchoed{env, k, k})
+	}
+	leakCheckSurfaces(t, outputs, secrets)
+	for surface, text := range outputs {
+		for _, s := range secrets {
+			if piece := leakNormFind(text, s.secret); piece != "" {
+				t.Errorf("%s: %s readable after normalisation (%s)", surface, s.name, piece)
+			}
+		}
+	}
 }

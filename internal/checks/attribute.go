@@ -26,7 +26,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 	if r.canary == nil {
 		return nil
 	}
-	o := assess(r.api(0), r.canaryReq, r.canary)
+	o := r.assess(r.api(0), r.canaryReq, r.canary)
 	tm := timings(r.canary)
 	if o.ok() {
 		if _, err := r.answer.Read(r.canary.Body, r.canary.Header); err != nil {
@@ -69,7 +69,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 	// passes (a reverse proxy relays unless the page is its own).
 	i := 0
 	cur := classify.Response{Status: r.canary.Status, Header: r.canary.Header, Body: r.canary.Body}
-	v := spec(c.Hops[0]).Classify(cur)
+	v := r.classify(spec(c.Hops[0]), cur)
 	for {
 		if v.Cause == finding.OK {
 			return nil
@@ -79,7 +79,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 			if v.Inner != nil && i+1 < len(c.Hops) {
 				cur = *v.Inner
 				i++
-				v = spec(c.Hops[i]).Classify(cur)
+				v = r.classify(spec(c.Hops[i]), cur)
 				if v.Cause == finding.OK {
 					// The inner answer looks fine but the hop failed: the
 					// fault is between the two.

@@ -129,6 +129,13 @@ type run struct {
 	answer      provider.Answer
 	why         map[int]string
 	verifyHints []string
+
+	// scrub knows every credential the run read. Classify cleans the
+	// (already scrubbed) body for a one-line message, and that cleaning
+	// can join a key an upstream echoed with format characters or escape
+	// sequences between its characters, so each verdict is scrubbed again
+	// where it is made (r.classify).
+	scrub *secret.Scrubber
 }
 
 type job struct {
@@ -176,7 +183,7 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 	if len(jobs) > 0 {
 		execute(ctx, jobs, o)
 	}
-	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File}
+	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File, Scrubber: o.Scrubber}
 	if o.ForkPR {
 		rep.Findings = append(rep.Findings, forkNotice(len(runs)))
 	}
@@ -222,7 +229,8 @@ func newRun(c *chain.Chain, o Options) *run {
 	n := len(c.Hops)
 	r := &run{c: c, creds: make([]credState, n), staticFail: make([]bool, n),
 		direct: make([]*probe.Result, n), public: make([]*probe.Result, n), via: make([]*probe.Result, n), now: o.Now(),
-		allow: o.Allow, refused: map[string]bool{}, credits: make([]*finding.Credits, n), creditWarn: o.CreditsWarnDays}
+		allow: o.Allow, refused: map[string]bool{}, credits: make([]*finding.Credits, n), creditWarn: o.CreditsWarnDays,
+		scrub: o.Scrubber}
 	if r.creditWarn == 0 {
 		r.creditWarn = DefaultCreditsWarnDays
 	}
@@ -482,8 +490,16 @@ type outcome struct {
 
 func (o outcome) ok() bool { return o.cause == finding.OK }
 
+// classify classifies resp with api's table and scrubs the verdict's
+// message, which is made from a cleaned (normalised) view of the body.
+func (r *run) classify(api *provider.Spec, resp classify.Response) classify.Verdict {
+	v := api.Classify(resp)
+	v.Message = r.scrub.Scrub(v.Message)
+	return v
+}
+
 // assess classifies one result from a hop speaking api.
-func assess(api *provider.Spec, req *probe.Request, res *probe.Result) outcome {
+func (r *run) assess(api *provider.Spec, req *probe.Request, res *probe.Result) outcome {
 	ev := &finding.Evidence{Status: res.Status}
 	if req != nil {
 		ev.Method = req.Method
@@ -502,8 +518,8 @@ func assess(api *provider.Spec, req *probe.Request, res *probe.Result) outcome {
 		return outcome{cause: finding.WrongEndpoint, ev: ev,
 			msg: fmt.Sprintf("%s keeps redirecting (HTTP %d to %s).", ev.URL, rd.Status, rd.Location)}
 	}
-	v := api.Classify(classify.Response{Status: res.Status, Header: res.Header, Body: res.Body})
-	ev.Excerpt = excerpt(res.Body)
+	v := r.classify(api, classify.Response{Status: res.Status, Header: res.Header, Body: res.Body})
+	ev.Excerpt = r.scrub.Scrub(excerpt(res.Body))
 	return outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: ev}
 }
 
@@ -555,13 +571,13 @@ func (r *run) evaluate() finding.ChainResult {
 	for i, h := range c.Hops {
 		if res := r.direct[i]; res != nil {
 			req := keyCheck(h.URL, spec(h), h, cred{})
-			o := assess(spec(h), &req, res)
+			o := r.assess(spec(h), &req, res)
 			entered[i], reach[i] = &o, &o
 			hv[i].tm = timings(res)
 			r.judgeDirect(i, o, res, &hv[i])
 		} else if res := r.public[i]; res != nil {
 			req := publicCheck(h.URL, spec(h), h)
-			o := assess(spec(h), &req, res)
+			o := r.assess(spec(h), &req, res)
 			reach[i] = &o
 			hv[i].tm = timings(res)
 			// Reachable is not verified: the credential path to the hop is
@@ -574,7 +590,7 @@ func (r *run) evaluate() finding.ChainResult {
 		} else if res := r.via[i]; res != nil {
 			t := target(c, i)
 			req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t], cred{})
-			o := assess(spec(c.Hops[t]), &req, res)
+			o := r.assess(spec(c.Hops[t]), &req, res)
 			entered[i] = &o
 			hv[i].tm = timings(res)
 			if o.ok() {

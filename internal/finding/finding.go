@@ -2,6 +2,7 @@ package finding
 
 import (
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/secret"
 )
 
 // Severity orders findings; reporters and --fail-on use it.
@@ -148,6 +149,11 @@ type Report struct {
 	Chains     []ChainResult `json:"chains"`
 	// Findings not tied to one chain (config-level, fork detection, …).
 	Findings []Finding `json:"findings,omitempty"`
+	// Scrubber knows the credentials the run read (checks.Run sets it).
+	// Every reporter scrubs what it renders with it, after its own
+	// normalisation; nil redacts credential shapes only. Not part of the
+	// JSON form.
+	Scrubber *secret.Scrubber `json:"-"`
 }
 
 // SchemaID is the report schema identifier.

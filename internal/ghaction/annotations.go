@@ -95,7 +95,7 @@ func buildAnnotations(r *finding.Report, workdir, workspace string) []annotation
 		g, ok := groups[key]
 		if !ok {
 			g = &group{rep: f, a: annotation{chainIdx: chainIdx, seq: seq, linkIdx: linkIdx(f)}}
-			g.a.Title = title(multi, chainName, f)
+			g.a.Title = title(multi, chainName, f, r.Scrubber)
 			groups[key] = g
 			order = append(order, key)
 		} else if better(f, g.rep) {
@@ -142,7 +142,7 @@ func buildAnnotations(r *finding.Report, workdir, workspace string) []annotation
 		if a.File != "" {
 			a.Line, a.Col = max(f.Line, 0), max(f.Col, 0)
 		}
-		a.Message = message(f)
+		a.Message = message(f, r.Scrubber)
 		a.Title = truncateRunes(a.Title, 255)
 		out = append(out, a)
 	}
@@ -179,7 +179,7 @@ func better(f, cur finding.Finding) bool {
 // title is `hopcheck: litellm → openrouter: header-missing`, with the chain
 // name when the report has more than one chain:
 // `hopcheck [review-bot] litellm → openrouter: header-missing`.
-func title(multi bool, chainName string, f finding.Finding) string {
+func title(multi bool, chainName string, f finding.Finding, sc *secret.Scrubber) string {
 	var b strings.Builder
 	b.WriteString("hopcheck")
 	if multi && chainName != "" {
@@ -194,11 +194,11 @@ func title(multi bool, chainName string, f finding.Finding) string {
 		b.WriteString(report.Inert(f.Hop) + ": ")
 	}
 	b.WriteString(report.Inert(string(f.Cause)))
-	return secret.Redact(b.String()) // final pass over the joined parts
+	return sc.Scrub(b.String()) // final pass over the joined parts
 }
 
 // message is the finding's message and its fix sentence.
-func message(f finding.Finding) string {
+func message(f finding.Finding, sc *secret.Scrubber) string {
 	m := inertLines(f.Message)
 	if fix := inertLines(f.Fix); fix != "" {
 		if m != "" {
@@ -213,7 +213,7 @@ func message(f finding.Finding) string {
 	}
 	// Final pass over the joined text: the workflow command, the check
 	// run annotation and the summary's overflow list all render from it.
-	return secret.Redact(m)
+	return sc.Scrub(m)
 }
 
 // annotationPath makes a config path workspace-relative: paths relative to

@@ -267,8 +267,8 @@ func (p *Publisher) Monitor(ctx context.Context, in MonitorInput) MonitorResult 
 		return res
 	}
 	r := in.Report
-	if p.Scrubber != nil {
-		r = scrubReport(r, p.Scrubber)
+	if sc := p.scrubber(r); sc != nil {
+		r = scrubReport(r, sc)
 	}
 	labels := in.Labels
 	if len(labels) == 0 {
@@ -347,12 +347,7 @@ func (p *Publisher) Monitor(ctx context.Context, in MonitorInput) MonitorResult 
 	return res
 }
 
-func (p *Publisher) scrub(s string) string {
-	if p.Scrubber != nil {
-		s = p.Scrubber.Scrub(s)
-	}
-	return s
-}
+func (p *Publisher) scrub(s string) string { return scrubText(p.Scrubber, s) }
 
 // commandNotify writes notices and warnings as workflow commands, escaped
 // and inert.
@@ -436,7 +431,7 @@ func monitorWants(r *finding.Report, runURL string) []want {
 		w.state, w.cause, w.where = chainState(c)
 		if w.state == stateFail || w.state == stateWarn {
 			w.title = issueTitle(w)
-			sub := &finding.Report{Schema: r.Schema, Version: r.Version, Status: c.Status, Config: r.Config, Chains: []finding.ChainResult{*c}}
+			sub := &finding.Report{Schema: r.Schema, Version: r.Version, Status: c.Status, Config: r.Config, Scrubber: r.Scrubber, Chains: []finding.ChainResult{*c}}
 			w.body = issueBody(w, sub, runURL)
 		}
 		out = append(out, w)
@@ -450,7 +445,7 @@ func monitorWants(r *finding.Report, runURL string) []want {
 	}
 	if run.state == stateFail {
 		run.title = issueTitle(run)
-		sub := &finding.Report{Schema: r.Schema, Version: r.Version, Status: finding.Fail, Config: r.Config, Findings: r.Findings}
+		sub := &finding.Report{Schema: r.Schema, Version: r.Version, Status: finding.Fail, Config: r.Config, Scrubber: r.Scrubber, Findings: r.Findings}
 		run.body = issueBody(run, sub, runURL)
 	}
 	return append(out, run)
@@ -550,7 +545,7 @@ func issueBody(w want, sub *finding.Report, runURL string) string {
 		}
 	}
 	b.WriteString(rendered)
-	return truncateMarkdown(redactMarkdown(b.String()), issueLimit-256, "> ⚠️ Truncated: the report is larger than an issue allows.\n")
+	return truncateMarkdown(redactMarkdown(b.String(), sub.Scrubber), issueLimit-256, "> ⚠️ Truncated: the report is larger than an issue allows.\n")
 }
 
 // runLink is " in [this workflow run](URL)." or "." when the URL is
@@ -579,12 +574,12 @@ func changeComment(was own, w want, runURL string) string {
 	default:
 		msg = fmt.Sprintf("⚠️ The warning changed to %s%s (was %s).", cause, where, code(string(was.cause)))
 	}
-	return redactMarkdown(msg + " Checked" + runLink(runURL))
+	return redactMarkdown(msg+" Checked"+runLink(runURL), nil)
 }
 
 func recoveredComment(w want, runURL string) string {
 	if w.key == runKey {
 		return "✅ The scheduled check runs again, so this issue is closed. Checked" + runLink(runURL)
 	}
-	return redactMarkdown("✅ Recovered: chain " + md(w.name) + " passes with no warning, so this issue is closed. Checked" + runLink(runURL))
+	return redactMarkdown("✅ Recovered: chain "+md(w.name)+" passes with no warning, so this issue is closed. Checked"+runLink(runURL), nil)
 }

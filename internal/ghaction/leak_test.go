@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
@@ -166,11 +167,75 @@ func TestNoForeignCredentialInAnyOutput(t *testing.T) {
 
 func TestRedactMarkdownEscapesItsMarker(t *testing.T) {
 	body := "| cell | ghp_" + strings.Repeat("a1B2", 9) + "(https://example.com) |"
-	got := redactMarkdown(body)
+	got := redactMarkdown(body, nil)
 	if got != "| cell | ghp_\\[REDACTED\\](https://example.com) |" {
 		t.Errorf("redactMarkdown = %q", got)
 	}
-	if redactMarkdown(got) != got {
-		t.Errorf("not idempotent: %q", redactMarkdown(got))
+	if redactMarkdown(got, nil) != got {
+		t.Errorf("not idempotent: %q", redactMarkdown(got, nil))
+	}
+}
+
+// TestOwnKeyScrubbedWithTheReportsScrubber publishes, with no Publisher
+// Scrubber, a report that carries the job's Scrubber (as checks.Run sets
+// it) and whose provider text echoed a key with no known shape with
+// zero-width spaces, colour resets or spaces between its characters, or in
+// fullwidth letters. Rendering makes the text inert, which joins the first
+// two; every surface must still be free of the key, in any case or width.
+func TestOwnKeyScrubbedWithTheReportsScrubber(t *testing.T) {
+	t.Parallel()
+	const key = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+	var sc secret.Scrubber
+	sc.Add(key)
+	join := func(sep string) string { return strings.Join(strings.Split(key, ""), sep) }
+	var wide strings.Builder
+	for _, r := range key {
+		wide.WriteRune(r + 0xFEE0)
+	}
+	echo := "User not found. bad " + join("\u200b") + " | " + join("\x1b[0m") + " | " + join(" ") + " | " + wide.String()
+	r := leakyReport(key, func(s string) string { return s + " " + echo })
+	r.Scrubber = &sc
+
+	api := testutil.NewGitHub(t)
+	api.ServePR("acme/review-bot", 42)
+	api.ServeCheckRuns("acme/review-bot")
+	s := newStep(t)
+	var stdout strings.Builder
+	p := &Publisher{Stdout: &stdout, Getenv: s.getenv, APIURL: api.APIURL()}
+	if err := p.Publish(t.Context(), PublishInput{
+		Report: r, Inputs: Inputs{GitHubToken: "ghs_test", CheckRun: true},
+		Event: prEvent(t, "event_pull_request.json"), ReportPath: "hopcheck-report.json",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	surfaces := map[string]string{"stdout": stdout.String(), "summary": s.summaryText(t), "outputs": s.outputText(t)}
+	for _, r := range api.Requests() {
+		surfaces[r.Method+" "+r.Path] = string(r.Body)
+	}
+	if !strings.Contains(surfaces["summary"], "User not found.") || !strings.Contains(surfaces["stdout"], "User not found.") {
+		t.Fatal("the provider text did not reach the outputs; the test would prove nothing")
+	}
+	fold := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if r >= 0xFF01 && r <= 0xFF5E {
+				r -= 0xFEE0
+			}
+			if r < 0x80 && (r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				b.WriteRune(unicode.ToLower(r))
+			}
+		}
+		return b.String()
+	}
+	lkey := strings.ToLower(key)
+	for name, text := range surfaces {
+		// \u escapes (JSON payloads) are undone; only letters and digits count.
+		plain := fold(strings.NewReplacer(`\u200b`, "", `\u001b`, "", `\\`, "").Replace(text))
+		for i := 0; i+12 <= len(lkey); i++ {
+			if strings.Contains(plain, lkey[i:i+12]) {
+				t.Errorf("%s carries %q of the key after normalisation", name, lkey[i:i+12])
+				break
+			}
+		}
 	}
 }

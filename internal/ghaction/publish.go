@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-github/v62/github"
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
+	"github.com/hopcheck/hopcheck/internal/report"
 	"github.com/hopcheck/hopcheck/internal/secret"
 	"github.com/sethvargo/go-githubactions"
 )
@@ -56,7 +57,7 @@ type Publisher struct {
 	APIURL string
 	// Scrubber, when set, scrubs every free-text field of the report before
 	// it is rendered: a second line of defence behind the checks, which
-	// scrub at the source.
+	// scrub at the source. When nil, the report's own Scrubber is used.
 	Scrubber *secret.Scrubber
 }
 
@@ -102,9 +103,10 @@ func (p *Publisher) Publish(ctx context.Context, in PublishInput) error {
 	if len(creds) == 0 {
 		creds = hopCredentials(r)
 	}
-	if p.Scrubber != nil {
-		r = scrubReport(r, p.Scrubber)
-		creds = scrubCreds(creds, p.Scrubber)
+	sc := p.scrubber(r)
+	if sc != nil {
+		r = scrubReport(r, sc)
+		creds = scrubCreds(creds, sc)
 	}
 	a := githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(p.getenv))
 	var stdoutErr, outputErr error
@@ -117,10 +119,10 @@ func (p *Publisher) Publish(ctx context.Context, in PublishInput) error {
 		}
 	}
 	notice := func(msg string) {
-		issue(&githubactions.Command{Name: "notice", Message: inertLines(msg)})
+		issue(&githubactions.Command{Name: "notice", Message: inertLines(scrubText(sc, msg))})
 	}
 	warning := func(msg string) {
-		issue(&githubactions.Command{Name: "warning", Message: inertLines(msg)})
+		issue(&githubactions.Command{Name: "warning", Message: inertLines(scrubText(sc, msg))})
 	}
 
 	out := computeOutputs(r, in.ReportPath)
@@ -365,33 +367,67 @@ func hopCredentials(r *finding.Report) []finding.Credential {
 	return out
 }
 
-// scrubReport returns a copy of r whose free-text fields went through s.
+// scrubber returns the Scrubber for r: the Publisher's, else the report's.
+func (p *Publisher) scrubber(r *finding.Report) *secret.Scrubber {
+	if p.Scrubber != nil || r == nil {
+		return p.Scrubber
+	}
+	return r.Scrubber
+}
+
+// scrubText makes each line of x inert and scrubs it with s
+// (report.InertScrub; nil s: credential shapes only). The scrubber runs
+// after the characters that rendering drops (escape sequences, control
+// and format characters) are gone, so rendering, which makes the text
+// inert again, cannot join a credential back together. Line breaks stay
+// for the renderers that keep them.
+func scrubText(s *secret.Scrubber, x string) string {
+	if x == "" {
+		return x
+	}
+	lines := splitLines(x)
+	for i, l := range lines {
+		lines[i] = report.InertScrub(l, s)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// scrubReport returns a copy of r whose free-text fields went through
+// scrubText with s.
 func scrubReport(r *finding.Report, s *secret.Scrubber) *finding.Report {
 	out := *r
-	out.Config = s.Scrub(r.Config)
+	out.Scrubber = s // for the final passes over what is rendered from it
+	out.Config = scrubText(s, r.Config)
 	out.Findings = scrubFindings(r.Findings, s)
 	out.Chains = make([]finding.ChainResult, len(r.Chains))
 	for i, c := range r.Chains {
-		c.Name, c.Model, c.FailingHop = s.Scrub(c.Name), s.Scrub(c.Model), s.Scrub(c.FailingHop)
+		c.Name, c.Model, c.FailingHop = scrubText(s, c.Name), scrubText(s, c.Model), scrubText(s, c.FailingHop)
 		if c.FailingLink != nil {
-			c.FailingLink = &chain.Link{From: s.Scrub(c.FailingLink.From), To: s.Scrub(c.FailingLink.To)}
+			c.FailingLink = &chain.Link{From: scrubText(s, c.FailingLink.From), To: scrubText(s, c.FailingLink.To)}
 		}
 		hops := make([]finding.HopResult, len(c.Hops))
 		for j, h := range c.Hops {
-			h.Name, h.URL = s.Scrub(h.Name), s.Scrub(h.URL)
+			h.Name, h.Type, h.URL = scrubText(s, h.Name), scrubText(s, h.Type), scrubText(s, h.URL)
 			if h.Credential != nil {
 				cr := *h.Credential
-				cr.Fingerprint = s.Scrub(cr.Fingerprint)
+				cr.Fingerprint = scrubText(s, cr.Fingerprint)
 				h.Credential = &cr
 			}
 			if h.Credits != nil {
 				cc := *h.Credits
-				cc.Currency, cc.Reset = s.Scrub(cc.Currency), s.Scrub(cc.Reset)
+				cc.Kind, cc.Currency, cc.Window = scrubText(s, cc.Kind), scrubText(s, cc.Currency), scrubText(s, cc.Window)
+				cc.Reset, cc.ResetsAt, cc.Estimate = scrubText(s, cc.Reset), scrubText(s, cc.ResetsAt), scrubText(s, cc.Estimate)
 				h.Credits = &cc
 			}
 			hops[j] = h
 		}
 		c.Hops = hops
+		links := make([]finding.LinkResult, len(c.Links))
+		for j, l := range c.Links {
+			l.From, l.To = scrubText(s, l.From), scrubText(s, l.To)
+			links[j] = l
+		}
+		c.Links = links
 		c.Findings = scrubFindings(c.Findings, s)
 		out.Chains[i] = c
 	}
@@ -404,13 +440,15 @@ func scrubFindings(fs []finding.Finding, s *secret.Scrubber) []finding.Finding {
 	}
 	out := make([]finding.Finding, len(fs))
 	for i, f := range fs {
-		f.Message, f.Fix, f.Hop, f.File = s.Scrub(f.Message), s.Scrub(f.Fix), s.Scrub(f.Hop), s.Scrub(f.File)
+		f.Message, f.Fix, f.Hop, f.File = scrubText(s, f.Message), scrubText(s, f.Fix), scrubText(s, f.Hop), scrubText(s, f.File)
+		f.Check, f.Chain = scrubText(s, f.Check), scrubText(s, f.Chain)
 		if f.Link != nil {
-			f.Link = &chain.Link{From: s.Scrub(f.Link.From), To: s.Scrub(f.Link.To)}
+			f.Link = &chain.Link{From: scrubText(s, f.Link.From), To: scrubText(s, f.Link.To)}
 		}
 		if f.Evidence != nil {
 			e := *f.Evidence
-			e.URL, e.Excerpt, e.Redirect = s.Scrub(e.URL), s.Scrub(e.Excerpt), s.Scrub(e.Redirect)
+			e.URL, e.Excerpt, e.Redirect = scrubText(s, e.URL), scrubText(s, e.Excerpt), scrubText(s, e.Redirect)
+			e.Method, e.Phase = scrubText(s, e.Method), scrubText(s, e.Phase)
 			f.Evidence = &e
 		}
 		out[i] = f
@@ -421,7 +459,7 @@ func scrubFindings(fs []finding.Finding, s *secret.Scrubber) []finding.Finding {
 func scrubCreds(cs []finding.Credential, s *secret.Scrubber) []finding.Credential {
 	out := make([]finding.Credential, len(cs))
 	for i, c := range cs {
-		c.Fingerprint = s.Scrub(c.Fingerprint)
+		c.Fingerprint = scrubText(s, c.Fingerprint)
 		out[i] = c
 	}
 	return out

@@ -156,18 +156,19 @@ func renderMarkdown(r *finding.Report, status string, creds []finding.Credential
 	if o.reportPath != "" {
 		note += " The full report is in " + md(o.reportPath) + "."
 	}
-	return truncateMarkdown(redactMarkdown(b.String()), o.limit, note+"\n")
+	return truncateMarkdown(redactMarkdown(b.String(), r.Scrubber), o.limit, note+"\n")
 }
 
 // escapedMarker is secret.Marker as md renders it.
 var escapedMarker = mdReplacer.Replace(secret.Marker)
 
 // redactMarkdown is the final pass over a rendered summary, comment or
-// check-run body: credential shapes are redacted once more over the whole
-// text (every cell already went through md, hence report.Inert). A marker
-// this pass adds is escaped like md would, so it cannot become a link.
-func redactMarkdown(s string) string {
-	out := secret.Redact(s)
+// check-run body: the job's credentials (sc; nil: shapes only) and every
+// credential shape are scrubbed once more over the whole text (every cell
+// already went through md, hence report.Inert). A marker this pass adds is
+// escaped like md would, so it cannot become a link.
+func redactMarkdown(s string, sc *secret.Scrubber) string {
+	out := sc.Scrub(s)
 	if out == s {
 		return s
 	}

@@ -29,7 +29,7 @@ func JSON(w io.Writer, r *finding.Report) error {
 	if err := enc.Encode(sanitize(r)); err != nil {
 		return fmt.Errorf("report: encode json: %w", err)
 	}
-	if _, err := w.Write(final(buf.Bytes())); err != nil {
+	if _, err := w.Write(final(buf.Bytes(), r.Scrubber)); err != nil {
 		return fmt.Errorf("report: write json: %w", err)
 	}
 	return nil

@@ -60,7 +60,7 @@ func JUnit(w io.Writer, r *finding.Report) error {
 		return fmt.Errorf("report: encode junit: %w", err)
 	}
 	buf.WriteByte('\n')
-	if _, err := w.Write(final(buf.Bytes())); err != nil {
+	if _, err := w.Write(final(buf.Bytes(), r.Scrubber)); err != nil {
 		return fmt.Errorf("report: write junit: %w", err)
 	}
 	return nil

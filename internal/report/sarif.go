@@ -88,7 +88,7 @@ func SARIF(w io.Writer, r *finding.Report) error {
 	if err := enc.Encode(log); err != nil {
 		return fmt.Errorf("report: encode sarif: %w", err)
 	}
-	if _, err := w.Write(final(buf.Bytes())); err != nil {
+	if _, err := w.Write(final(buf.Bytes(), r.Scrubber)); err != nil {
 		return fmt.Errorf("report: write sarif: %w", err)
 	}
 	return nil

@@ -146,7 +146,7 @@ func Text(w io.Writer, r *finding.Report, o Options) error {
 	}
 	t.summary(s)
 
-	_, err := w.Write(final(t.buf.Bytes()))
+	_, err := w.Write(final(t.buf.Bytes(), r.Scrubber))
 	if err != nil {
 		return fmt.Errorf("report: write text: %w", err)
 	}

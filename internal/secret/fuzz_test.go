@@ -3,6 +3,8 @@ package secret
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,7 +74,10 @@ var generators = []func(seed []byte) (cred, secret string){
 	},
 }
 
-// carriers put a credential into text the way a server might.
+// carriers put a credential into text the way a server might. The first
+// four keep it readable, the next two encode it (the whole token must go),
+// the rest put format characters or escape sequences between its
+// characters or write it in fullwidth letters (the folded view).
 var carriers = []func(string) string{
 	func(c string) string { return c },
 	func(c string) string { return escapeSome(c, uEsc, every(2)) },
@@ -82,6 +87,30 @@ var carriers = []func(string) string{
 	},
 	func(c string) string { return base64.StdEncoding.EncodeToString([]byte("user:" + c)) },
 	func(c string) string { return hex.EncodeToString([]byte(c)) },
+	func(c string) string { return joinChars(c, "\u200b") },
+	func(c string) string { return joinChars(c, `\u00ad`) },
+	func(c string) string { return joinChars(c, "\x1b[0m") },
+	func(c string) string {
+		return mapASCII(c, func(r rune) rune { return r + 0xFEE0*b2i(r > 0x20 && r < 0x7f) })
+	},
+}
+
+// foldedString is the folded views of the decoded view of s (what Redact
+// searches besides the decoded view), one per line.
+func foldedString(s string) string {
+	d := string(newView(s).b)
+	out := d
+	if f := foldedView(d); f != nil {
+		out += "\n" + string(f.b)
+	}
+	// A reader whose terminal takes only the ESC and shows the rest.
+	out += "\n" + strings.Map(func(r rune) rune {
+		if r == 0x1b || r >= 0x80 && r < 0xa0 || r == 0xad || r >= 0x200b && r <= 0x200f || r >= 0x202a && r <= 0x202e {
+			return -1
+		}
+		return r
+	}, d)
+	return out
 }
 
 func FuzzRedact(f *testing.F) {
@@ -107,23 +136,28 @@ func FuzzRedact(f *testing.F) {
 		// The text around the credential may hold the secret itself; count
 		// it with a neutral token in the credential's place.
 		ctx := text[:pos] + " . " + text[pos:]
-		before := strings.Count(string(newView(ctx).b), secret) + strings.Count(ctx, secret)
-		if strings.Count(out, secret)+strings.Count(view, secret) > before {
+		before := strings.Count(string(newView(ctx).b), secret) + strings.Count(ctx, secret) + strings.Count(foldedString(ctx), secret)
+		if strings.Count(out, secret)+strings.Count(view, secret)+strings.Count(foldedString(out), secret) > before {
 			t.Fatalf("credential %q (carried as %q) survived:\n in  %q\n out %q", cred, carried, in, out)
 		}
-		if how%uint8(len(carriers)) >= 4 && strings.Contains(out, carried) {
+		if k := how % uint8(len(carriers)); k >= 4 && k < 6 && strings.Contains(out, carried) {
 			t.Fatalf("encoded credential %q survived in %q", carried, out)
 		}
 	})
 }
 
-// FuzzScrub embeds a registered secret, in one of several encodings, in
-// random text: no 12-byte piece of it (plain, or its base64 or hex) may
-// survive, and Scrub is idempotent.
+// FuzzScrub embeds a registered secret, in one of several encodings or
+// normalisable forms, in random text: no 12-byte piece of it (plain, or its
+// base64 or hex) may survive, the normalised view of the output (and of its
+// decoded view) never holds normWindow characters of the normalised secret,
+// reversed or not, or of its hex (for a secret of normMin significant
+// characters), and Scrub is idempotent.
 func FuzzScrub(f *testing.F) {
 	f.Add("Received API Key = ", orKey, uint8(0), uint16(19))
 	f.Add(`{"error":{"message":"`, "pa+ss/w0rd=with:odd~chars0123", uint8(5), uint16(3))
 	f.Add("%%%\\\\\\&&&", "Zq8#Lm2!vR9xYz", uint8(9), uint16(4))
+	f.Add("bad ", "AbCdEfGhIjKlMnOpQrStUvWxYz012345", uint8(20), uint16(4))
+	f.Add("\x1b]0;", "lk_8GfTq2Vx9LmZ4rW7pN3sK6yHb", uint8(33), uint16(1))
 	f.Fuzz(func(t *testing.T, text, key string, how uint8, at uint16) {
 		key = strings.TrimSpace(key)
 		if len(key) < partialWindow || len(key) > 256 || strings.ContainsAny(key, "\\%&") {
@@ -134,12 +168,25 @@ func FuzzScrub(f *testing.F) {
 		names := []string{"plain", "json-u-all", "json-u-some", "json-double", "pct-all", "pct-some", "query-escape",
 			"mixed-per-char", "mixed-all", "html-dec", "hex-lower", "hex-upper", "b64-std", "b64-url-raw",
 			"b64-align-1", "b64-align-2", "b64-basic", "b64-pct", "prefix-partial", "suffix-partial"}
-		carried := encodings[names[int(how)%len(names)]](key)
+		forms := make([]func(string) string, 0, len(names)+len(normalisedEchoes))
+		for _, n := range names {
+			forms = append(forms, encodings[n])
+		}
+		echoes := slices.Sorted(maps.Keys(normalisedEchoes))
+		for _, n := range echoes {
+			forms = append(forms, normalisedEchoes[n])
+		}
+		carried := forms[int(how)%len(forms)](key)
 		pos := int(at) % (len(text) + 1)
 		in := text[:pos] + " " + carried + " " + text[pos:]
 		out := s.Scrub(in)
 		if l := leak(out, key); l != "" {
 			t.Fatalf("secret %q carried as %q leaked %q:\n in  %q\n out %q", key, carried, l, in, out)
+		}
+		if len(normString(key)) >= normMin {
+			if l := normLeak(out, key); l != "" {
+				t.Fatalf("secret %q carried as %q: the normalised output holds %q:\n in  %q\n out %q", key, carried, l, in, out)
+			}
 		}
 		if again := s.Scrub(out); again != out {
 			t.Fatalf("not idempotent:\n once %q\n twice %q", out, again)

@@ -7,9 +7,11 @@ package secret
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -78,6 +80,17 @@ const (
 	// minNeedle bounds the encoded needles of a secret shorter than
 	// partialWindow: shorter ones would match ordinary text.
 	minNeedle = 8
+	// A secret with at least normMin significant characters (see
+	// normalise) is also searched in the normalised view of a text, by
+	// windows of normWindow significant characters. Shorter secrets would
+	// match ordinary text once separators no longer count.
+	normMin    = 16
+	normWindow = partialWindow
+	// maxNest bounds how deep an encoded token (base64, base32, hex) is
+	// decoded and searched again: base64 of hex, base32 of base64.
+	maxNest = 2
+	// maxScrubRounds bounds the passes Scrub makes until nothing changes.
+	maxScrubRounds = 4
 )
 
 // Scrubber replaces registered secrets, their pieces and their encodings
@@ -91,6 +104,7 @@ type Scrubber struct {
 	plain   *windowSet          // every partialWindow-byte substring of every secret
 	b64     *windowSet          // every b64Window-character substring of their base64
 	hex     *windowSet          // every hexWindow-digit substring of their hex, any case
+	norm    *windowSet          // every normWindow substring of their normalised forms (see addNorm)
 	needles []needle            // whole encodings of secrets shorter than partialWindow
 }
 
@@ -107,6 +121,7 @@ func (s *Scrubber) Add(values ...string) {
 	if s.secrets == nil {
 		s.secrets, s.masks = map[string]string{}, map[string]struct{}{}
 		s.plain, s.b64, s.hex = newWindowSet(partialWindow, false), newWindowSet(b64Window, false), newWindowSet(hexWindow, true)
+		s.norm = newWindowSet(normWindow, false)
 	}
 	for _, v := range values {
 		for _, t := range []string{v, strings.TrimSpace(v), strings.Trim(strings.TrimSpace(v), `"'`)} {
@@ -149,6 +164,47 @@ func (s *Scrubber) addForms(t string) {
 			s.needles = append(s.needles, needle{s: m, b64: true})
 		}
 	}
+	s.addNorm(t)
+}
+
+// addNorm indexes, for a secret of normMin significant characters or more,
+// the forms searched in the normalised view of a text: the normalised
+// value, the same reversed, its hex (also as C-style 0x bytes) and its
+// base32 (any alignment). In that view they survive separators, case
+// changes and compatibility forms (see normalise).
+func (s *Scrubber) addNorm(t string) {
+	n := normString(t)
+	if len(n) < normMin {
+		return
+	}
+	r := []byte(n)
+	slices.Reverse(r)
+	h := hex.EncodeToString([]byte(t))
+	var h0x strings.Builder
+	for i := 0; i < len(h); i += 2 {
+		h0x.WriteString("0x" + h[i:i+2])
+	}
+	for _, f := range append([]string{n, string(r), h, h0x.String()}, b32Middles(t)...) {
+		s.norm.add(f)
+	}
+}
+
+// b32Middles is b64Middles for base32 (RFC 4648, lower case as the
+// normalised view has it): for each of the five alignments, the characters
+// that depend on the value's bytes alone.
+func b32Middles(t string) []string {
+	var out []string
+	for k := 0; k < 5; k++ {
+		buf := make([]byte, k+len(t))
+		copy(buf[k:], t)
+		enc := base32.StdEncoding.EncodeToString(buf)
+		first := (8*k + 4) / 5
+		last := 8 * (k + len(t)) / 5
+		if last-first >= normWindow {
+			out = append(out, strings.ToLower(enc[first:last]))
+		}
+	}
+	return out
 }
 
 // b64Middles returns, for each of the three alignments a value can have
@@ -188,13 +244,26 @@ func maskVariants(v string) []string {
 }
 
 // Scrub returns text with every registered secret replaced by its
-// fingerprint and every other run that shares partialWindow bytes with a
-// secret (a partial echo such as "Received API Key = sk-or-v1-0e6f44a47a05…")
-// replaced by Marker. Secrets are found after decoding \u, %HH, &#…; and
-// backslash escapes (in any mix, see view), and in base64 (any alignment,
-// either alphabet, padded or not) and hex (either case); an encoded hit masks
-// its whole token. Then every credential shape is redacted (Redact), so
-// credentials the job never held are removed too.
+// fingerprint and every other run that carries a piece of one replaced by
+// Marker, then every credential shape redacted (Redact), so credentials the
+// job never held are removed too. A run is a leak when it has, after
+// decoding \u, \U, \x, octal, %HH, &#…; and backslash escapes (in any mix,
+// see view):
+//   - partialWindow bytes of a secret;
+//   - the base64 (b64Window characters, any alignment, either alphabet,
+//     padded or not) or hex (hexWindow digits, either case) of
+//     partialWindow bytes of one; an encoded hit masks its whole token;
+//   - for a secret of normMin significant characters or more, normWindow
+//     consecutive characters of its normalised form, of that form
+//     reversed, of its hex or of its base32, in the normalised view of the
+//     text (see normalise: separators, format and control characters and
+//     escape sequences between the characters, any case, fullwidth and
+//     other compatibility forms); the run from the first to the last of
+//     those characters is masked;
+//   - a base64, base32 or hex token that decodes (up to maxNest levels
+//     deep) to text with any of the above; the whole token is masked.
+//
+// Scrub repeats until nothing changes, so Scrub(Scrub(x)) == Scrub(x).
 func (s *Scrubber) Scrub(text string) string {
 	if s == nil || text == "" {
 		return Redact(text)
@@ -202,7 +271,13 @@ func (s *Scrubber) Scrub(text string) string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if len(s.secrets) > 0 {
-		text = s.scrubOwn(text)
+		for round := 0; round < maxScrubRounds; round++ {
+			out := s.scrubOwn(text)
+			if out == text {
+				break
+			}
+			text = out
+		}
 	}
 	return Redact(text)
 }
@@ -213,13 +288,97 @@ const (
 	coverEnc
 )
 
-// scrubOwn masks the registered secrets. It is written by hand because no
-// library does substring-of-secret redaction across encodings. One pass
-// over the decoded view per window set (see windowSet): linear in the text,
-// however many and however long the secrets are.
+// scrubOwn masks the registered secrets once.
 func (s *Scrubber) scrubOwn(text string) string {
+	runs := s.find(text, 0)
+	if len(runs) == 0 {
+		return text
+	}
+	var out strings.Builder
+	out.Grow(len(text))
+	last := 0
+	for _, r := range runs {
+		out.WriteString(text[last:r[0]])
+		seg := text[r[0]:r[1]]
+		fp, ok := s.secrets[seg]
+		if !ok {
+			fp, ok = s.secrets[string(newView(seg).b)]
+		}
+		if !ok {
+			fp = Marker
+		}
+		out.WriteString(fp)
+		last = r[1]
+	}
+	out.WriteString(text[last:])
+	return out.String()
+}
+
+// find returns the sorted, disjoint byte ranges of text that carry a
+// registered secret or a piece of one (see Scrub). It is written by hand
+// because no library does substring-of-secret redaction across encodings.
+// Every search is one pass over a view of the text (see windowSet): linear
+// in the text, however many and however long the secrets are.
+func (s *Scrubber) find(text string, depth int) [][2]int {
 	v := newView(text)
-	b := v.b
+	var runs [][2]int
+	for _, r := range s.viewRuns(v.b, depth) {
+		a, b := v.span(r[0], r[1])
+		runs = append(runs, [2]int{a, b})
+	}
+	if len(s.norm.set) > 0 {
+		// The normalised view of the text itself, and of its decoded view
+		// when it had escapes: a format character may be escaped (\u200b)
+		// or not, and an escape may sit inside a terminal sequence.
+		runs = s.normRuns(text, nil, runs)
+		if v.lo != nil {
+			runs = s.normRuns(string(v.b), v, runs)
+		}
+	}
+	return mergeRuns(runs)
+}
+
+// normRuns appends the ranges of text (mapped through v when text is a
+// decoded view) whose normalised view has a window of s.norm.
+func (s *Scrubber) normRuns(text string, v *view, runs [][2]int) [][2]int {
+	var hits []int
+	s.norm.scan(normalise(text, false).b, func(i int) { hits = append(hits, i) })
+	if len(hits) == 0 {
+		return runs
+	}
+	n := normalise(text, true)
+	for _, i := range hits {
+		a, b := n.span(i, i+normWindow)
+		if v != nil {
+			a, b = v.span(a, b)
+		}
+		runs = append(runs, [2]int{a, b})
+	}
+	return runs
+}
+
+// mergeRuns sorts runs and merges the ones that overlap or touch.
+func mergeRuns(runs [][2]int) [][2]int {
+	if len(runs) < 2 {
+		return runs
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i][0] < runs[j][0] })
+	out := runs[:1]
+	for _, r := range runs[1:] {
+		last := &out[len(out)-1]
+		if r[0] <= last[1] {
+			last[1] = max(last[1], r[1])
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// viewRuns returns the ranges of the decoded view b that carry a secret in
+// plain, base64 or hex form, or, below maxNest, a token that decodes to
+// text that does.
+func (s *Scrubber) viewRuns(b []byte, depth int) [][2]int {
 	var cover []byte
 	mark := func(a, n int, kind byte) {
 		if cover == nil {
@@ -254,8 +413,11 @@ func (s *Scrubber) scrubOwn(text string) string {
 			off += k + 1
 		}
 	}
+	if depth < maxNest {
+		s.markDecoded(b, depth, cover, mark)
+	}
 	if cover == nil {
-		return text
+		return nil
 	}
 	var runs [][2]int
 	for i := 0; i < len(b); {
@@ -283,12 +445,87 @@ func (s *Scrubber) scrubOwn(text string) string {
 		runs = append(runs, [2]int{i, j})
 		i = j
 	}
-	return v.mask(text, runs, func(a, c int) string {
-		if fp, ok := s.secrets[string(b[a:c])]; ok {
-			return fp
+	return runs
+}
+
+// markDecoded marks every base64, base32 or hex token of b (a maximal run
+// of the base64 alphabet, minEncoded characters or more, nothing of it
+// marked yet) whose decoded bytes carry a secret (find, one level deeper).
+func (s *Scrubber) markDecoded(b []byte, depth int, cover []byte, mark func(a, n int, kind byte)) {
+	for i := 0; i < len(b); {
+		if !isB64(b[i]) {
+			i++
+			continue
 		}
-		return Marker
-	})
+		j := i
+		for j < len(b) && isB64(b[j]) {
+			j++
+		}
+		if j-i >= minEncoded && (cover == nil || bytes.IndexFunc(cover[i:j], func(r rune) bool { return r != 0 }) < 0) {
+			for _, d := range decodings(b[i:j]) {
+				if len(s.find(string(d), depth+1)) > 0 {
+					mark(i, j-i, coverEnc)
+					break
+				}
+			}
+		}
+		i = j
+	}
+}
+
+// decodings returns what tok (a run of the base64 alphabet) decodes to as
+// hex, base32 and base64, where it is valid as each.
+func decodings(tok []byte) [][]byte {
+	var out [][]byte
+	if len(tok)%2 == 0 && isHex(tok) {
+		if d, err := hex.DecodeString(string(tok)); err == nil {
+			out = append(out, d)
+		}
+	}
+	if up, ok := base32Token(tok); ok {
+		n := len(up)
+		if r := n % 8; r == 1 || r == 3 || r == 6 { // a last character without a whole byte
+			n--
+		}
+		if d, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(up[:n]); err == nil {
+			out = append(out, d)
+		}
+	}
+	enc := base64.RawStdEncoding
+	if bytes.ContainsAny(tok, "-_") {
+		if bytes.ContainsAny(tok, "+/") {
+			return out
+		}
+		enc = base64.RawURLEncoding
+	}
+	n := len(tok)
+	if n%4 == 1 { // a lone last character carries no whole byte
+		n--
+	}
+	if d, err := enc.DecodeString(string(tok[:n])); err == nil {
+		out = append(out, d)
+	}
+	return out
+}
+
+// base32Token returns tok in upper case when it is base32 in one case.
+func base32Token(tok []byte) (string, bool) {
+	upper, lower := true, true
+	for _, c := range tok {
+		switch {
+		case c >= '2' && c <= '7':
+		case c >= 'A' && c <= 'Z':
+			lower = false
+		case c >= 'a' && c <= 'z':
+			upper = false
+		default:
+			return "", false
+		}
+	}
+	if !upper && !lower {
+		return "", false
+	}
+	return strings.ToUpper(string(tok)), true
 }
 
 // Values returns the registered secrets and their URL and base64 forms

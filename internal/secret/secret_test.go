@@ -2,6 +2,7 @@ package secret
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"net/url"
 	"strings"
 	"testing"
@@ -82,5 +83,26 @@ func BenchmarkScrub64KiB(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_ = s.Scrub(body)
+	}
+}
+
+// BenchmarkScrubEncoded64KiB scrubs a body that is base64 and hex tokens
+// throughout (every token is decoded and searched again, see maxNest) with
+// format characters and escape sequences between words (the normalised
+// view): the worst case for the searches that survive normalisation.
+func BenchmarkScrubEncoded64KiB(b *testing.B) {
+	var s Scrubber
+	for i := 0; i < 8; i++ {
+		s.Add(orKey[:len(orKey)-2] + string(rune('a'+i)) + "x")
+	}
+	var body strings.Builder
+	for i := 0; body.Len() < 64<<10; i++ {
+		raw := []byte(strings.Repeat(string(rune('A'+i%26)), 20) + "\u200b" + orKey[i%40:i%40+20])
+		body.WriteString(base64.StdEncoding.EncodeToString(raw) + " " + hex.EncodeToString(raw[:24]) + "\u200b\x1b[0m ")
+	}
+	b.SetBytes(int64(body.Len()))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = s.Scrub(body.String())
 	}
 }

@@ -145,6 +145,40 @@ const minShape = 12
 // for shapes (base64 of 18 bytes).
 const minEncoded = 24
 
+// minEaten is the shortest credential-like run masked after an escape
+// sequence that swallowed letters (see redactOnce): the shortest secret
+// part a shape accepts (an AWS access key id).
+const minEaten = 16
+
+// eatenShapes finds the shapes around cut c of the folded view f with the
+// text of c's sequence put back, and returns them as hits of f's source;
+// a hit that starts inside the sequence's text starts at the cut.
+func eatenShapes(f *normView, c cut) []hit {
+	from, to := max(0, c.at-lead), min(len(f.b), c.at+defaultSpan)
+	w := make([]byte, 0, to-from+len(c.text))
+	w = append(append(append(w, f.b[from:c.at]...), c.text...), f.b[c.at:to]...)
+	back := func(i int) int { // offset in w → offset in f.b
+		switch {
+		case i < c.at-from:
+			return from + i
+		case i < c.at-from+len(c.text):
+			return c.at
+		}
+		return i - len(c.text) + from
+	}
+	var out []hit
+	for _, h := range findShapes(w) {
+		if h.b <= c.at-from+len(c.text) {
+			continue // ends before the cut or inside the sequence: the other views have it
+		}
+		a, b := back(h.a), back(h.b-1)+1
+		a = max(a, c.at)
+		x, y := f.span(a, b)
+		out = append(out, hit{x, y, Marker})
+	}
+	return out
+}
+
 // hit is one masked range of the view with the marker that replaces it.
 type hit struct {
 	a, b int
@@ -152,8 +186,10 @@ type hit struct {
 }
 
 // Redact returns s with every credential of a known shape replaced by its
-// public prefix and Marker, also when the credential is escaped (\u, %HH,
-// &#…;, backslash) or base64/hex encoded in a token of its own. Text without
+// public prefix and Marker, also when the credential is escaped (\u, \x,
+// octal, %HH, &#…;, backslash), base64/hex encoded in a token of its own,
+// split by format or control characters or escape sequences, or written in
+// fullwidth or other compatibility forms (see foldedView). Text without
 // such a credential is returned unchanged; Redact(Redact(s)) == Redact(s).
 func Redact(s string) string {
 	// Repeating until nothing changes makes Redact idempotent even when a
@@ -179,6 +215,31 @@ func redactOnce(s string) string {
 	v := newView(s)
 	hits := findShapes(v.b)
 	hits = append(hits, encodedShapes(v.b, hits)...)
+	// A zero-width space, a soft hyphen or a colour code between its
+	// characters, or fullwidth letters, hide a shape from the decoded view
+	// but not from the folded one.
+	if f := foldedView(string(v.b)); f != nil {
+		for _, h := range findShapes(f.b) {
+			a, b := f.span(h.a, h.b)
+			hits = append(hits, hit{a, b, h.repl})
+		}
+		// An escape sequence that swallowed letters (ESC SP s, CSI s, an
+		// OSC payload) may have taken a credential's prefix, and report.Inert
+		// drops it the same way. Shapes are searched again with that one
+		// sequence shown as text, and a credential-like run of minEaten
+		// characters or more right after it is masked whatever its shape.
+		for _, c := range f.cut {
+			hits = append(hits, eatenShapes(f, c)...)
+			j := c.at
+			for j < len(f.b) && (isB64(f.b[j]) || f.b[j] == '.' || f.b[j] == '=') {
+				j++
+			}
+			if j-c.at >= minEaten {
+				a, b := f.span(c.at, j)
+				hits = append(hits, hit{a, b, Marker})
+			}
+		}
+	}
 	if len(hits) == 0 {
 		return s
 	}

@@ -1,5 +1,10 @@
 package secret
 
+import (
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
 // A view is text with its escapes decoded and a map from every decoded byte
 // back to the span of original bytes it came from. Searching the view finds
 // a credential however a server escaped it (`\u0073k-…`, `sk%2Dor…`,
@@ -8,15 +13,17 @@ package secret
 //
 // Decoded forms, applied in up to maxRounds rounds so that nested escapes
 // (`%5Cu0073`, `\\u0073` in JSON inside JSON) decode too:
-//   - JSON/JavaScript `\uXXXX` and `\xHH` below U+0080;
+//   - JSON/JavaScript `\uXXXX` (a surrogate pair as one character), Python's
+//     `\UXXXXXXXX`, `\xHH` and octal `\NNN` (C, Python bytes, shells);
 //   - a backslash before ASCII punctuation (`\/`, `\"`, `\\`, Markdown's `\_`)
 //     other than the introducers % and &;
 //   - URL percent-encoding `%HH` (upper or lower case);
-//   - HTML numeric character references `&#NNN;` and `&#xHH;` below U+0080.
+//   - HTML numeric character references `&#NNN;` and `&#xHH;`.
 //
-// Non-ASCII escapes stay as they are: no credential format uses them.
-// Written by hand because no library decodes a mix of escapes while keeping
-// byte offsets.
+// Non-ASCII characters are decoded too (as UTF-8), so that the normalised
+// view (see normalise) sees an escaped zero-width space or fullwidth letter
+// as the character it is. Written by hand because no library decodes a mix
+// of escapes while keeping byte offsets.
 type view struct {
 	b      []byte
 	lo, hi []int32 // b[i] came from orig[lo[i]:hi[i]]; nil: identity
@@ -68,17 +75,20 @@ func (v *view) decode() bool {
 	i := 0
 	for k := first; k >= 0; k = indexIntro(in, i) {
 		copyRun(i, k)
-		c, n := escapeAt(in[k:])
+		before := len(out)
+		var n int
+		out, n = escapeAt(out, in[k:])
 		if n == 0 {
 			copyRun(k, k+1)
 			i = k + 1
 			continue
 		}
-		out = append(out, c)
-		if v.lo == nil {
-			lo, hi = append(lo, int32(k)), append(hi, int32(k+n))
-		} else {
-			lo, hi = append(lo, v.lo[k]), append(hi, v.hi[k+n-1])
+		for range len(out) - before {
+			if v.lo == nil {
+				lo, hi = append(lo, int32(k)), append(hi, int32(k+n))
+			} else {
+				lo, hi = append(lo, v.lo[k]), append(hi, v.hi[k+n-1])
+			}
 		}
 		i = k + n
 		changed = true
@@ -103,40 +113,57 @@ func indexIntro(b []byte, from int) int {
 	return -1
 }
 
-// escapeAt decodes one escape at the start of b into an ASCII byte (or, for
-// %HH and \xHH, any byte) and returns its length, or 0 when b does not start
+// escapeAt decodes one escape at the start of b, appends what it stands
+// for to dst (a byte for %HH, \xHH and \NNN; the UTF-8 form of a
+// character otherwise) and returns its length, or 0 when b does not start
 // with a decodable escape.
-func escapeAt(b []byte) (byte, int) {
+func escapeAt(dst, b []byte) ([]byte, int) {
 	if len(b) < 2 {
-		return 0, 0
+		return dst, 0
 	}
 	switch b[0] {
 	case '%':
 		if len(b) >= 3 {
 			if h, ok := hexByte(b[1], b[2]); ok {
-				return h, 3
+				return append(dst, h), 3
 			}
 		}
 	case '\\':
 		switch c := b[1]; {
 		case c == 'u' && len(b) >= 6:
-			h1, ok1 := hexByte(b[2], b[3])
-			h2, ok2 := hexByte(b[4], b[5])
-			if ok1 && ok2 && h1 == 0 && h2 < 0x80 {
-				return h2, 6
+			r, ok := hexRune(b[2:6])
+			if !ok {
+				break
+			}
+			if utf16.IsSurrogate(r) {
+				if len(b) >= 12 && b[6] == '\\' && b[7] == 'u' {
+					if r2, ok := hexRune(b[8:12]); ok {
+						if p := utf16.DecodeRune(r, r2); p != utf8.RuneError {
+							return utf8.AppendRune(dst, p), 12
+						}
+					}
+				}
+				break
+			}
+			return utf8.AppendRune(dst, r), 6
+		case c == 'U' && len(b) >= 10:
+			if r, ok := hexRune(b[2:10]); ok && utf8.ValidRune(r) {
+				return utf8.AppendRune(dst, r), 10
 			}
 		case c == 'x' && len(b) >= 4:
 			if h, ok := hexByte(b[2], b[3]); ok {
-				return h, 4
+				return append(dst, h), 4
 			}
+		case c >= '0' && c <= '3' && len(b) >= 4 && isOctal(b[2]) && isOctal(b[3]):
+			return append(dst, (c-'0')<<6|(b[2]-'0')<<3|(b[3]-'0')), 4
 		case isPunct(c) && c != '%' && c != '&':
 			// `\%75…` is a \u escape with its u percent-encoded: leave
 			// the backslash for the next round.
-			return c, 2
+			return append(dst, c), 2
 		}
 	case '&':
 		if len(b) < 4 || b[1] != '#' {
-			return 0, 0
+			return dst, 0
 		}
 		val, j, base := 0, 2, 10
 		if b[2] == 'x' || b[2] == 'X' {
@@ -151,11 +178,26 @@ func escapeAt(b []byte) (byte, int) {
 			val = val*base + d
 			j++
 		}
-		if j > start && j < len(b) && b[j] == ';' && val < 0x80 {
-			return byte(val), j + 1
+		if j > start && j < len(b) && b[j] == ';' && utf8.ValidRune(rune(val)) {
+			return utf8.AppendRune(dst, rune(val)), j + 1
 		}
 	}
-	return 0, 0
+	return dst, 0
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
+
+// hexRune parses hex digits (at most 8) as a code point.
+func hexRune(b []byte) (rune, bool) {
+	var r rune
+	for _, c := range b {
+		d, ok := digit(c, 16)
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
 }
 
 func isPunct(c byte) bool {
