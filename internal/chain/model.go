@@ -85,6 +85,11 @@ type Hop struct {
 	// job's environment (a literal gateway token in openclaw.json); it is
 	// used only when KeyEnv is empty. Never serialized, never printed.
 	KeyValue string `json:"-"`
+	// KeyStandIn marks a KeyValue that is a stand-in written in the file
+	// for a server that checks no key (apiKey "ollama-local" for a LAN
+	// Ollama): sent as written, but not a secret, so it is not scrubbed
+	// (it often repeats the provider's id, which the reports must name).
+	KeyStandIn bool `json:"-"`
 
 	// Route is what the config of the gateway in front of this hop says
 	// about how the gateway reaches it, when hopcheck read that config

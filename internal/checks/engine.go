@@ -238,8 +238,11 @@ func newRun(c *chain.Chain, o Options) *run {
 		if h.KeyEnv == "" {
 			if h.KeyValue != "" {
 				// A credential written in the hop's own config file (e.g.
-				// a literal gateway token): usable, never printed.
-				o.Scrubber.Add(h.KeyValue)
+				// a literal gateway token): usable, never printed, unless
+				// it is a stand-in for a server that checks no key.
+				if !h.KeyStandIn {
+					o.Scrubber.Add(h.KeyValue)
+				}
 				r.creds[i] = credState{env: "the key in " + h.Pos.File, value: h.KeyValue, set: true}
 			}
 			continue

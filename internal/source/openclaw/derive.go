@@ -819,7 +819,7 @@ func (d *deriver) apply(h *chain.Hop, c Cred, anchor chain.Pos) {
 			h.KeyEnv, h.KeyValue, h.KeyEnvPos = "", c.Value, c.FromConfig.Pos
 		}
 	case CredLiteral, CredWord:
-		h.KeyValue = c.Value
+		h.KeyValue, h.KeyStandIn = c.Value, c.StandIn
 	}
 }
 
