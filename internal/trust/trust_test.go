@@ -223,7 +223,7 @@ func TestDecideTable(t *testing.T) {
 		ok    bool
 		tie   Tie
 	}{
-		// Reproduction A of the review: non-pinned hop types.
+		// Non-pinned hop types carrying provider key variables.
 		{"legacy OpenAI key, openai-compatible hop, loopback", Credential{"OPENAI_API_KEY", legacy, oc}, "http://127.0.0.1:18001/v1", nil, false, ByVar},
 		{"DeepSeek key, openai-compatible hop, loopback", Credential{"DEEPSEEK_API_KEY", hexKey, oc}, "http://127.0.0.1:18001/v1", nil, false, ByVar},
 		{"Mistral key, ollama hop, loopback", Credential{"MISTRAL_API_KEY", plain, ol}, "http://127.0.0.1:18001", nil, false, ByVar},
