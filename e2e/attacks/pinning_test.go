@@ -11,7 +11,9 @@ package attacks
 // parser resolves is the configuration error an unescaped one is.
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,24 +48,24 @@ func pinningHop(name, typ, url, keyEnv string) string {
 	return "      - name: " + name + "\n        type: " + typ + "\n        url: " + url + "\n        key_env: " + keyEnv + "\n"
 }
 
-// Reproduction A: hopcheck.yml declares non-pinned hop types at a loopback
+// hopcheck.yml declares non-pinned hop types at a loopback
 // listener, with every provider key variable. No request carries a key;
 // every chain fails with host-not-allowed naming the variable's provider
 // and the allowance to add. With the allowance, the keys do arrive: the
 // listener would have seen a leak.
 func TestPinningHopcheckYMLHopTypes(t *testing.T) {
 	a := newActRecorder(t, nil)
-	types := []string{"openai-compatible", "ollama", "litellm", "vllm", "lmstudio", "openclaw"}
+	// Each key on a hop type without official hosts (a litellm hop takes
+	// only sk- keys, so it gets one of those).
+	types := map[string]string{"OPENAI_API_KEY": "litellm", "DEEPSEEK_API_KEY": "openai-compatible", "MISTRAL_API_KEY": "ollama",
+		"TOGETHER_API_KEY": "vllm", "COHERE_API_KEY": "lmstudio", "AWS_SECRET_ACCESS_KEY": "openai-compatible",
+		"MOONSHOT_API_KEY": "openclaw", "ZAI_API_KEY": "ollama"}
 	var yml strings.Builder
 	yml.WriteString("version: 1\nchains:\n")
-	var names []string
-	i := 0
-	for name := range pinningKeys {
-		names = append(names, name)
-		typ := types[i%len(types)]
-		i++
+	names := slices.Sorted(maps.Keys(pinningKeys))
+	for _, name := range names {
 		yml.WriteString("  - name: c-" + strings.ToLower(strings.ReplaceAll(name, "_", "-")) + "\n    model: m\n    hops:\n")
-		yml.WriteString(pinningHop("gw", typ, a.URL+"/v1", name))
+		yml.WriteString(pinningHop("gw", types[name], a.URL+"/v1", name))
 	}
 	// Behind a reverse proxy: the key check through the proxy and the
 	// canary carry the fronted hop's key to the proxy.
@@ -104,7 +106,7 @@ func TestPinningHopcheckYMLHopTypes(t *testing.T) {
 	}
 }
 
-// Reproduction B: a zero-config LiteLLM config routes openai/, hosted_vllm/
+// A zero-config LiteLLM config routes openai/, hosted_vllm/
 // and ollama/ models to a loopback api_base with provider key variables.
 // The proxy's master key may go to the proxy on loopback; the provider
 // keys go nowhere.
@@ -146,7 +148,7 @@ general_settings: {master_key: os.environ/LITELLM_MASTER_KEY}
 	}
 }
 
-// Reproduction C: an OpenClaw custom provider at a loopback baseUrl reads
+// An OpenClaw custom provider at a loopback baseUrl reads
 // a provider key variable (as ${VAR} and as an env SecretRef). Nothing
 // carries it there.
 func TestPinningOpenClawCustomProvider(t *testing.T) {
