@@ -149,3 +149,37 @@ func TestRefusalAtAnotherProvidersHost(t *testing.T) {
 		}
 	}
 }
+
+// Whatever ties a refused key (its value's prefix, its variable, its
+// hop's type, or nothing, at a public host), the fix names the host and
+// every way to allow it from outside the repository: the CLI flag, the
+// action input and the variable, each with that host.
+func TestRefusalSaysWhatToAdd(t *testing.T) {
+	const plain = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+	cases := []struct {
+		name string
+		cred trust.Credential
+		url  string
+		tie  trust.Tie
+		host string
+	}{
+		{"prefix", trust.Credential{Var: "GATEWAY_API_KEY", Value: "sk-or-v1-" + strings.Repeat("ab", 32)}, "http://127.0.0.1:9/v1", trust.ByPrefix, "127.0.0.1:9"},
+		{"variable", trust.Credential{Var: "MISTRAL_API_KEY", Value: plain}, "http://10.1.2.3:4000/v1", trust.ByVar, "10.1.2.3:4000"},
+		{"variable at another provider's host", trust.Credential{Var: "MISTRAL_API_KEY", Value: plain}, "https://api.together.xyz/v1", trust.ByVar, "api.together.xyz"},
+		{"hop type", trust.Credential{Var: "GATEWAY_API_KEY", Value: plain, For: provider.For(provider.Mistral)}, "http://gateway:8080/v1", trust.ByType, "gateway:8080"},
+		{"gateway key at a public host", trust.Credential{Var: "GATEWAY_API_KEY", Value: plain}, "https://gw.example.com/v1", trust.Untied, "gw.example.com"},
+	}
+	for _, c := range cases {
+		ref := trust.Decide(c.cred, c.url, nil)
+		if ref == nil || ref.Tie != c.tie || ref.Host != c.host {
+			t.Errorf("%s: refusal %+v, want tie %d at %s", c.name, ref, c.tie, c.host)
+			continue
+		}
+		_, fix := refusal(ref, c.cred.Var, "gw", "OpenAI-compatible")
+		for _, want := range []string{"`--allow-host " + c.host + "`", "`allow-hosts: " + c.host + "`", trust.AllowEnv + "=" + c.host} {
+			if !strings.Contains(fix, want) {
+				t.Errorf("%s: fix lacks %s: %s", c.name, want, fix)
+			}
+		}
+	}
+}
