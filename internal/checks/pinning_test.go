@@ -13,7 +13,8 @@ import (
 )
 
 // keyRecorder is a loopback server that records the credential of every
-// request and answers like a healthy OpenAI-compatible API.
+// request and answers like a healthy OpenAI-compatible API (and Ollama's
+// native chat).
 type keyRecorder struct {
 	mu   sync.Mutex
 	keys []string
@@ -24,6 +25,10 @@ func (k *keyRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	k.keys = append(k.keys, r.Header.Get("Authorization")+r.Header.Get("X-Api-Key"))
 	k.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/api/chat") { // Ollama's native chat
+		fmt.Fprint(w, `{"model":"m","message":{"role":"assistant","content":"OK"},"done":true}`)
+		return
+	}
 	if r.Method == http.MethodPost {
 		fmt.Fprint(w, `{"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"OK"},"finish_reason":"stop"}]}`)
 		return
