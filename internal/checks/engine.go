@@ -456,24 +456,49 @@ func (r *run) allowed(k, dest int, rawURL string) bool {
 	if fp := r.creds[k].fingerprint(); fp != "" {
 		what += " (" + fp + ")"
 	}
-	var msg string
-	if len(ref.Owners) > 0 {
-		var hosts []string
-		names := make([]string, len(ref.Owners))
-		for j, o := range ref.Owners {
-			names[j] = o.Name
-			hosts = append(hosts, o.Hosts...)
-		}
-		msg = fmt.Sprintf("hopcheck did not send %s to %s (hop %q): it is a key of %s, which goes only to %s.", what, ref.Host, d.Name, strings.Join(names, " and "), strings.Join(hosts, ", "))
-	} else {
-		msg = fmt.Sprintf("hopcheck did not send %s to %s (hop %q): the key of a %s goes only to loopback, private addresses and CI service names, and %s is a public host.", what, ref.Host, d.Name, spec(h).Name, ref.Host)
-	}
+	msg, fix := refusal(ref, what, d.Name, spec(h).Name)
 	r.add(finding.Finding{Check: "trust.host", Hop: d.Name, Link: ptr(r.c.LinkInto(dest)), Cause: finding.HostNotAllowed, Severity: finding.SevError,
-		Message: msg, Fix: trust.AllowHint(ref.Host) + "; otherwise point the hop at the provider's own URL."}, d.URLPos)
+		Message: msg, Fix: fix}, d.URLPos)
 	if k == dest {
 		r.staticFail[k] = true
 	}
 	return false
+}
+
+// refusal words the host-not-allowed finding for ref: what was not sent
+// (what: the variable and the key's fingerprint) to hop, why (what ties
+// the key to its providers) and what to add. typeName is the type of the
+// hop the key is configured for.
+func refusal(ref *trust.Refusal, what, hop, typeName string) (msg, fix string) {
+	if len(ref.Owners) == 0 {
+		return fmt.Sprintf("hopcheck did not send %s to %s (hop %q): the key of a %s goes only to loopback, private addresses and CI service names, and %s is a public host.", what, ref.Host, hop, typeName, ref.Host),
+			trust.AllowHint(ref.Host) + "; otherwise point the hop at the provider's own URL."
+	}
+	var names, hosts []string
+	for _, o := range ref.Owners {
+		names = append(names, o.Name)
+		hosts = append(hosts, o.Hosts...)
+	}
+	owners, where := strings.Join(names, " and "), strings.Join(hosts, ", ")
+	switch ref.Tie {
+	case trust.ByVar:
+		if o := ref.HostOwner; o != nil {
+			alt := ""
+			if len(o.KeyVars) > 0 {
+				alt = " — or keep the key in " + o.KeyVars[0]
+			}
+			return fmt.Sprintf("hopcheck did not send %s to %s (hop %q): %s is the key variable of %s, so the key in it goes only to %s, and %s is %s's.", what, ref.Host, hop, ref.Var, owners, where, ref.Host, o.Name),
+				fmt.Sprintf("If %s holds a %s key (a client of %s reading %s), allow the host from outside the repository: `--allow-host %s` (CLI), the action input `allow-hosts: %s`, or %s=%s in the job's env%s. Otherwise point the hop at %s's own URL.",
+					ref.Var, o.Name, o.Name, ref.Var, ref.Host, ref.Host, trust.AllowEnv, ref.Host, alt, names[0])
+		}
+		return fmt.Sprintf("hopcheck did not send %s to %s (hop %q): %s is the key variable of %s, so the key in it goes only to %s, whatever the hop's type (loopback and private hosts too).", what, ref.Host, hop, ref.Var, owners, where),
+			fmt.Sprintf("%s. Or, if it is a gateway with a key of its own (say a LiteLLM proxy the OpenAI SDK is pointed at), keep that key in a variable that names no provider (e.g. GATEWAY_API_KEY) and reference it instead of %s. If the host is not yours, point the hop at %s's own URL.", trust.AllowHint(ref.Host), ref.Var, names[0])
+	case trust.ByPrefix:
+		return fmt.Sprintf("hopcheck did not send %s to %s (hop %q): the value has the prefix of a %s key, so it goes only to %s, whatever variable holds it.", what, ref.Host, hop, owners, where),
+			trust.AllowHint(ref.Host) + "; otherwise point the hop at " + names[0] + "'s own URL, or give it the key it takes."
+	}
+	return fmt.Sprintf("hopcheck did not send %s to %s (hop %q): it is a key of %s, which goes only to %s.", what, ref.Host, hop, owners, where),
+		trust.AllowHint(ref.Host) + "; otherwise point the hop at the provider's own URL."
 }
 
 // forkNotice is the one notice of a run that checks a fork's pull request.

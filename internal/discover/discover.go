@@ -221,6 +221,9 @@ type builder struct {
 	liteList []*liteFile
 	dotenv   []dotenvFile
 	capped   bool
+	// rawRefs holds file + "\x00" + name of every runner variable
+	// checkRefs reported.
+	rawRefs  map[string]bool
 	refused  []*chain.ConfigError // configs that stop the run: see read and tooCostly
 	unusable []*chain.ConfigError // configs found but unusable: the run stops with them when no chain is derived
 	// configsRead counts the proxy configs read (LiteLLM, OpenClaw): a repository with one has
@@ -265,8 +268,28 @@ func (b *builder) source(s Source) { b.sources = append(b.sources, s) }
 // the repository says, the runner's variables are never credentials.
 func (b *builder) checkRefs(rel string, data []byte) {
 	for _, r := range trust.RunnerRefs(data) {
+		if b.rawRefs == nil {
+			b.rawRefs = map[string]bool{}
+		}
+		b.rawRefs[rel+"\x00"+r.Name] = true
 		b.errors = append(b.errors, &chain.ConfigError{Pos: chain.Pos{File: rel, Line: r.Line, Col: r.Col},
 			Msg: fmt.Sprintf("%s is a variable the CI runner sets, not a provider credential; hopcheck never reads it for a config file", r.Name),
+			Fix: trust.RunnerVarFix})
+	}
+}
+
+// checkDecoded refuses the references to runner variables a config's
+// parser found in the values it decoded, which the raw scan of checkRefs
+// misses when an escape hides them ("\u0024{GITHUB_TOKEN}" in JSON5,
+// "os.environ\x2fGITHUB_TOKEN" in YAML). A variable the raw scan already
+// reported in the same file is not reported again.
+func (b *builder) checkDecoded(refs []trust.DecodedRef) {
+	for _, r := range refs {
+		if b.rawRefs[r.Pos.File+"\x00"+r.Name] {
+			continue
+		}
+		b.errors = append(b.errors, &chain.ConfigError{Pos: r.Pos,
+			Msg: fmt.Sprintf("this value reads %s (as the config's parser decodes it), a variable the CI runner sets, not a provider credential; hopcheck never reads it for a config file", r.Name),
 			Fix: trust.RunnerVarFix})
 	}
 }

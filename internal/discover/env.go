@@ -10,6 +10,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/secret"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // conventionals are the providers a CI job reaches directly through the
@@ -121,6 +122,7 @@ func (b *builder) readDotenv(rel string) {
 	b.addFile(rel)
 	b.checkRefs(rel, data)
 	for _, e := range entries {
+		b.checkDecoded(trust.DecodedRefs(e.Value, e.Pos))
 		if provider.NamesCredential(e.Name) {
 			b.addSecret(e.Value)
 		}

@@ -81,6 +81,7 @@ func (b *builder) loadLite(rel string, ref chain.Pos) *liteFile {
 		return lf
 	}
 	lf.included = cfg.Included
+	b.checkDecoded(cfg.RunnerRefs)
 	lf.d = litellm.New(cfg, b.env)
 	b.liteList = append(b.liteList, lf)
 	b.configsRead++

@@ -86,6 +86,7 @@ func (b *builder) readOpenClaw(rel string, ref chain.Pos, o openclaw.Options) *o
 	for _, f := range res.Config.Files {
 		b.addFile(f)
 	}
+	b.checkDecoded(res.Config.RunnerRefs)
 	b.secrets = append(b.secrets, res.Secrets...)
 	return res
 }

@@ -18,7 +18,9 @@ Generated from the provider registry (` + "`internal/provider`" + `, one file pe
 - **Verify**: ` + "`live`" + ` — a key check and the canary verify it; ` + "`static-only`" + ` — hopcheck cannot sign a
   request to it, so a hop of this type is ` + "`unverified`" + ` unless a canary through a gateway reaches it;
   ` + "`no-key`" + ` — a local server that needs no key (reachability and the canary verify it).
-- **Hosts**: where a key of this provider may be sent. Any other host must be allowed from outside
+- **Hosts**: where a key of this provider may be sent — a key on a hop of its type, read from one of
+  its key variables (or LiteLLM's and OpenClaw's for it), or with its distinctive prefix, whatever the
+  hop's type ([security.md](security.md)). Any other host must be allowed from outside
   the repository (` + "`--allow-host`" + `, the action input ` + "`allow-hosts`" + `, ` + "`HOPCHECK_ALLOW_HOSTS`" + `). Types without
   official hosts are self-hosted: their key goes to loopback, private and single-label hosts only.
 

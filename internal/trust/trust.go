@@ -21,6 +21,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hopcheck/hopcheck/internal/chain"
 )
 
 // runnerPrefixes are the prefixes of the variables the GitHub Actions runner
@@ -144,6 +146,33 @@ func RunnerRefs(data []byte) []RunnerRef {
 		}
 		data = data[end+1:]
 		line++
+	}
+	return out
+}
+
+// DecodedRef is a reference to a runner variable in a string value as a
+// config's parser decodes it, at the value's position.
+type DecodedRef struct {
+	Name string
+	Pos  chain.Pos
+}
+
+// DecodedRefs returns the references to runner variables in value, a
+// string as the config's own parser decodes it (escapes resolved), at pos.
+// RunnerRefs reads the raw text, where an escape hides a reference from
+// the scan but not from the parser: JSON5 "\u0024{GITHUB_TOKEN}", YAML
+// "os.environ\x2fGITHUB_TOKEN". Each config reader calls this on the
+// string values it decodes, so both forms are refused.
+func DecodedRefs(value string, pos chain.Pos) []DecodedRef {
+	var out []DecodedRef
+	for _, m := range refRe.FindAllStringSubmatch(value, -1) {
+		name := m[1]
+		if name == "" {
+			name = m[2]
+		}
+		if RunnerVar(name) {
+			out = append(out, DecodedRef{Name: name, Pos: pos})
+		}
 	}
 	return out
 }

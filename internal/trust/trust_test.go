@@ -1,9 +1,11 @@
 package trust
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/provider"
 )
 
@@ -125,5 +127,187 @@ general_settings: {master_key: "${ACTIONS_RUNTIME_TOKEN}", other: "${OPENAI_API_
 		if got[i] != want[i] {
 			t.Errorf("ref %d = %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// hostOf returns a concrete host matching an entry of Spec.Hosts
+// (".openai.azure.com" → "res.openai.azure.com", "bedrock.*.amazonaws.com"
+// → "bedrock.us-east-1.amazonaws.com").
+func hostOf(pattern string) string {
+	if strings.HasPrefix(pattern, ".") {
+		return "res" + pattern
+	}
+	return strings.ReplaceAll(pattern, "*", "us-east-1")
+}
+
+// Every conventional key variable of every provider with official hosts
+// pins the key in it to those hosts, whatever hop the file declares:
+// loopback, private, single-label and public hosts are refused without an
+// allowance, each official host is not, and an allowance from outside the
+// repository opens exactly the host it names.
+func TestVariablePinsEveryProviderKey(t *testing.T) {
+	const plain = "AbCdEfGhIjKlMnOpQrStUvWxYz012345" // no distinctive prefix (a Mistral-style key)
+	loop, _ := ParseAllow("127.0.0.1:4000")
+	elsewhere := []string{"http://127.0.0.1:4000/v1", "http://[::1]:4000/v1", "http://localhost:4000/v1", "http://0.0.0.0:4000/v1",
+		"http://10.0.0.5/v1", "http://192.168.1.2:8080/v1", "http://litellm:4000/v1", "http://gw.svc.cluster.local/v1", "https://attacker.example/v1"}
+	hopTypes := []*provider.Spec{provider.For(provider.OpenAICompatible), provider.For(provider.LiteLLM), provider.For(provider.Ollama),
+		provider.For(provider.ReverseProxy), provider.For(provider.VLLM), nil}
+	n := 0
+	for _, s := range provider.All() {
+		if !s.Pinned() {
+			continue
+		}
+		for _, vars := range [][]string{s.KeyVars, s.LiteLLMKeyVars(), s.OpenClawKeyVars(), s.Companions} {
+			for _, v := range vars {
+				n++
+				owners := VarOwners(v)
+				if !slices.Contains(owners, s) {
+					t.Errorf("VarOwners(%s) = %v, missing %s", v, owners, s.Type)
+				}
+				for _, name := range []string{v, strings.ToLower(v), " " + v + " "} {
+					for _, hop := range hopTypes {
+						cred := Credential{Var: name, Value: plain, For: hop}
+						for _, u := range elsewhere {
+							r := Decide(cred, u, nil)
+							if r == nil {
+								t.Errorf("%s (%s) on a %v hop went to %s without an allowance", name, s.Name, hop, u)
+								continue
+							}
+							if r.Tie != ByVar || strings.TrimSpace(name) != r.Var || !slices.Contains(r.Owners, s) {
+								t.Errorf("%s to %s: refusal %+v", name, u, r)
+							}
+						}
+						for _, h := range s.Hosts {
+							if r := Decide(cred, "https://"+hostOf(h)+"/v1", nil); r != nil {
+								t.Errorf("%s (%s) refused at its own host %s: %+v", name, s.Name, hostOf(h), r)
+							}
+						}
+						if r := Decide(cred, "http://127.0.0.1:4000/v1", loop); r != nil {
+							t.Errorf("%s refused at an allowed host: %+v", name, r)
+						}
+						if r := Decide(cred, "http://127.0.0.1:4001/v1", loop); r == nil {
+							t.Errorf("%s went to 127.0.0.1:4001; only :4000 is allowed", name)
+						}
+					}
+				}
+			}
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d provider key variables in the registry", n)
+	}
+}
+
+// The rule, case by case: the value's distinctive prefix decides alone;
+// otherwise the variable and the hop type each pin the key to their
+// provider's hosts; a variable of one's own and a value without a prefix
+// is a gateway's key (loopback, private, single-label hosts only).
+func TestDecideTable(t *testing.T) {
+	const (
+		plain  = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+		legacy = "sk-ABCDEFGHIJKLMNOPQRSTT3BlbkFJabcdefghijklmnopqrst"
+		hexKey = "sk-0123456789abcdef0123456789abcdef"
+	)
+	orKey := "sk-or-v1-" + strings.Repeat("ab", 32)
+	projKey := "sk-proj-" + strings.Repeat("p", 48)
+	oc, ll, ol := provider.For(provider.OpenAICompatible), provider.For(provider.LiteLLM), provider.For(provider.Ollama)
+	mi, or, oa := provider.For(provider.Mistral), provider.For(provider.OpenRouter), provider.For(provider.OpenAI)
+	bed := provider.For(provider.Bedrock)
+	allowLoop, _ := ParseAllow("127.0.0.0/8")
+	allowGW, _ := ParseAllow("gw.example.com")
+	for _, c := range []struct {
+		name  string
+		cred  Credential
+		url   string
+		allow *Allow
+		ok    bool
+		tie   Tie
+	}{
+		// Non-pinned hop types carrying provider key variables.
+		{"legacy OpenAI key, openai-compatible hop, loopback", Credential{"OPENAI_API_KEY", legacy, oc}, "http://127.0.0.1:18001/v1", nil, false, ByVar},
+		{"DeepSeek key, openai-compatible hop, loopback", Credential{"DEEPSEEK_API_KEY", hexKey, oc}, "http://127.0.0.1:18001/v1", nil, false, ByVar},
+		{"Mistral key, ollama hop, loopback", Credential{"MISTRAL_API_KEY", plain, ol}, "http://127.0.0.1:18001", nil, false, ByVar},
+		{"Mistral key, litellm hop, service container", Credential{"MISTRAL_API_KEY", plain, ll}, "http://litellm:4000", nil, false, ByVar},
+		{"Mistral key, no hop type, private", Credential{"MISTRAL_API_KEY", plain, nil}, "http://10.0.0.5", nil, false, ByVar},
+		{"AWS secret as a bearer, loopback", Credential{"AWS_SECRET_ACCESS_KEY", plain, oc}, "http://127.0.0.1:9/v1", nil, false, ByVar},
+		{"Mistral key at Mistral's host", Credential{"MISTRAL_API_KEY", plain, oc}, "https://api.mistral.ai/v1", nil, true, Untied},
+		{"Mistral key at another provider's host", Credential{"MISTRAL_API_KEY", plain, oc}, "https://api.openai.com/v1", nil, false, ByVar},
+		{"Mistral key with a loopback allowance", Credential{"MISTRAL_API_KEY", plain, oc}, "http://127.0.0.1:18001/v1", allowLoop, true, Untied},
+		{"Mistral key with another host allowed", Credential{"MISTRAL_API_KEY", plain, oc}, "http://127.0.0.1:18001/v1", allowGW, false, ByVar},
+		{"lower-case variable name", Credential{"mistral_api_key", plain, oc}, "http://127.0.0.1:18001/v1", nil, false, ByVar},
+		// The variable and the hop type both pin.
+		{"DeepSeek variable on a mistral hop at Mistral's host", Credential{"DEEPSEEK_API_KEY", hexKey, mi}, "https://api.mistral.ai/v1", nil, false, ByVar},
+		{"Mistral variable on a mistral hop at Mistral's host", Credential{"MISTRAL_API_KEY", plain, mi}, "https://api.mistral.ai/v1", nil, true, Untied},
+		{"own variable on a mistral hop on loopback", Credential{"MY_KEY", plain, mi}, "http://127.0.0.1:1/v1", nil, false, ByType},
+		// The value's prefix decides alone.
+		{"OpenRouter key in OPENAI_API_KEY at OpenRouter", Credential{"OPENAI_API_KEY", orKey, oc}, "https://openrouter.ai/api/v1", nil, true, Untied},
+		{"OpenRouter key in OPENAI_API_KEY at OpenAI", Credential{"OPENAI_API_KEY", orKey, oc}, "https://api.openai.com/v1", nil, false, ByPrefix},
+		{"OpenRouter key in OPENAI_API_KEY on loopback", Credential{"OPENAI_API_KEY", orKey, oc}, "http://127.0.0.1:4000/v1", nil, false, ByPrefix},
+		{"OpenRouter key on an openai hop at OpenRouter", Credential{"OPENAI_API_KEY", orKey, oa}, "https://openrouter.ai/api/v1", nil, true, Untied},
+		{"project key in a variable of one's own on loopback", Credential{"GW_KEY", projKey, ll}, "http://127.0.0.1:4000", nil, false, ByPrefix},
+		{"project key on an openrouter hop at OpenRouter", Credential{"OPENROUTER_API_KEY", projKey, or}, "https://openrouter.ai/api/v1", nil, false, ByPrefix},
+		{"Bedrock API key on an openai-compatible hop", Credential{"GW_KEY", "ABSK" + plain, oc}, "http://127.0.0.1:4000/v1", nil, false, ByPrefix},
+		{"Bedrock key variable at a Bedrock host", Credential{"AWS_BEARER_TOKEN_BEDROCK", plain, bed}, "https://bedrock-runtime.eu-west-1.amazonaws.com", nil, true, Untied},
+		// A gateway's own key: a variable naming no provider, no prefix.
+		{"own variable on loopback", Credential{"GATEWAY_API_KEY", legacy, oc}, "http://127.0.0.1:4000/v1", nil, true, Untied},
+		{"own variable on a service container", Credential{"GATEWAY_API_KEY", hexKey, oc}, "http://litellm:4000/v1", nil, true, Untied},
+		{"own variable on a public host", Credential{"GATEWAY_API_KEY", hexKey, oc}, "https://gw.example.com/v1", nil, false, Untied},
+		{"own variable on an allowed public host", Credential{"GATEWAY_API_KEY", hexKey, oc}, "https://gw.example.com/v1", allowGW, true, Untied},
+		{"LiteLLM master key variable on loopback", Credential{"LITELLM_MASTER_KEY", hexKey, ll}, "http://127.0.0.1:4000", nil, true, Untied},
+		{"Ollama key variable on loopback", Credential{"OLLAMA_API_KEY", plain, ol}, "http://127.0.0.1:11434", nil, true, Untied},
+		{"literal from a file on loopback", Credential{"", plain, ll}, "http://127.0.0.1:4000", nil, true, Untied},
+		// A documented stand-in is no secret: only the hop type pins it.
+		{"dummy in OPENAI_API_KEY to a local server", Credential{"OPENAI_API_KEY", "ollama", oc}, "http://127.0.0.1:11434/v1", nil, true, Untied},
+		{"dummy in OPENAI_API_KEY to a public host", Credential{"OPENAI_API_KEY", "EMPTY", oc}, "https://attacker.example/v1", nil, false, Untied},
+	} {
+		r := Decide(c.cred, c.url, c.allow)
+		if (r == nil) != c.ok {
+			t.Errorf("%s: allowed = %v, want %v (%+v)", c.name, r == nil, c.ok, r)
+			continue
+		}
+		if r != nil && r.Tie != c.tie {
+			t.Errorf("%s: tie %d, want %d", c.name, r.Tie, c.tie)
+		}
+	}
+	r := Decide(Credential{"MISTRAL_API_KEY", plain, oc}, "http://127.0.0.1:18001/v1", nil)
+	if r == nil || r.Host != "127.0.0.1:18001" || r.Var != "MISTRAL_API_KEY" || len(r.Owners) != 1 || r.Owners[0] != mi {
+		t.Errorf("refusal = %+v", r)
+	}
+}
+
+// A variable several providers read may go to the hosts of any of them,
+// and to no other.
+func TestSharedVariableIsTheUnionOfItsProviders(t *testing.T) {
+	mi, ds := provider.For(provider.Mistral), provider.For(provider.DeepSeek)
+	shared := func(name string) []*provider.Spec {
+		if name == "SHARED_API_KEY" {
+			return []*provider.Spec{mi, ds}
+		}
+		return nil
+	}
+	cred := Credential{Var: "SHARED_API_KEY", Value: "AbCdEfGhIjKlMnOpQrStUvWxYz012345", For: provider.For(provider.OpenAICompatible)}
+	for u, ok := range map[string]bool{"https://api.mistral.ai/v1": true, "https://api.deepseek.com": true,
+		"https://api.openai.com/v1": false, "http://127.0.0.1:4000/v1": false} {
+		r := decide(cred, u, nil, shared)
+		if (r == nil) != ok {
+			t.Errorf("%s: allowed = %v, want %v", u, r == nil, ok)
+		}
+		if r != nil && len(r.Owners) != 2 {
+			t.Errorf("%s: owners %v", u, r.Owners)
+		}
+	}
+}
+
+// References hidden by an escape in the raw text are found in the decoded
+// value; other variables are not references to runner variables.
+func TestDecodedRefs(t *testing.T) {
+	pos := chain.Pos{File: "openclaw.json", Line: 3, Col: 9}
+	got := DecodedRefs("${GITHUB_TOKEN} and os.environ/ACTIONS_RUNTIME_TOKEN, ${OPENAI_API_KEY}, ${RUNNER_TEMP:-x}", pos)
+	want := []DecodedRef{{"GITHUB_TOKEN", pos}, {"ACTIONS_RUNTIME_TOKEN", pos}, {"RUNNER_TEMP", pos}}
+	if !slices.Equal(got, want) {
+		t.Errorf("DecodedRefs = %+v, want %+v", got, want)
+	}
+	if got := DecodedRefs("os.environ/MISTRAL_API_KEY", pos); len(got) != 0 {
+		t.Errorf("a provider variable reported: %+v", got)
 	}
 }

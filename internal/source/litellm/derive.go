@@ -695,9 +695,9 @@ func keyOwner(v string) *provider.Spec {
 
 // foreignKey reports whether a hop would be checked with a key pinned to
 // another provider: a key of owner sent to a public host owner does not
-// own, or to a hop of another provider whose keys are pinned too. A
-// self-hosted OpenAI-compatible server on a private host may well take
-// OPENAI_API_KEY as its own key; the engine's key pinning judges the value.
+// own, or to a hop of another provider whose keys are pinned too. On a
+// private host the engine's key pinning refuses it (the variable is the
+// provider's whatever the route) and says what to allow.
 func foreignKey(owner *provider.Spec, h chain.Hop) bool {
 	if owner == nil || owner.OwnsHost(hostOf(h.URL)) {
 		return false

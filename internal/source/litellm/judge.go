@@ -257,8 +257,9 @@ func primaryKeyVar(p *provider.Spec) string {
 func (d *Deriver) judgeKeyHost(res *Result, rt route, c *chain.Chain, h *chain.Hop, link chain.Link, v string, implicit bool) {
 	host := hostOf(h.URL)
 	if host == "" || !trust.PublicHost(host) {
-		// A key sent to a private host (a self-hosted server that takes
-		// OPENAI_API_KEY as its own key) is the repository's choice.
+		// On a private host the engine's key pinning refuses the key
+		// (host-not-allowed, with the allowance to add): it is a
+		// provider's variable whatever the route's type.
 		return
 	}
 	var owner *provider.Spec

@@ -33,6 +33,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/trust"
 	"github.com/hopcheck/hopcheck/internal/yamlbound"
 )
 
@@ -214,6 +215,10 @@ type Config struct {
 	// Included lists the files Load read for include:, in order,
 	// relative to the repository root.
 	Included []string `json:"included,omitempty"`
+	// RunnerRefs are the references to runner variables in the string
+	// values of every section, as YAML decodes them (an escape such as
+	// "os.environ\x2fGITHUB_TOKEN" resolved), in the files Load read.
+	RunnerRefs []trust.DecodedRef `json:"-"`
 }
 
 // CredentialByName returns the credential_list entry LiteLLM uses for
@@ -361,6 +366,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	r := reader{file: name, anchors: map[string][]ast.Node{}}
 	ast.Walk(&r, f.Docs[0].Body)
+	cfg.RunnerRefs = r.refs
 	body := r.unwrap(f.Docs[0].Body)
 	if _, ok := body.(*ast.NullNode); ok {
 		return cfg, nil
@@ -673,14 +679,23 @@ type reader struct {
 	// over aliases would otherwise re-expand shared nodes exponentially
 	// (an alias bomb); with the cache every node is read once.
 	merged map[*ast.MappingNode][]pair
+	// refs are the runner-variable references in decoded strings.
+	refs []trust.DecodedRef
 }
 
 // Visit records every anchor before the read starts, so an alias can refer
-// to an anchor in a section the reader otherwise skips.
+// to an anchor in a section the reader otherwise skips, and every
+// reference to a runner variable in a string as YAML decodes it, in any
+// section.
 func (r *reader) Visit(n ast.Node) ast.Visitor {
-	if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil && a.Value != nil {
-		name := a.Name.GetToken().Value
-		r.anchors[name] = append(r.anchors[name], a.Value)
+	switch t := n.(type) {
+	case *ast.AnchorNode:
+		if t.Name != nil && t.Value != nil {
+			name := t.Name.GetToken().Value
+			r.anchors[name] = append(r.anchors[name], t.Value)
+		}
+	case *ast.StringNode: // block literals (|, >) hold one too
+		r.refs = append(r.refs, trust.DecodedRefs(t.Value, r.pos(t))...)
 	}
 	return r
 }
@@ -1002,6 +1017,7 @@ func Load(name string, data []byte, read ReadFunc) (*Config, error) {
 			partial.Included = root.Included
 			return partial, err
 		}
+		root.RunnerRefs = append(root.RunnerRefs, inc.RunnerRefs...)
 		root.merge(inc)
 		for _, e := range inc.Include {
 			queue = append(queue, item{e, append(slices.Clone(it.via), rel)})

@@ -12,6 +12,7 @@ import (
 	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/fsafe"
 	"github.com/hopcheck/hopcheck/internal/json5"
+	"github.com/hopcheck/hopcheck/internal/trust"
 )
 
 // DefaultPort is the gateway port when neither gateway.port nor
@@ -212,6 +213,10 @@ type Config struct {
 	Ignored  []Ignored `json:"ignored,omitempty"`
 	// Root is the whole document, includes resolved.
 	Root *json5.Value `json:"-"`
+	// RunnerRefs are the references to runner variables in the decoded
+	// strings of the files (an escape such as "\u0024{GITHUB_TOKEN}"
+	// resolved) and in SecretRefs {source: "env", id: …}.
+	RunnerRefs []trust.DecodedRef `json:"-"`
 }
 
 // Provider returns the provider with the given id (compared as OpenClaw
@@ -714,7 +719,12 @@ func (r *reader) walk(v *json5.Value, path string) {
 		for _, m := range varRe.FindAllStringSubmatch(escapedRe.ReplaceAllString(v.Str, ""), -1) {
 			r.cfg.Refs = append(r.cfg.Refs, Ref{Name: m[1], Path: path, Pos: v.Pos})
 		}
+		r.cfg.RunnerRefs = append(r.cfg.RunnerRefs, trust.DecodedRefs(v.Str, v.Pos)...)
 	case json5.Object:
+		if src, id := v.Get("source"), v.Get("id"); src != nil && id != nil && src.Kind == json5.String && src.Str == "env" &&
+			id.Kind == json5.String && trust.RunnerVar(id.Str) {
+			r.cfg.RunnerRefs = append(r.cfg.RunnerRefs, trust.DecodedRef{Name: id.Str, Pos: v.Pos})
+		}
 		for _, m := range v.Members {
 			p := m.Key
 			if path != "" {
