@@ -2,7 +2,11 @@ package testutil
 
 import (
 	"io"
+	"math/rand/v2"
 	"net"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,15 +31,44 @@ func AllowLoopback(t testing.TB, extra ...string) *trust.Allow {
 }
 
 // FreePort returns a loopback TCP port that was free a moment ago, for a
-// peer program that must be told its port.
+// peer program that must be told its port. The port is taken below the
+// kernel's ephemeral range, so a listener on 127.0.0.1:0 elsewhere in the
+// test run (every httptest server) cannot be given it between this check
+// and the moment the peer binds it; a peer that polls its port then never
+// reaches another test's server.
 func FreePort(t testing.TB) int {
 	t.Helper()
+	lo := ephemeralLow()
+	const base = 10000
+	for i := 0; i < 200 && lo > base; i++ {
+		p := base + rand.IntN(lo-base)
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return p
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (Linux's
+// default when it cannot be read).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				return n
+			}
+		}
+	}
+	return 32768
 }
 
 // RawServer is a TCP server on 127.0.0.1 whose handler gets the bare

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +177,13 @@ func TestFreePort(t *testing.T) {
 		t.Fatalf("port %d is not free: %v", p, err)
 	}
 	ln.Close()
+	// Below the ephemeral range, so no 127.0.0.1:0 listener can take it.
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		var lo, hi int
+		if _, err := fmt.Sscan(string(b), &lo, &hi); err == nil && lo > 10000 && p >= lo {
+			t.Errorf("port %d is in the ephemeral range %d-%d", p, lo, hi)
+		}
+	}
 }
 
 func TestAllowLoopback(t *testing.T) {
