@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 )
 
@@ -129,7 +130,7 @@ func (r *run) whyUnverified(i int, static bool) string {
 		return r.why[i]
 	case s.Verify != 0 && s.Unverifiable != "":
 		return s.Unverifiable
-	case c.Canary == "auth-only" && i > target(c, 0):
+	case !chain.EndToEnd(c.Canary) && i > target(c, 0):
 		return fmt.Sprintf("reachable or not, its credential path is untested: the auth-only canary stops at %s", c.Hops[target(c, 0)].Name)
 	case r.creds[i].env != "" && !r.creds[i].set:
 		return fmt.Sprintf("%s is not set in this job and no canary went through it", r.creds[i].env)
@@ -143,8 +144,10 @@ func (r *run) verifyFix(static bool) string {
 		return strings.Join(r.verifyHints, " ")
 	case static:
 		return "Run without --static-only to verify the chain live."
-	case r.c.Canary == "auth-only":
-		return "Use canary: inference (one tiny completion through the whole chain) to verify every hop, or accept unverified hops with fail-on: error."
+	case !chain.EndToEnd(r.c.Canary):
+		return "Use canary: inference (one tiny completion through the whole chain; embedding for an embedding model) to verify every hop, or accept unverified hops with fail-on: error."
+	case r.c.Canary == chain.CanaryEmbedding:
+		return "Give hopcheck a way to reach each hop (its key in the job's env, or the embedding canary through the chain), or accept unverified hops with fail-on: error (the default)."
 	}
 	return "Give hopcheck a way to reach each hop (its key in the job's env, or an inference canary through the chain), or accept unverified hops with fail-on: error (the default)."
 }

@@ -31,6 +31,11 @@ func HasEmbedding(body []byte) bool {
 	if json.Unmarshal(body, &m) != nil {
 		return false
 	}
+	return hasEmbedding(m)
+}
+
+// hasEmbedding is HasEmbedding for a decoded answer.
+func hasEmbedding(m map[string]any) bool {
 	if anyItem(m["data"], func(d any) bool { return vector(field(d, "embedding")) }) {
 		return true
 	}

@@ -76,3 +76,27 @@ func TestGatewayEmbeddingCalls(t *testing.T) {
 		}
 	}
 }
+
+// Every embedding canary says its answer must carry a vector, and that
+// answer's Read accepts a vector in the documented shapes and refuses a
+// 2xx without one.
+func TestEmbeddingAnswer(t *testing.T) {
+	for _, s := range All() {
+		if a := s.Embedding(RequestInput{Base: s.BaseURL, Model: "m"}).Answer; a != AnswerEmbedding {
+			t.Errorf("%s: the embedding canary's answer is %v", s.Type, a)
+		}
+	}
+	for body, ok := range map[string]bool{
+		`{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,-0.2]}]}`: true,
+		`{"embedding":{"values":[0.5]}}`:                                true,
+		`{"model":"m","embeddings":[[0.1]]}`:                            true,
+		`{"object":"list","data":[]}`:                                   false,
+		`{"choices":[{"message":{"role":"assistant","content":"OK"}}]}`: false,
+		`{}`: false,
+		`OK`: false,
+	} {
+		if _, err := AnswerEmbedding.Read([]byte(body), nil); (err == nil) != ok {
+			t.Errorf("%s: err %v, want ok %v", body, err, ok)
+		}
+	}
+}

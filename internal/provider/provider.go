@@ -359,6 +359,9 @@ type Spec struct {
 	// BuildEmbedding builds the canary for an embedding model (nil: the
 	// OpenAI embeddings call at /embeddings).
 	BuildEmbedding func(RequestInput) Call
+	// NoEmbeddings, when set, says (with its source) that the API serves
+	// no embeddings: an embedding canary sent to it cannot pass.
+	NoEmbeddings string
 
 	// Rules is the type's own signature table (the 2xx rules, the shared
 	// wording families and the status fallback are added around it).

@@ -118,6 +118,11 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request, key string, pre
 			p.sample(w, finding.CreditsExhausted, http.StatusPaymentRequired)
 		case p.RateLimited:
 			p.sample(w, finding.RateLimited, http.StatusTooManyRequests)
+		case embed && s.NoEmbeddings != "":
+			// The API has no such route.
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"type":"error","error":{"type":"not_found_error","message":"Not Found"}}`)
 		case p.Models != nil && !contains(p.Models, model) && !contains(p.Embedders, model):
 			p.sample(w, finding.ModelUnavailable, http.StatusNotFound)
 		case p.Embedders != nil && embed && !contains(p.Embedders, model):
