@@ -79,7 +79,7 @@ func EndToEnd(m string) bool { return m != CanaryAuthOnly }
 // whole chain: a chain that has one keeps it (an embedding chain stays
 // embedding, since an embedding model refuses a chat completion), and so
 // does a chain whose auth-only canary was chosen for what its model is
-// (fixed: an image or audio model, a wildcard route without a model).
+// (fixed: an image or audio model, or no model at all).
 func Override(mode string, fixed bool, o string) string {
 	switch {
 	case o == "", o == mode:
@@ -198,9 +198,9 @@ type Chain struct {
 	Hops   []Hop  `json:"hops"` // from the CI job outward, ci excluded
 	Canary string `json:"canary"`
 	// CanaryFixed: the canary mode follows from what the model is (an
-	// image or audio model, which refuses a chat completion; a wildcard
-	// route, which names no model), so the run-wide override inference
-	// does not change it (see Override).
+	// image or audio model, which refuses a chat completion), so the
+	// run-wide override inference does not change it (see Override; the
+	// engine treats a chain without a model alike).
 	CanaryFixed bool          `json:"-"`
 	Timeout     time.Duration `json:"timeout"`
 	Pos         Pos           `json:"-"`
