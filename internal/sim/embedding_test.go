@@ -9,6 +9,17 @@ import (
 	"github.com/hopcheck/hopcheck/internal/provider"
 )
 
+// embeddingsList is OpenAI's embeddings answer.
+type embeddingsList struct {
+	Object string `json:"object"`
+	Model  string `json:"model"`
+	Data   []struct {
+		Object    string    `json:"object"`
+		Index     int       `json:"index"`
+		Embedding []float64 `json:"embedding"`
+	} `json:"data"`
+}
+
 func startProvider(t *testing.T, p *Provider) string {
 	t.Helper()
 	srv, err := Listen("", p)
@@ -34,13 +45,27 @@ func TestProviderEmbeddings(t *testing.T) {
 	if got.status != 200 || !provider.HasEmbedding([]byte(got.body)) {
 		t.Errorf("embedding model: %d %s", got.status, got.body)
 	}
+	// OpenAI's shape (https://platform.openai.com/docs/api-reference/embeddings/create):
+	// a list whose data[i] is an embedding object with a float vector.
+	var list embeddingsList
+	if err := json.Unmarshal([]byte(got.body), &list); err != nil || list.Object != "list" || list.Model != "text-embedding-3-small" ||
+		len(list.Data) != 1 || list.Data[0].Object != "embedding" || list.Data[0].Index != 0 || len(list.Data[0].Embedding) == 0 {
+		t.Errorf("embeddings answer not in OpenAI's shape (%v): %s", err, got.body)
+	}
 	got = do(t, "POST", base+"/v1/embeddings", auth, emb("gpt-4o-mini"))
-	if got.status != 403 || !strings.Contains(got.body, "not allowed to generate embeddings") {
+	if got.status != 403 || !strings.Contains(got.body, "not allowed to generate embeddings") || provider.HasEmbedding([]byte(got.body)) {
 		t.Errorf("chat model asked to embed: %d %s", got.status, got.body)
 	}
 	got = do(t, "POST", base+"/v1/chat/completions", auth, liteChat("text-embedding-3-small", false))
-	if got.status != 400 || !strings.Contains(got.body, `does not support chat`) {
+	if got.status != 400 || !strings.Contains(got.body, `does not support chat`) || strings.Contains(got.body, `"choices"`) {
 		t.Errorf("embedding model asked to chat: %d %s", got.status, got.body)
+	}
+	// Each model still answers the call of its kind.
+	if got = do(t, "POST", base+"/v1/chat/completions", auth, liteChat("gpt-4o-mini", false)); got.status != 200 || !strings.Contains(got.body, `"choices"`) {
+		t.Errorf("chat model asked to chat: %d %s", got.status, got.body)
+	}
+	if got = do(t, "POST", base+"/v1/embeddings", ptr("Bearer sk-proj-"+strings.Repeat("w", 48)), emb("text-embedding-3-small")); got.status != 401 {
+		t.Errorf("wrong key: %d %s", got.status, got.body)
 	}
 	got = do(t, "POST", base+"/v1/embeddings", auth, emb("nope"))
 	if got.status != 404 {
@@ -52,8 +77,9 @@ func TestProviderEmbeddings(t *testing.T) {
 	}
 	p.NoVector = true
 	got = do(t, "POST", base+"/v1/embeddings", auth, emb("text-embedding-3-small"))
-	if got.status != 200 || provider.HasEmbedding([]byte(got.body)) {
-		t.Errorf("NoVector: %d %s", got.status, got.body)
+	list = embeddingsList{}
+	if got.status != 200 || provider.HasEmbedding([]byte(got.body)) || json.Unmarshal([]byte(got.body), &list) != nil || list.Object != "list" || len(list.Data) != 0 {
+		t.Errorf("NoVector: %d %s, want 200 with an empty list", got.status, got.body)
 	}
 
 	// Ollama's native shape.
@@ -110,6 +136,13 @@ general_settings:
 		t.Errorf("unknown model: %d %s", got.status, got.body)
 	}
 
+	// The proxy answers in OpenAI's shape whatever the provider's.
+	var list embeddingsList
+	got = do(t, "POST", base+"/v1/embeddings", auth, `{"model":"emb","input":"hi"}`)
+	if json.Unmarshal([]byte(got.body), &list) != nil || list.Model != "emb" || len(list.Data) != 1 || list.Data[0].Object != "embedding" || len(list.Data[0].Embedding) == 0 {
+		t.Errorf("proxy answer not in OpenAI's shape: %s", got.body)
+	}
+
 	// Without its upstream key the proxy relays Gemini's refusal.
 	_, base = startLite(t, cfg, map[string]string{"LITELLM_MASTER_KEY": masterKey})
 	got = do(t, "POST", base+"/v1/embeddings", auth, `{"model":"emb","input":"hi"}`)
@@ -140,5 +173,50 @@ func TestOpenRouterEmbeddings(t *testing.T) {
 	}
 	if got := do(t, "POST", base+"/embeddings", ptr("Bearer "+key), `{"model":"no/such-model","input":"hi"}`); got.status != 400 {
 		t.Errorf("unknown model: %d %s", got.status, got.body)
+	}
+}
+
+// A call of the wrong kind for the deployment's model goes upstream like
+// any other, and the proxy relays the provider's refusal wrapped in its own
+// error (never a 200): embeddings for a chat model, a chat completion for
+// an embedding model.
+func TestLiteLLMWrongKind(t *testing.T) {
+	key := "sk-proj-" + strings.Repeat("q", 48)
+	oa := NewProvider(provider.OpenAI, key)
+	oa.Models, oa.Embedders = []string{"gpt-4o-mini"}, []string{"text-embedding-3-small"}
+	obase := startProvider(t, oa)
+	cfg := fmt.Sprintf(`model_list:
+  - model_name: chat
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_base: %[1]s/v1
+      api_key: os.environ/OPENAI_API_KEY
+  - model_name: emb
+    litellm_params:
+      model: openai/text-embedding-3-small
+      api_base: %[1]s/v1
+      api_key: os.environ/OPENAI_API_KEY
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY
+`, obase)
+	_, base := startLite(t, cfg, map[string]string{"LITELLM_MASTER_KEY": masterKey, "OPENAI_API_KEY": key})
+	auth := ptr("Bearer " + masterKey)
+	for _, tc := range []struct {
+		name, path, body, want string
+	}{
+		{"embeddings for a chat model", "/v1/embeddings", `{"model":"chat","input":"hi"}`, "not allowed to generate embeddings"},
+		{"chat for an embedding model", "/v1/chat/completions", liteChat("emb", false), "does not support chat"},
+	} {
+		got := do(t, "POST", base+tc.path, auth, tc.body)
+		if got.status/100 != 4 || !strings.Contains(got.body, tc.want) || !strings.Contains(got.body, "Exception") || provider.HasEmbedding([]byte(got.body)) {
+			t.Errorf("%s: %d %s", tc.name, got.status, got.body)
+		}
+	}
+	// The right kind passes through the same proxy.
+	if got := do(t, "POST", base+"/v1/embeddings", auth, `{"model":"emb","input":"hi"}`); got.status != 200 || !provider.HasEmbedding([]byte(got.body)) {
+		t.Errorf("embeddings for an embedding model: %d %s", got.status, got.body)
+	}
+	if got := do(t, "POST", base+"/v1/chat/completions", auth, liteChat("chat", false)); got.status != 200 || !strings.Contains(got.body, `"choices"`) {
+		t.Errorf("chat for a chat model: %d %s", got.status, got.body)
 	}
 }
