@@ -48,7 +48,7 @@ func TestHasEmbedding(t *testing.T) {
 	}
 }
 
-// The gateways' embedding canaries: LiteLLM's OpenAI embeddings route,
+// The gateways' embedding canaries: LiteLLM's OpenAI embeddings route (past its cache),
 // OpenClaw's with the agent target as model and the upstream model in
 // x-openclaw-model, as its chat canary.
 func TestGatewayEmbeddingCalls(t *testing.T) {
@@ -56,7 +56,7 @@ func TestGatewayEmbeddingCalls(t *testing.T) {
 	c := ll.Embedding(RequestInput{Base: "http://127.0.0.1:4000/v1", Model: "text-embedding-3-small"})
 	b, _ := json.Marshal(c.Body)
 	if u := ll.URL("http://127.0.0.1:4000/v1", c); c.Method != "POST" || u != "http://127.0.0.1:4000/v1/embeddings" ||
-		string(b) != `{"input":"Reply with OK.","model":"text-embedding-3-small"}` {
+		string(b) != `{"cache":{"no-cache":true},"input":"Reply with OK.","model":"text-embedding-3-small"}` {
 		t.Errorf("litellm embedding: %s %s %s", c.Method, u, b)
 	}
 

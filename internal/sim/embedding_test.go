@@ -220,3 +220,46 @@ general_settings:
 		t.Errorf("chat for a chat model: %d %s", got.status, got.body)
 	}
 }
+
+// With litellm_settings.cache on, the proxy answers a repeated embeddings
+// call from its cache, so only a call that skips it (the canary's
+// cache.no-cache) shows what the upstream answers now.
+func TestLiteLLMEmbeddingsCache(t *testing.T) {
+	key := "sk-proj-" + strings.Repeat("c", 48)
+	oa := NewProvider(provider.OpenAI, key)
+	oa.Embedders = []string{"text-embedding-3-small"}
+	obase := startProvider(t, oa)
+	cfg := fmt.Sprintf(`model_list:
+  - model_name: emb
+    litellm_params:
+      model: openai/text-embedding-3-small
+      api_base: %s/v1
+      api_key: os.environ/OPENAI_API_KEY
+litellm_settings:
+  cache: true
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY
+`, obase)
+	_, base := startLite(t, cfg, map[string]string{"LITELLM_MASTER_KEY": masterKey, "OPENAI_API_KEY": key})
+	auth := ptr("Bearer " + masterKey)
+	// The canary, and the same call without its cache control.
+	canary := provider.For(provider.LiteLLM).Embedding(provider.RequestInput{Base: base, Model: "emb"})
+	cb, _ := json.Marshal(canary.Body)
+	var plain map[string]any
+	_ = json.Unmarshal(cb, &plain)
+	if _, ok := plain["cache"]; !ok {
+		t.Fatalf("the LiteLLM embedding canary does not skip the cache: %s", cb)
+	}
+	delete(plain, "cache")
+	pb, _ := json.Marshal(plain)
+	if got := do(t, "POST", base+canary.Path, auth, string(pb)); !provider.HasEmbedding([]byte(got.body)) {
+		t.Fatalf("first call: %d %s", got.status, got.body)
+	}
+	oa.NoVector = true // the upstream stops embedding
+	if got := do(t, "POST", base+canary.Path, auth, string(pb)); !provider.HasEmbedding([]byte(got.body)) {
+		t.Errorf("a repeated call should come from the cache: %d %s", got.status, got.body)
+	}
+	if got := do(t, "POST", base+canary.Path, auth, string(cb)); got.status != 200 || provider.HasEmbedding([]byte(got.body)) {
+		t.Errorf("the embedding canary must skip the cache and see the upstream's empty answer: %d %s", got.status, got.body)
+	}
+}
