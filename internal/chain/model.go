@@ -5,6 +5,7 @@ package chain
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -49,14 +50,55 @@ const (
 	MaxChains = 64
 )
 
-// The canary modes.
+// The canary modes. inference sends one tiny chat completion through the
+// chain, embedding one embeddings call (for an embedding model, which
+// refuses a chat completion); both cross every hop. auth-only sends the
+// cheapest authenticated call the first hop offers.
 const (
 	CanaryInference = "inference"
 	CanaryAuthOnly  = "auth-only"
+	CanaryEmbedding = "embedding"
 )
 
-// CanaryModes lists the canary modes, for validation and messages.
-var CanaryModes = []string{CanaryInference, CanaryAuthOnly}
+// CanaryModes lists the canary modes a chain may set, for validation and
+// messages.
+var CanaryModes = []string{CanaryInference, CanaryAuthOnly, CanaryEmbedding}
+
+// OverrideModes lists the values of the run-wide canary override
+// (--canary, the action's canary input). embedding is not one: it suits
+// only an embedding model, so it is a chain's own setting.
+var OverrideModes = []string{CanaryInference, CanaryAuthOnly}
+
+// EndToEnd reports whether canary mode m sends a request through every hop
+// of the chain (inference, embedding), not only to the first one.
+func EndToEnd(m string) bool { return m != CanaryAuthOnly }
+
+// Override is the canary mode of a chain whose own mode is mode when the
+// run overrides it with o (one of OverrideModes, "" for none). auth-only
+// overrides every chain. inference only asks for a canary through the
+// whole chain: a chain that has one keeps it (an embedding chain stays
+// embedding, since an embedding model refuses a chat completion), and so
+// does a chain whose auth-only canary was chosen for what its model is
+// (fixed: an image or audio model, or no model at all).
+func Override(mode string, fixed bool, o string) string {
+	switch {
+	case o == "", o == mode:
+		return mode
+	case o == CanaryAuthOnly:
+		return o
+	case mode == CanaryEmbedding, fixed:
+		return mode
+	}
+	return o
+}
+
+// ModeList renders modes for a message: "a, b or c".
+func ModeList(modes []string) string {
+	if len(modes) < 2 {
+		return strings.Join(modes, "")
+	}
+	return strings.Join(modes[:len(modes)-1], ", ") + " or " + modes[len(modes)-1]
+}
 
 // Header is an auth header scheme: the header name and an optional value
 // prefix (e.g. "Bearer ").
@@ -151,13 +193,18 @@ func (l Link) String() string { return l.From + " → " + l.To }
 
 // Chain is the path of one CI job's LLM request.
 type Chain struct {
-	Name     string        `json:"name"`
-	Model    string        `json:"model"`
-	Hops     []Hop         `json:"hops"` // from the CI job outward, ci excluded
-	Canary   string        `json:"canary"`
-	Timeout  time.Duration `json:"timeout"`
-	Pos      Pos           `json:"-"`
-	ModelPos Pos           `json:"-"`
+	Name   string `json:"name"`
+	Model  string `json:"model"`
+	Hops   []Hop  `json:"hops"` // from the CI job outward, ci excluded
+	Canary string `json:"canary"`
+	// CanaryFixed: the canary mode follows from what the model is (an
+	// image or audio model, which refuses a chat completion), so the
+	// run-wide override inference does not change it (see Override; the
+	// engine treats a chain without a model alike).
+	CanaryFixed bool          `json:"-"`
+	Timeout     time.Duration `json:"timeout"`
+	Pos         Pos           `json:"-"`
+	ModelPos    Pos           `json:"-"`
 }
 
 // Links returns the chain's links in path order, starting with ci → first hop.

@@ -44,7 +44,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 				hv[i].status = finding.Pass
 			}
 		}
-		if c.Canary != chain.CanaryAuthOnly {
+		if chain.EndToEnd(c.Canary) {
 			r.softenProxyKeys(hv)
 			r.behind(hv)
 		}
@@ -358,7 +358,7 @@ func (r *run) linkResults(cr finding.ChainResult) []finding.LinkResult {
 		if k <= target(c, 0) {
 			return true
 		}
-		return c.Canary != chain.CanaryAuthOnly && r.why[k] == "" && k < len(cr.Hops) && cr.Hops[k].Status == finding.Pass
+		return chain.EndToEnd(c.Canary) && r.why[k] == "" && k < len(cr.Hops) && cr.Hops[k].Status == finding.Pass
 	}
 	for k, l := range links {
 		lr := finding.LinkResult{From: l.From, To: l.To, Status: finding.Skipped, Cause: finding.OK}
@@ -390,10 +390,10 @@ func sortFindings(fs []finding.Finding) {
 }
 
 // softenProxyKeys handles a key_env declared for a hop behind a proxy that
-// is empty in this job while the inference canary came back through the
-// proxy with a completion: the proxy may well have its own key (it runs
-// elsewhere, with its own environment). That is worth a warning, not a
-// failed chain; whether the hop passes is for behind to say.
+// is empty in this job while the canary came back through the proxy with
+// its answer (a completion, an embedding): the proxy may well have its own
+// key (it runs elsewhere, with its own environment). That is worth a
+// warning, not a failed chain; whether the hop passes is for behind to say.
 func (r *run) softenProxyKeys(hv []hopVerdict) {
 	c := r.c
 	for k := range r.findings {

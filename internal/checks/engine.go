@@ -60,7 +60,10 @@ type Options struct {
 	// starts (retries happen only while they fit), so a hung hop ends its
 	// checks within timeout + 1 s and queueing never eats into it.
 	Deadline time.Duration
-	// Canary overrides every chain's canary mode when set.
+	// Canary overrides the chains' canary modes when set (one of
+	// chain.OverrideModes; see chain.Override: auth-only applies to every
+	// chain, inference never turns an embedding chain, or one whose model
+	// cannot take a chat completion, into a chat completion).
 	Canary string
 	// Timeout overrides every chain's per-request timeout when > 0.
 	Timeout time.Duration
@@ -168,9 +171,9 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 		// The overrides apply to a copy: the caller's config is not changed.
 		c := *orig
 		c.Hops = slices.Clone(orig.Hops)
-		if o.Canary != "" {
-			c.Canary = o.Canary
-		}
+		// A chain without a model has no canary through it: the override
+		// inference leaves its auth-only canary alone.
+		c.Canary = chain.Override(c.Canary, c.CanaryFixed || c.Model == "", o.Canary)
 		if o.Timeout > 0 {
 			c.Timeout = o.Timeout
 		}

@@ -33,10 +33,19 @@ func (r *run) notCompletion(err error, o outcome, tm *finding.Timings) *failure 
 		via = " through " + strings.Join(names, " → ")
 	}
 	o.cause = finding.UpstreamError
-	o.msg = fmt.Sprintf("%s answered HTTP %d%s without a chat completion: %s", h.Name, r.canary.Status, via, err)
+	what := "a chat completion"
+	fix := fmt.Sprintf("Check what answers at %s: a chat request there must return %s. A mock, a health or key endpoint, or another service at that address answers 200 without one.", redactURL(c.Hops[0].URL), r.answer)
+	if r.answer == provider.AnswerEmbedding {
+		// A 200 without a vector: the model did not embed (an engine that
+		// cannot embed with it may answer an empty list), or the answer is
+		// not an embeddings answer at all.
+		what = "an embedding"
+		fix = fmt.Sprintf("Make sure %q is an embedding model wherever the chain routes it (a server that cannot embed with a model may answer an empty list); if it is a chat model, use canary: inference. A mock, a health or key endpoint, or another service at %s also answers 200 without %s.", c.Model, redactURL(c.Hops[0].URL), r.answer)
+	}
+	o.msg = fmt.Sprintf("%s answered HTTP %d%s without %s: %s", h.Name, r.canary.Status, via, what, err)
 	f := r.root(c.LinkInto(t0), t0, finding.UpstreamError, o, tm, "answer")
 	if k := len(r.findings) - 1; k >= 0 && r.findings[k].Check == "live.canary.answer" {
-		r.findings[k].Fix = fmt.Sprintf("Check what answers at %s: a chat request there must return %s. A mock, a health or key endpoint, or another service at that address answers 200 without one.", redactURL(c.Hops[0].URL), r.answer)
+		r.findings[k].Fix = fix
 	}
 	return f
 }

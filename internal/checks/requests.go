@@ -70,10 +70,11 @@ func publicCheck(base string, s *provider.Spec, h chain.Hop) probe.Request {
 	return build(s, base, s.PublicCall(provider.RequestInput{Base: base, Params: h.Params}), cred{})
 }
 
-// canaryRequest builds the inference canary sent to the first hop of c. s
-// is the API the first hop speaks (its type, or the type of the hop a
-// reverse proxy fronts), t the hop whose API it is; next is the type of the
-// hop after t (a gateway may route by it).
+// canaryRequest builds the canary sent to the first hop of c: the
+// inference canary, or for an embedding chain the embeddings call. s is
+// the API the first hop speaks (its type, or the type of the hop a reverse
+// proxy fronts), t the hop whose API it is; next is the type of the hop
+// after t (a gateway may route by it).
 //
 // The answer is the wire format a successful answer to it has (see
 // provider.Answer).
@@ -81,6 +82,9 @@ func canaryRequest(c *chain.Chain, s *provider.Spec, t chain.Hop, cr cred, next 
 	in := input(c, t, next)
 	in.Base = c.Hops[0].URL
 	call := s.Canary(in)
+	if c.Canary == chain.CanaryEmbedding {
+		call = s.Embedding(in)
+	}
 	return build(s, c.Hops[0].URL, call, cr), call.Answer
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 )
 
@@ -102,6 +103,14 @@ func (r *run) unverified(cr *finding.ChainResult, static bool) {
 		h.Status, h.Cause = finding.Unverified, finding.NotVerified
 		why = append(why, fmt.Sprintf("%s (%s)", h.Name, r.whyUnverified(i, static)))
 	}
+	// A link no request crossed (past an auth-only canary's stop) is not
+	// verified even when each hop on it passed its own key check: the hop
+	// before it was never seen to reach the hop after it with its own key.
+	for i, l := range cr.Links {
+		if l.Status == finding.Skipped && i > 0 && cr.Hops[i-1].Status != finding.Unverified && cr.Hops[i].Status != finding.Unverified {
+			why = append(why, fmt.Sprintf("the link %s → %s (%s)", l.From, l.To, r.whyLinkUnverified(i-1)))
+		}
+	}
 	if len(why) == 0 {
 		return
 	}
@@ -129,12 +138,21 @@ func (r *run) whyUnverified(i int, static bool) string {
 		return r.why[i]
 	case s.Verify != 0 && s.Unverifiable != "":
 		return s.Unverifiable
-	case c.Canary == "auth-only" && i > target(c, 0):
+	case !chain.EndToEnd(c.Canary) && i > target(c, 0):
 		return fmt.Sprintf("reachable or not, its credential path is untested: the auth-only canary stops at %s", c.Hops[target(c, 0)].Name)
 	case r.creds[i].env != "" && !r.creds[i].set:
 		return fmt.Sprintf("%s is not set in this job and no canary went through it", r.creds[i].env)
 	}
 	return "no request reached it"
+}
+
+// whyLinkUnverified says why no request crossed the link out of hop i.
+func (r *run) whyLinkUnverified(i int) string {
+	c := r.c
+	if !chain.EndToEnd(c.Canary) && i >= target(c, 0) {
+		return fmt.Sprintf("the auth-only canary stops at %s, so no call of model %q went past it", c.Hops[target(c, 0)].Name, c.Model)
+	}
+	return "no request crossed it"
 }
 
 func (r *run) verifyFix(static bool) string {
@@ -143,8 +161,12 @@ func (r *run) verifyFix(static bool) string {
 		return strings.Join(r.verifyHints, " ")
 	case static:
 		return "Run without --static-only to verify the chain live."
-	case r.c.Canary == "auth-only":
-		return "Use canary: inference (one tiny completion through the whole chain) to verify every hop, or accept unverified hops with fail-on: error."
+	case !chain.EndToEnd(r.c.Canary) && r.c.CanaryFixed:
+		return fmt.Sprintf("Nothing to fix if the keys are right: model %q refuses a chat completion and an embeddings call (an image or audio model), so no canary can cross the chain; a chat route through the same hops verifies that path end to end. fail-on: error (the default) accepts the unverified part.", r.c.Model)
+	case !chain.EndToEnd(r.c.Canary):
+		return "Use canary: inference (one tiny completion through the whole chain; embedding for an embedding model) to verify every hop, or accept unverified hops with fail-on: error."
+	case r.c.Canary == chain.CanaryEmbedding:
+		return "Give hopcheck a way to reach each hop (its key in the job's env, or the embedding canary through the chain), or accept unverified hops with fail-on: error (the default)."
 	}
 	return "Give hopcheck a way to reach each hop (its key in the job's env, or an inference canary through the chain), or accept unverified hops with fail-on: error (the default)."
 }

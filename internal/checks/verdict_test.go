@@ -2,10 +2,13 @@ package checks
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/sim"
+	"github.com/hopcheck/hopcheck/internal/source/hopcheckyml"
 )
 
 // One owner decides the exit code and the status every output shows: they
@@ -106,5 +109,57 @@ func TestNothingUnverifiedPasses(t *testing.T) {
 		if h.Status != finding.Unverified {
 			t.Errorf("static-only hop %s: %s", h.Name, h.Status)
 		}
+	}
+}
+
+// Each hop passing its own key check does not verify the link between
+// them: behind an auth-only canary that stops at the proxy, nothing shows
+// the proxy reaching the provider with its key, so the link and the chain
+// are unverified (the hops keep their pass). A chain whose model takes no
+// canary through it (CanaryFixed: an image or audio model) says so rather
+// than advising the inference canary its model would refuse.
+func TestAuthOnlyLeavesTheProxysLinkUnverified(t *testing.T) {
+	env, err := sim.Start(sim.ScenarioHealthy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	for _, fixed := range []bool{false, true} {
+		cfg, err := hopcheckyml.Parse("hopcheck.yml", env.Config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Chains[0].CanaryFixed = fixed
+		rep := runParsed(t, cfg, env.Vars, func(o *Options) { o.Canary = chain.CanaryAuthOnly })
+		c := rep.Chains[0]
+		if rep.Status != finding.Unverified || c.Status != finding.Unverified {
+			t.Fatalf("fixed %v: run %s chain %s, want unverified; hops %+v links %+v findings %+v", fixed, rep.Status, c.Status, c.Hops, c.Links, c.Findings)
+		}
+		for _, h := range c.Hops {
+			if h.Status != finding.Pass {
+				t.Errorf("fixed %v: hop %s %s, want pass (its key was checked)", fixed, h.Name, h.Status)
+			}
+		}
+		last := c.Links[len(c.Links)-1]
+		if c.Links[0].Status != finding.Pass || last.Status != finding.Unverified {
+			t.Errorf("fixed %v: links %+v, want ci's pass and the last unverified", fixed, c.Links)
+		}
+		var v *finding.Finding
+		for i := range c.Findings {
+			if c.Findings[i].Check == "verify" {
+				v = &c.Findings[i]
+			}
+		}
+		link := last.From + " → " + last.To
+		switch {
+		case v == nil || v.Cause != finding.NotVerified || !strings.Contains(v.Message, link) || !strings.Contains(v.Message, "auth-only canary stops"):
+			t.Errorf("fixed %v: verify finding %+v, want one naming %s and the auth-only canary", fixed, v, link)
+		case fixed == strings.Contains(v.Fix, "Use canary: inference"):
+			t.Errorf("fixed %v: fix %q", fixed, v.Fix)
+		}
+	}
+	// The inference canary crosses the link: the same chain passes.
+	if rep := runConfig(t, string(env.Config), env.Vars, nil); rep.Status != finding.Pass {
+		t.Errorf("inference canary: %s; findings %+v", rep.Status, rep.Chains[0].Findings)
 	}
 }

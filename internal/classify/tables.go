@@ -71,6 +71,19 @@ var (
 		`|is not (?:a )?valid|is not supported|not supported|is not available|unavailable` +
 		`|no longer (?:available|supported)|decommissioned|deprecated)`)
 
+	// "The model exists but does not serve this kind of call": an
+	// embeddings call to a chat model or a chat completion to an
+	// embedding model. OpenAI 403 `You are not allowed to generate
+	// embeddings from this model`, Azure 400 OperationNotSupported `The
+	// embeddings operation does not work with the specified model`,
+	// OpenRouter 400 `… is an embedding model and cannot be used with the
+	// chat/completions endpoint`, Ollama 400 `"…" does not support
+	// generate` (and chat, embeddings). The model has no endpoint of that
+	// kind on the hop: model-unavailable, not a permission problem.
+	ModelKindRe = Re(`not allowed to generate embeddings|operation does not work with the specified model` +
+		`|is an embedding model and cannot be used|is not an embedding model|not an embeddings? model` +
+		`|(?:does not|doesn't|do not) support (?:embeddings?|embed|chat|generate|generation|completions?|chat completions?)\b`)
+
 	InvalidURLRe = Re(`invalid url|unrecognized request url|unknown (?:url|route|endpoint|path)|no route (?:found|matched)` +
 		`|route [^\n]{0,80}not found|cannot (?:post|get|put) /|no such endpoint|endpoint not found`)
 
@@ -104,6 +117,8 @@ var sharedRules = []Rule{
 	{ID: "shared.rejected", Msg: RejectedRe, Cause: finding.CredentialRejected},
 	{ID: "shared.unauthorized", Status: Is(0, 401), Msg: Re(`^(?:401\s*)?unauthori[sz]ed\b|unauthenticated|not authenticated|authorization required`), Cause: finding.CredentialRejected},
 	{ID: "shared.rate-limited", Msg: RateRe, Cause: finding.RateLimited},
+	{ID: "shared.model-kind", Status: Statuses{list: []int{0}, lo: 400, hi: 599}, Msg: ModelKindRe, Cause: finding.ModelUnavailable, Model: true},
+	{ID: "shared.model-kind-code", Status: Is(0, 400), Fields: []Field{In("error.code", "OperationNotSupported")}, Cause: finding.ModelUnavailable},
 	{ID: "shared.forbidden", Status: Is(0, 403, 404), Msg: ForbiddenRe, Cause: finding.Forbidden},
 	{ID: "shared.model-unavailable", Status: Is(0, 400, 404, 410, 422), Msg: ModelRe, Cause: finding.ModelUnavailable, Model: true},
 	{ID: "shared.wrong-endpoint", Status: Is(0, 400, 404, 405), Msg: InvalidURLRe, Cause: finding.WrongEndpoint},

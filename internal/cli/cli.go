@@ -161,7 +161,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.format, "format", "text", "report format: text, json, junit or sarif")
 	fs.StringVar(&c.output, "output", "", "write the report to this file (atomically); stdout then gets the text report for the log when --format is json, junit or sarif, nothing when it is text")
 	fs.StringVar(&c.failOn, "fail-on", checks.DefaultFailOn, "what fails the run: error (default), unverified (also chains hopcheck could not verify), warning (also warnings) or never")
-	fs.StringVar(&c.canary, "canary", "", "override every chain's canary: inference or auth-only")
+	fs.StringVar(&c.canary, "canary", "", "override the chains' canary: auth-only (every chain) or inference (chains with an auth-only canary; embedding chains keep their embeddings call, and chains whose model refuses a chat completion keep auth-only)")
 	fs.DurationVar(&c.timeout, "timeout", 0, "override the per-request timeout (e.g. 8s)")
 	fs.IntVar(&c.concurrency, "concurrency", checks.DefaultConcurrency, "requests in flight at most, across all origins")
 	fs.IntVar(&c.originConcurrency, "origin-concurrency", checks.DefaultOriginConcurrency, "requests in flight at most to one origin (scheme://host:port), e.g. 1 for a local server that handles one request at a time")
@@ -190,8 +190,8 @@ func (c *common) validate() error {
 	if !checks.ValidFailOn(c.failOn) {
 		return fmt.Errorf("--fail-on %q: use %s", c.failOn, strings.Join(checks.FailOnValues, ", "))
 	}
-	if c.canary != "" && !slices.Contains(chain.CanaryModes, c.canary) {
-		return fmt.Errorf("--canary %q: use %s", c.canary, strings.Join(chain.CanaryModes, " or "))
+	if c.canary != "" && !slices.Contains(chain.OverrideModes, c.canary) {
+		return fmt.Errorf("--canary %q: use %s (embedding is a chain's own setting in hopcheck.yml)", c.canary, chain.ModeList(chain.OverrideModes))
 	}
 	if c.timeout < 0 || c.timeout > 10*time.Minute {
 		return fmt.Errorf("--timeout %s: use a duration between 1ms and 10m", c.timeout)

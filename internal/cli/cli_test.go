@@ -247,6 +247,12 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, r.code)
 		}
 	}
+	// embedding is a chain's own canary, never a run-wide override: it
+	// would turn every chat chain into an embeddings call.
+	if r := run(t, t.TempDir(), nil, "check", "--canary", "embedding"); r.code != ExitUsage ||
+		!strings.Contains(r.stderr, `--canary "embedding": use inference or auth-only`) {
+		t.Errorf("--canary embedding: exit %d, stderr %q; want 2 naming the override values", r.code, r.stderr)
+	}
 	for _, flag := range []string{"--concurrency", "--origin-concurrency"} {
 		for _, v := range []string{"0", "257"} {
 			if r := run(t, t.TempDir(), nil, "check", flag, v); r.code != ExitUsage || !strings.Contains(r.stderr, flag+" "+v+": use 1 to 256") {

@@ -58,6 +58,7 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 			Fix:     fmt.Sprintf("Set the chain's model to one of the model_name values of %s, or add %q to its model_list.", lf.rel, c.Model)}).At(c.ModelPos))
 		return
 	}
+	b.checkCanaryKind(lf, deps[0], c, i)
 	if i < len(c.Hops)-1 {
 		b.crossCheckKey(lf, deps[0], c, i)
 		// What the file says about the route decides whether an answer
@@ -92,6 +93,35 @@ func (b *builder) expandLite(c *chain.Chain, i int) {
 		}
 		target.Hops = append(target.Hops, up)
 	}
+}
+
+// checkCanaryKind warns when chain c sends its model a canary the
+// deployment's kind of model refuses: a chat completion to an embedding,
+// image or audio model, an embeddings call to a chat or image model. The
+// chain would fail although the proxy works.
+func (b *builder) checkCanaryKind(lf *liteFile, d litellm.Deployment, c *chain.Chain, i int) {
+	kind, from := litellm.Kind(d)
+	want := chain.CanaryAuthOnly
+	switch {
+	case kind == "embedding":
+		want = chain.CanaryEmbedding
+	case kind == "chat" && from == "":
+		return // presumed a chat model: nothing says otherwise
+	case kind == "chat":
+		want = chain.CanaryInference
+	}
+	if c.Canary == want || !chain.EndToEnd(c.Canary) {
+		return
+	}
+	call := map[string]string{"inference": "a chat completion", "embedding": "an embeddings call"}[c.Canary]
+	model := map[string]string{"chat": "a chat model", "embedding": "an embedding model", "image": "an image model", "audio": "an audio model"}[kind]
+	if model == "" {
+		model = "a model that is not for chat"
+	}
+	l := c.LinkInto(i)
+	b.finding(*(&finding.Finding{Check: "discover.canary", Chain: c.Name, Hop: c.Hops[i].Name, Link: &l, Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
+		Message: fmt.Sprintf("chain %s sends model %q %s (canary: %s), but %s serves it as %s (%s), which refuses that call.", c.Name, c.Model, call, c.Canary, lf.rel, model, from),
+		Fix:     fmt.Sprintf("Set canary: %s on chain %s.", want, c.Name)}).At(c.ModelPos))
 }
 
 // crossCheckKey warns when the hop a hopcheck.yml lists behind a LiteLLM

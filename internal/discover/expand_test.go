@@ -302,3 +302,68 @@ general_settings:
 		})
 	}
 }
+
+// A hopcheck.yml chain whose canary the deployment's kind of model refuses
+// gets a warning at its model line naming the canary to use; a chain whose
+// canary fits, or whose model is only presumed to chat, gets none.
+func TestExpandWarnsOfACanaryTheModelRefuses(t *testing.T) {
+	dir := write(t, map[string]string{"deploy/litellm.yaml": `model_list:
+  - model_name: docs-embed
+    litellm_params: {model: openai/text-embedding-3-small}
+  - model_name: chat
+    litellm_params: {model: openai/gpt-4o}
+    model_info: {mode: chat}
+  - model_name: other
+    litellm_params: {model: openai/my-model}
+  - model_name: img
+    litellm_params: {model: openai/gpt-image-1}
+    model_info: {mode: image_generation}
+`})
+	yml := func(model, canary string) string {
+		c := ""
+		if canary != "" {
+			c = "\n    canary: " + canary
+		}
+		return `version: 1
+chains:
+  - name: bot
+    model: ` + model + c + `
+    hops:
+      - name: litellm
+        type: litellm
+        url: http://127.0.0.1:4000
+        config: deploy/litellm.yaml
+`
+	}
+	for _, tc := range []struct {
+		model, canary, want string // want: the canary the fix names ("" no warning)
+	}{
+		{"docs-embed", "", "embedding"},
+		{"docs-embed", "inference", "embedding"},
+		{"docs-embed", "embedding", ""},
+		{"docs-embed", "auth-only", ""},
+		{"chat", "embedding", "inference"},
+		{"chat", "", ""},
+		{"other", "embedding", ""},
+		{"img", "", "auth-only"},
+		{"img", "auth-only", ""},
+	} {
+		r, err := Expand(parseYML(t, yml(tc.model, tc.canary)), dir, envOf(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []finding.Finding
+		for _, f := range r.Findings {
+			if f.Check == "discover.canary" {
+				got = append(got, f)
+			}
+		}
+		switch {
+		case tc.want == "" && len(got) != 0:
+			t.Errorf("%s with canary %q: unexpected %+v", tc.model, tc.canary, got)
+		case tc.want != "" && (len(got) != 1 || got[0].Line != 4 || got[0].Severity != finding.SevWarning ||
+			!strings.Contains(got[0].Fix, "canary: "+tc.want)):
+			t.Errorf("%s with canary %q: %+v, want one warning at line 4 naming canary: %s", tc.model, tc.canary, got, tc.want)
+		}
+	}
+}

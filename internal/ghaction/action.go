@@ -40,7 +40,7 @@ func Detect(getenv func(string) string) bool {
 // Accepted values of the enum inputs.
 var (
 	FailOnValues       = checks.FailOnValues
-	CanaryValues       = chain.CanaryModes
+	CanaryValues       = chain.OverrideModes
 	ForkBehaviorValues = []string{"neutral", "fail"}
 )
 

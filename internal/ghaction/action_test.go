@@ -90,6 +90,11 @@ func TestReadInputs(t *testing.T) {
 			wantErr: []string{`"canary"`, `"fork-behavior"`, `"timeout"`, `"comment"`, `"check-run"`, `"deadline"`, `"trust-fork-configs"`},
 		},
 		{
+			name:    "embedding is a chain's own canary, not an override",
+			env:     map[string]string{"INPUT_CANARY": "embedding"},
+			wantErr: []string{`input "canary" must be one of inference, auth-only (got "embedding")`},
+		},
+		{
 			name:    "a deadline beyond the cap is rejected",
 			env:     map[string]string{"INPUT_DEADLINE": "2h"},
 			wantErr: []string{`input "deadline" must be at most 30m0s`},

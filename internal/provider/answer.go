@@ -41,6 +41,10 @@ const (
 	// AnswerOllamaChat: an Ollama /api/chat response
 	// (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
 	AnswerOllamaChat
+	// AnswerEmbedding: an embeddings answer that carries a vector, in any
+	// of the shapes HasEmbedding knows (OpenAI's data[].embedding,
+	// Gemini's embedding.values, Cohere's and Ollama's embeddings, …).
+	AnswerEmbedding
 )
 
 // String names the answer for messages ("an OpenAI chat completion").
@@ -58,6 +62,8 @@ func (a Answer) String() string {
 		return "a Bedrock Converse answer (output.message)"
 	case AnswerOllamaChat:
 		return "an Ollama chat answer (message)"
+	case AnswerEmbedding:
+		return "an embedding vector (data[0].embedding or the provider's equivalent)"
 	}
 	return "any answer"
 }
@@ -139,6 +145,10 @@ func (a Answer) read(m map[string]any, chunk bool) (string, error) {
 		return readBedrock(m)
 	case AnswerOllamaChat:
 		return readOllama(m)
+	case AnswerEmbedding:
+		if !hasEmbedding(m) {
+			return "", fmt.Errorf("the answer carries no embedding vector (no data[0].embedding or the provider's equivalent)")
+		}
 	}
 	return "", nil
 }

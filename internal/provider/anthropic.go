@@ -34,6 +34,8 @@ func init() {
 		// The canary is a message (https://docs.anthropic.com/en/api/messages).
 		Shape:       ShapeAnthropic,
 		BuildCanary: anthropicMessage,
+		NoEmbeddings: "Anthropic offers no embedding model and points to Voyage AI " +
+			"(https://docs.anthropic.com/en/docs/build-with-claude/embeddings)",
 
 		Rules: anthropicRules,
 	})

@@ -125,6 +125,14 @@ var azureSamples = []Sample{
 	{Cause: finding.WrongEndpoint, Status: http.StatusNotFound,
 		Body:   `{"error":{"code":"404","message":"Resource not found"}}`,
 		Source: "https://github.com/ThinkInAIXYZ/deepchat/issues/262"},
+	// A deployment asked for an operation its model does not serve
+	// (shared.model-kind).
+	{Cause: finding.ModelUnavailable, Status: http.StatusBadRequest, For: ForEmbedding,
+		Body:   `{"error":{"code":"OperationNotSupported","message":"The embeddings operation does not work with the specified model, gpt-35-turbo. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993."}}`,
+		Source: "https://github.com/OpenHands/OpenHands/issues/1003"},
+	{Cause: finding.ModelUnavailable, Status: http.StatusBadRequest, For: ForChat,
+		Body:   `{"error":{"code":"OperationNotSupported","message":"The chatCompletion operation does not work with the specified model, text-embedding-3-large. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993."}}`,
+		Source: "https://github.com/microsoft/graphrag/issues/1557"},
 	{Cause: finding.RateLimited, Status: http.StatusTooManyRequests,
 		Body:   `{"error":{"code":"429","message":"Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2023-05-15 have exceeded token rate limit of your current AIServices S0 pricing tier. Please retry after 86400 seconds. Please contact Azure support service if you would like to further increase the default rate limit."}}`,
 		Source: "https://github.com/jasonacox/TinyLLM/issues/17"},

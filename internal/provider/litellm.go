@@ -51,6 +51,15 @@ func init() {
 			c.Body.(map[string]any)["cache"] = map[string]any{"no-cache": true}
 			return c
 		},
+		// The proxy serves OpenAI's embeddings API for every provider it
+		// routes to (https://docs.litellm.ai/docs/embedding/supported_embedding)
+		// and caches embeddings like completions, so this canary skips
+		// the cache too.
+		BuildEmbedding: func(in RequestInput) Call {
+			c := embeddingCanary("/v1/embeddings", in.Model)
+			c.Body.(map[string]any)["cache"] = map[string]any{"no-cache": true}
+			return c
+		},
 		Rules: classify.Compose(litellmRelayRules, litellmOwnRules),
 		UpstreamKeyFix: func(from string, _ chain.Hop, env string) string {
 			return fmt.Sprintf("Give %s its upstream key: set the variable its config.yaml reads (api_key: os.environ/%s) in the proxy's environment.", from, env)

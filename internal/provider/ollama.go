@@ -53,6 +53,9 @@ func init() {
 		Samples: []Sample{
 			{Cause: finding.ModelUnavailable, Status: 404, Body: `{"error":"model 'custom-phi3-32k-Q4_K_M' not found"}`,
 				Source: "https://github.com/TheBlewish/Automated-AI-Web-Researcher-Ollama/issues/42"},
+			// An embedding model asked for a completion (shared.model-kind).
+			{Cause: finding.ModelUnavailable, Status: 400, For: ForChat, Body: `{"error":"\"quentinz/bge-large-zh-v1.5:latest\" does not support generate"}`,
+				Source: "https://github.com/ollama/ollama/issues/7909"},
 		},
 	})
 }

@@ -29,6 +29,12 @@ func init() {
 		Auth:     Auth{Name: "Authorization", Prefix: "Bearer "},
 		KeyCheck: Call{Method: "GET", Path: "/models"},
 		Rules:    openaiRules,
+		Samples: []Sample{
+			// An embeddings call with a chat model (shared.model-kind).
+			{Cause: finding.ModelUnavailable, Status: 403, For: ForEmbedding,
+				Body:   `{"error":{"message":"You are not allowed to generate embeddings from this model","type":"invalid_request_error","param":null,"code":null}}`,
+				Source: "https://github.com/infiniflow/ragflow/issues/1835"},
+		},
 	})
 }
 

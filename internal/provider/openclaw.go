@@ -27,20 +27,14 @@ func init() {
 		Public:    Call{Method: "GET", Path: "/readyz"},
 		// The gateway accepts only agent targets as model ("openclaw"); the
 		// upstream model is chosen with x-openclaw-model, as
-		// <provider>/<model> with OpenClaw's provider id.
+		// <provider>/<model> with OpenClaw's provider id. Its
+		// POST /v1/embeddings takes the same pair
+		// (https://docs.openclaw.ai/gateway/openai-http-api).
 		BuildCanary: func(in RequestInput) Call {
-			m := in.Model
-			if next, ok := Lookup(in.Next); ok && len(next.OpenClaw.IDs) > 0 {
-				// A model that already names one of the provider's
-				// OpenClaw ids is a full ref; any other gets the first.
-				if !slices.ContainsFunc(next.OpenClaw.IDs, func(id string) bool { return strings.HasPrefix(m, id+"/") }) {
-					m = next.OpenClaw.IDs[0] + "/" + m
-				}
-			}
-			c := chatCanary("/v1/chat/completions", "openclaw", in)
-			c.Header = http.Header{}
-			c.Header.Set("x-openclaw-model", m)
-			return c
+			return openclawModel(chatCanary("/v1/chat/completions", "openclaw", in), in)
+		},
+		BuildEmbedding: func(in RequestInput) Call {
+			return openclawModel(embeddingCanary("/v1/embeddings", "openclaw"), in)
 		},
 		Rules: openclawRules,
 		UpstreamKeyFix: func(from string, to chain.Hop, env string) string {
@@ -51,6 +45,21 @@ func init() {
 			return fmt.Sprintf("Give %s a key for %s: export %s where the gateway runs or run `openclaw models auth paste-api-key --provider %s`.", from, to.Name, env, id)
 		},
 	})
+}
+
+// openclawModel names the upstream model of c in x-openclaw-model: the
+// chain's model as <provider>/<model>. A model that already names one of
+// the next hop's OpenClaw ids is a full ref; any other gets the first.
+func openclawModel(c Call, in RequestInput) Call {
+	m := in.Model
+	if next, ok := Lookup(in.Next); ok && len(next.OpenClaw.IDs) > 0 {
+		if !slices.ContainsFunc(next.OpenClaw.IDs, func(id string) bool { return strings.HasPrefix(m, id+"/") }) {
+			m = next.OpenClaw.IDs[0] + "/" + m
+		}
+	}
+	c.Header = http.Header{}
+	c.Header.Set("x-openclaw-model", m)
+	return c
 }
 
 // The gateway answers {"error":{"message","type"}}: "Unauthorized" for a

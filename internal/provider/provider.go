@@ -229,7 +229,18 @@ type Sample struct {
 	Header http.Header
 	// Source is the public page, file or issue the body comes from.
 	Source string
+	// For, when set, is the one call the sample answers: "embedding" an
+	// embeddings call with a model that does not embed, "chat" a chat
+	// completion with an embedding model (see ForEmbedding, ForChat). The
+	// simulator answers a call of the wrong kind with it, and nothing else.
+	For string
 }
+
+// The calls a Sample may be for.
+const (
+	ForEmbedding = "embedding"
+	ForChat      = "chat"
+)
 
 // LiteLLMRoute is how LiteLLM routes to a provider.
 type LiteLLMRoute struct {
@@ -348,6 +359,9 @@ type Spec struct {
 	// BuildEmbedding builds the canary for an embedding model (nil: the
 	// OpenAI embeddings call at /embeddings).
 	BuildEmbedding func(RequestInput) Call
+	// NoEmbeddings, when set, says (with its source) that the API serves
+	// no embeddings: an embedding canary sent to it cannot pass.
+	NoEmbeddings string
 
 	// Rules is the type's own signature table (the 2xx rules, the shared
 	// wording families and the status fallback are added around it).

@@ -66,6 +66,9 @@ func (s *Spec) Embedding(in RequestInput) Call {
 	if s.BuildEmbedding != nil {
 		c = s.BuildEmbedding(in)
 	}
+	if c.Answer == AnswerAny {
+		c.Answer = AnswerEmbedding
+	}
 	return s.adjust(in, c)
 }
 

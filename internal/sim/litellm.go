@@ -31,7 +31,7 @@ const (
 	MsgLiteLLMInvalidToken = "Authentication Error, Invalid proxy server token passed. valid_token=None."
 	msgLiteLLMMalformed    = "Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix. Passed in: "
 	msgLiteLLMNotVirtual   = "Authentication Error, LiteLLM Virtual Key expected. Received=%s, expected to start with 'sk-'."
-	msgLiteLLMBadModel     = "{'error': '/chat/completions: Invalid model name passed in model=%s. Call `/v1/models` to view available models for your key.'}"
+	msgLiteLLMBadModel     = "{'error': '%s: Invalid model name passed in model=%s. Call `/v1/models` to view available models for your key.'}"
 )
 
 // LiteLLM simulates a LiteLLM proxy built from a LiteLLM config.yaml and
@@ -41,20 +41,24 @@ const (
 //	GET  /health/liveliness, /health/liveness, /health/readiness   public
 //	GET  /v1/models, /models                                       master key
 //	POST /v1/chat/completions, /chat/completions                   master key
+//	POST /v1/embeddings, /embeddings                               master key
 //	GET  /health                                                   master key; calls every deployment
 //
-// Chat completions go to the first deployment of the requested model group
-// (no load balancing), at its api_base (or the provider's default base) with
-// the provider's auth header and the resolved api_key — or, when the key
-// resolved to nothing, with no credential at all — in the provider's own
-// wire format; the answer comes back as an OpenAI chat completion (an
+// Chat completions and embeddings calls go to the first deployment of the
+// requested model group (no load balancing), at its api_base (or the
+// provider's default base) with the provider's auth header and the resolved
+// api_key — or, when the key resolved to nothing, with no credential at
+// all — in the provider's own wire format for that call (its canary, or its
+// embedding canary); the answer comes back as an OpenAI chat completion (an
 // upstream 2xx that is not a completion is LiteLLM's APIError "Invalid
-// response object"). As in LiteLLM, a deployment with mock_response is
-// answered with it and nothing is called; a failed call is retried with
-// the model group's fallbacks (router_settings or litellm_settings); with
-// litellm_settings.cache on, a request already answered is answered from
-// the cache unless it carries cache.no-cache; every answer carries the
-// x-litellm-model-api-base and x-litellm-model-id of the deployment used.
+// response object") or, for embeddings, an OpenAI embeddings list (an
+// upstream answer without a vector becomes an empty list). As in LiteLLM, a
+// deployment with mock_response is answered with it and nothing is called;
+// a failed call is retried with the model group's fallbacks (router_settings
+// or litellm_settings); with litellm_settings.cache on, a request already
+// answered is answered from the cache unless it carries cache.no-cache;
+// every answer carries the x-litellm-model-api-base and x-litellm-model-id
+// of the deployment used.
 // Requests to non-loopback upstreams are refused (answered as a LiteLLM
 // connection error) and never sent.
 type LiteLLM struct {
@@ -122,7 +126,8 @@ func (l *LiteLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "healthy", "db": "Not connected",
 			"cache": nil, "litellm_version": LiteLLMVersion, "success_callbacks": []string{}})
 		return
-	case "GET /v1/models", "GET /models", "POST /v1/chat/completions", "POST /chat/completions", "GET /health":
+	case "GET /v1/models", "GET /models", "POST /v1/chat/completions", "POST /chat/completions", "GET /health",
+		"POST /v1/embeddings", "POST /embeddings":
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
 		return
@@ -135,8 +140,10 @@ func (l *LiteLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.models(w)
 	case "GET /health":
 		l.health(w, r)
+	case "POST /v1/embeddings", "POST /embeddings":
+		l.chat(w, r, raw, true)
 	default:
-		l.chat(w, r, raw)
+		l.chat(w, r, raw, false)
 	}
 }
 
@@ -246,12 +253,13 @@ func (l *LiteLLM) upstreamOf(d litellm.Deployment) upstream {
 	return u
 }
 
-// call sends one completion request upstream, in the provider's own wire
-// format (the registry's canary shape: an OpenAI chat completion, Azure's
-// deployment path, Gemini's generateContent, …) with its own auth header,
-// as LiteLLM's provider adapters do. An OpenAI-shaped call keeps the
-// client's body (stream, max_tokens).
-func (l *LiteLLM) call(ctx context.Context, u upstream, body []byte) (*http.Response, error) {
+// call sends one completion (embed: embeddings) request upstream, in the
+// provider's own wire format (the registry's canary shape: an OpenAI chat
+// completion, Azure's deployment path, Gemini's generateContent, …; its
+// embedding canary's for embeddings) with its own auth header, as LiteLLM's
+// provider adapters do. An OpenAI-shaped call keeps the client's body
+// (stream, max_tokens).
+func (l *LiteLLM) call(ctx context.Context, u upstream, body []byte, embed bool) (*http.Response, error) {
 	in := provider.RequestInput{Base: u.base, Model: u.dep.UpstreamModel()}
 	if v, _, _ := litellm.Resolve(u.dep.APIVersion.Value, l.env); v != "" {
 		in.Params = map[string]string{"api_version": v}
@@ -259,6 +267,12 @@ func (l *LiteLLM) call(ctx context.Context, u upstream, body []byte) (*http.Resp
 	c := u.spec.Canary(in)
 	if u.spec.BuildCanary != nil {
 		body, _ = json.Marshal(c.Body)
+	}
+	if embed {
+		c = u.spec.Embedding(in)
+		if u.spec.BuildEmbedding != nil {
+			body, _ = json.Marshal(c.Body)
+		}
 	}
 	url := u.spec.URL(u.base, c)
 	if !isLoopbackURL(url) {
@@ -284,7 +298,8 @@ func (l *LiteLLM) call(ctx context.Context, u upstream, body []byte) (*http.Resp
 	return l.client.Do(req)
 }
 
-func (l *LiteLLM) chat(w http.ResponseWriter, r *http.Request, raw []byte) {
+// chat answers a chat completion, or with embed an embeddings call.
+func (l *LiteLLM) chat(w http.ResponseWriter, r *http.Request, raw []byte, embed bool) {
 	var payload map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &payload); err != nil {
 		liteLLMError(w, http.StatusBadRequest, "Invalid JSON payload: "+err.Error(), "None", "None")
@@ -298,7 +313,11 @@ func (l *LiteLLM) chat(w http.ResponseWriter, r *http.Request, raw []byte) {
 		if name == "" {
 			name = "None"
 		}
-		liteLLMError(w, http.StatusBadRequest, fmt.Sprintf(msgLiteLLMBadModel, name), "None", "None")
+		route := "/chat/completions"
+		if embed {
+			route = "/embeddings"
+		}
+		liteLLMError(w, http.StatusBadRequest, fmt.Sprintf(msgLiteLLMBadModel, route, name), "None", "None")
 		return
 	}
 	var stream bool
@@ -311,6 +330,9 @@ func (l *LiteLLM) chat(w http.ResponseWriter, r *http.Request, raw []byte) {
 	_ = json.Unmarshal(payload["cache"], &ctl)
 	delete(payload, "cache")
 	cacheKey := group + "\x00" + string(payload["messages"])
+	if embed {
+		cacheKey = "embeddings\x00" + group + "\x00" + string(payload["input"])
+	}
 	if l.caching() && !stream && !ctl.NoCache {
 		if hit, ok := l.cache.Load(cacheKey); ok {
 			e := hit.(cacheEntry)
@@ -341,13 +363,16 @@ func (l *LiteLLM) chat(w http.ResponseWriter, r *http.Request, raw []byte) {
 			// headers still name the deployment.
 			l.setHeaders(w, u, group)
 			body := openAICompletion(u.dep.UpstreamModel(), u.dep.Mock.Value)
+			if embed {
+				body = openAIEmbeddings(group, true)
+			}
 			l.remember(cacheKey, u, body, stream)
 			writeRaw(w, body)
 			return
 		}
 		payload["model"], _ = json.Marshal(u.dep.UpstreamModel())
 		body, _ := json.Marshal(payload)
-		resp, err := l.call(r.Context(), u, body)
+		resp, err := l.call(r.Context(), u, body, embed)
 		if err != nil {
 			if r.Context().Err() != nil {
 				abort(w) // the client went away or the server closes
@@ -374,12 +399,20 @@ func (l *LiteLLM) chat(w http.ResponseWriter, r *http.Request, raw []byte) {
 		if n > 0 {
 			w.Header().Set("x-litellm-attempted-fallbacks", fmt.Sprint(n))
 		}
-		if stream {
+		switch {
+		case embed:
+			// LiteLLM answers every provider's embeddings in OpenAI's
+			// shape; a provider answer without a vector becomes an empty
+			// list.
+			up, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+			body := openAIEmbeddings(group, provider.HasEmbedding(up))
+			l.remember(cacheKey, u, body, false)
+			writeRaw(w, body)
+		case stream:
 			relayStream(w, resp)
-			resp.Body.Close()
-			return
+		default:
+			l.answer(w, u, group, resp, cacheKey)
 		}
-		l.answer(w, u, group, resp, cacheKey)
 		resp.Body.Close()
 		return
 	}
@@ -432,6 +465,18 @@ func (l *LiteLLM) remember(key string, u upstream, body []byte, stream bool) {
 func openAICompletion(model, text string) []byte {
 	b, _ := json.Marshal(map[string]any{"id": "chatcmpl-sim", "object": "chat.completion", "created": 1700000000, "model": model,
 		"choices": []map[string]any{{"index": 0, "message": map[string]any{"role": "assistant", "content": text}, "finish_reason": "stop"}}})
+	return b
+}
+
+// openAIEmbeddings is the embeddings list LiteLLM returns for model group
+// group: one vector, or none.
+func openAIEmbeddings(group string, vector bool) []byte {
+	data := []map[string]any{}
+	if vector {
+		data = append(data, map[string]any{"object": "embedding", "index": 0, "embedding": []float64{0.1, 0.2}})
+	}
+	b, _ := json.Marshal(map[string]any{"object": "list", "data": data, "model": group,
+		"usage": map[string]int{"prompt_tokens": 4, "total_tokens": 4}})
 	return b
 }
 
@@ -582,7 +627,7 @@ func (l *LiteLLM) health(w http.ResponseWriter, r *http.Request) {
 		body, _ := json.Marshal(map[string]any{"model": d.UpstreamModel(),
 			"messages": []any{map[string]any{"role": "user", "content": "ping"}}, "max_tokens": 1})
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
-		resp, err := l.call(ctx, u, body)
+		resp, err := l.call(ctx, u, body, false)
 		switch {
 		case err != nil:
 			entry["error"] = wrapMessage("APIConnectionError", u.provider, "Connection error.", d.ModelName.Value)

@@ -172,7 +172,7 @@ func (o *OpenRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "GET /api/v1/models":
 		o.models(w)
 		return
-	case "GET /api/v1/key", "GET /api/v1/auth/key", "POST /api/v1/chat/completions":
+	case "GET /api/v1/key", "GET /api/v1/auth/key", "POST /api/v1/chat/completions", "POST /api/v1/embeddings":
 	default:
 		notFoundHTML(w)
 		return
@@ -181,11 +181,14 @@ func (o *OpenRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if route != "POST /api/v1/chat/completions" {
+	switch route {
+	case "POST /api/v1/chat/completions":
+		o.chat(w, r, key, acct, raw, body)
+	case "POST /api/v1/embeddings":
+		o.embeddings(w, key, acct, body)
+	default:
 		o.keyInfo(w, key, acct)
-		return
 	}
-	o.chat(w, r, key, acct, raw, body)
 }
 
 // bearer extracts the token of an `Authorization: Bearer <token>` value.
@@ -423,6 +426,24 @@ func (o *OpenRouter) chat(w http.ResponseWriter, r *http.Request, key string, a 
 		return
 	}
 	o.stream(w, r, id, created, body.Model, reply, usage)
+}
+
+// embeddings answers POST /api/v1/embeddings
+// (https://openrouter.ai/docs/api/reference/embeddings) in OpenAI's shape,
+// after the same model and credit checks as a chat completion.
+func (o *OpenRouter) embeddings(w http.ResponseWriter, key string, a Account, body chatRequest) {
+	switch {
+	case !o.validModel(body.Model):
+		orError(w, http.StatusBadRequest, body.Model+" is not a valid model ID", nil, userID(key))
+	case a.NoCredits:
+		orError(w, http.StatusPaymentRequired, MsgInsufficientCredits, nil, "")
+	case a.KeyLimitReached:
+		orError(w, http.StatusForbidden, MsgKeyLimit, nil, "")
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "model": body.Model, "provider": "Simulated",
+			"data":  []any{map[string]any{"object": "embedding", "index": 0, "embedding": []float64{0.1, 0.2}}},
+			"usage": map[string]any{"prompt_tokens": 4, "total_tokens": 4, "cost": 0.0000004}})
+	}
 }
 
 // stream writes an OpenRouter SSE completion: a processing comment, the

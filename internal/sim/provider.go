@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +41,16 @@ type Provider struct {
 	Secrets map[string]string
 	// Models are the models served (nil: any model).
 	Models []string
+	// Embedders are the served embedding models (nil: every model answers
+	// chat completions and embeddings calls alike). When set, an
+	// embeddings call with any other model and a chat completion with one
+	// of them fail as the provider fails them (its sample for that call,
+	// provider.Sample.For), and they count as served with Models.
+	Embedders []string
+	// NoVector makes every embeddings call answer 200 without a vector (an
+	// empty list), as Ollama's engine did for a model it could not embed
+	// with (https://github.com/ollama/ollama/pull/9742).
+	NoVector bool
 	// NoCredits and RateLimited make every authenticated inference fail
 	// with the spec's CreditsExhausted / RateLimited sample.
 	NoCredits, RateLimited bool
@@ -101,13 +112,23 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request, key string, pre
 	case matches(r, s.KeyCheck):
 		p.ok(w, r, model, false)
 	case r.Method == http.MethodPost:
+		embed := embeddingCall(path)
 		switch {
 		case p.NoCredits:
 			p.sample(w, finding.CreditsExhausted, http.StatusPaymentRequired)
 		case p.RateLimited:
 			p.sample(w, finding.RateLimited, http.StatusTooManyRequests)
-		case p.Models != nil && !contains(p.Models, model):
+		case embed && s.NoEmbeddings != "":
+			// The API has no such route.
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"type":"error","error":{"type":"not_found_error","message":"Not Found"}}`)
+		case p.Models != nil && !contains(p.Models, model) && !contains(p.Embedders, model):
 			p.sample(w, finding.ModelUnavailable, http.StatusNotFound)
+		case p.Embedders != nil && embed && !contains(p.Embedders, model):
+			p.wrongKind(w, provider.ForEmbedding, model)
+		case p.Embedders != nil && !embed && contains(p.Embedders, model):
+			p.wrongKind(w, provider.ForChat, model)
 		case p.Fake200 != "":
 			ct := p.Fake200Type
 			if ct == "" {
@@ -208,17 +229,10 @@ func sigV4Verifies(r *http.Request, body []byte, id, secret string) bool {
 // generic answer of status def when the spec documents none.
 func (p *Provider) sample(w http.ResponseWriter, c finding.Cause, def int) {
 	for _, smp := range p.Spec.Samples {
-		if smp.Cause != c {
+		if smp.Cause != c || smp.For != "" {
 			continue
 		}
-		for k, vs := range smp.Header {
-			w.Header()[k] = vs
-		}
-		if w.Header().Get("Content-Type") == "" {
-			w.Header().Set("Content-Type", "application/json")
-		}
-		w.WriteHeader(smp.Status)
-		io.WriteString(w, smp.Body)
+		writeSample(w, smp)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -229,6 +243,51 @@ func (p *Provider) sample(w http.ResponseWriter, c finding.Cause, def int) {
 	w.Write(b)
 }
 
+// embeddingCall reports whether a POST to path is an embeddings call in
+// one of the registry's shapes (OpenAI's and Azure's …/embeddings, Cohere's
+// /v2/embed, Ollama's /api/embed, Gemini's :embedContent, Bedrock's
+// InvokeModel, which hopcheck sends only to embed).
+func embeddingCall(path string) bool {
+	for _, suf := range []string{"/embeddings", "/embed", ":embedContent", ":batchEmbedContents", "/invoke"} {
+		if strings.HasSuffix(path, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// wrongKind answers a call of the wrong kind for model (call is
+// provider.ForEmbedding or provider.ForChat) with the spec's sample for it,
+// or a 400 in the wording family providers use.
+func (p *Provider) wrongKind(w http.ResponseWriter, call, model string) {
+	for _, smp := range p.Spec.Samples {
+		if smp.Cause == finding.ModelUnavailable && smp.For == call {
+			writeSample(w, smp)
+			return
+		}
+	}
+	what := "embeddings"
+	if call == provider.ForChat {
+		what = "chat"
+	}
+	b, _ := json.Marshal(map[string]any{"error": map[string]any{"message": fmt.Sprintf("%q does not support %s", model, what), "code": 400}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	w.Write(b)
+}
+
+// writeSample answers with smp.
+func writeSample(w http.ResponseWriter, smp provider.Sample) {
+	for k, vs := range smp.Header {
+		w.Header()[k] = vs
+	}
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.WriteHeader(smp.Status)
+	io.WriteString(w, smp.Body)
+}
+
 // ok answers a successful call in the spec's wire shape: a model list for
 // GETs, an answer for inference.
 func (p *Provider) ok(w http.ResponseWriter, r *http.Request, model string, inference bool) {
@@ -237,8 +296,14 @@ func (p *Provider) ok(w http.ResponseWriter, r *http.Request, model string, infe
 		reply = "OK"
 	}
 	models := p.Models
-	if models == nil {
+	if models == nil && p.Embedders == nil {
 		models = []string{"sim-model"}
+	}
+	models = append(slices.Clone(models), p.Embedders...)
+	// An embedding; empty with NoVector.
+	vec, vecs := []float64{0.1, 0.2}, [][]float64{{0.1, 0.2}}
+	if p.NoVector {
+		vec, vecs = []float64{}, [][]float64{}
 	}
 	var out any
 	switch shape := p.Spec.Shape; {
@@ -272,11 +337,15 @@ func (p *Provider) ok(w http.ResponseWriter, r *http.Request, model string, infe
 		out = map[string]any{"id": "msg_sim", "type": "message", "role": "assistant", "model": model,
 			"content": []map[string]string{{"type": "text", "text": reply}}, "stop_reason": "end_turn"}
 	case shape == provider.ShapeGemini && strings.HasSuffix(r.URL.Path, ":embedContent"):
-		out = map[string]any{"embedding": map[string]any{"values": []float64{0.1, 0.2}}}
+		out = map[string]any{"embedding": map[string]any{"values": vec}}
 	case shape == provider.ShapeCohere && strings.HasSuffix(r.URL.Path, "/embed"):
-		out = map[string]any{"id": "sim", "embeddings": map[string]any{"float": [][]float64{{0.1, 0.2}}}}
+		out = map[string]any{"id": "sim", "embeddings": map[string]any{"float": vecs}}
 	case shape == provider.ShapeBedrock && strings.HasSuffix(r.URL.Path, "/invoke"):
-		out = map[string]any{"embedding": []float64{0.1, 0.2}}
+		out = map[string]any{"embedding": vec}
+	case shape == provider.ShapeOllama && strings.HasSuffix(r.URL.Path, "/api/embed"):
+		out = map[string]any{"model": model, "embeddings": vecs}
+	case shape == provider.ShapeOllama && strings.HasSuffix(r.URL.Path, "/api/embeddings"):
+		out = map[string]any{"embedding": vec}
 	case shape == provider.ShapeGemini:
 		out = map[string]any{"candidates": []map[string]any{{"content": map[string]any{"role": "model",
 			"parts": []map[string]string{{"text": reply}}}, "finishReason": "STOP"}}}
@@ -289,7 +358,11 @@ func (p *Provider) ok(w http.ResponseWriter, r *http.Request, model string, infe
 	case shape == provider.ShapeOllama && strings.HasSuffix(r.URL.Path, "/api/chat"):
 		out = map[string]any{"model": model, "message": map[string]string{"role": "assistant", "content": reply}, "done": true}
 	case strings.HasSuffix(r.URL.Path, "/embeddings"):
-		out = map[string]any{"object": "list", "data": []map[string]any{{"object": "embedding", "index": 0, "embedding": []float64{0.1, 0.2}}}}
+		data := []map[string]any{}
+		if len(vec) > 0 {
+			data = append(data, map[string]any{"object": "embedding", "index": 0, "embedding": vec})
+		}
+		out = map[string]any{"object": "list", "data": data, "model": model}
 	default:
 		out = map[string]any{"id": "chatcmpl-sim", "object": "chat.completion", "model": model,
 			"choices": []map[string]any{{"index": 0, "message": map[string]string{"role": "assistant", "content": reply}, "finish_reason": "stop"}}}

@@ -458,7 +458,7 @@ func (d *decoder) canary(m *mapping, e *entry) (string, bool) {
 		return "", false
 	}
 	if !slices.Contains(chain.CanaryModes, s) {
-		d.add(d.src.nodePos(e.val), "use "+strings.Join(chain.CanaryModes, " or "), "%scanary %q is not a known canary mode", prefix(m.where), s)
+		d.add(d.src.nodePos(e.val), "use "+chain.ModeList(chain.CanaryModes), "%scanary %q is not a known canary mode", prefix(m.where), s)
 		return "", false
 	}
 	return s, true

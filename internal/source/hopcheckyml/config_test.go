@@ -261,6 +261,10 @@ chains:
     canary: inference
     timeout: 250ms
     hops: [{name: x, type: openai-compatible, url: u, key_header: authorization}]
+  - name: c
+    model: text-embedding-3-small
+    canary: embedding
+    hops: [{name: x, type: openai, url: u}]
 `
 	cfg, err := Parse("d.yml", []byte(src))
 	if err != nil {
@@ -275,6 +279,9 @@ chains:
 	}
 	if b.Timeout != 250*time.Millisecond || b.Canary != chain.CanaryInference {
 		t.Errorf("chain b = %v %q, want its own 250ms inference", b.Timeout, b.Canary)
+	}
+	if c := cfg.Chains[2]; c.Canary != chain.CanaryEmbedding {
+		t.Errorf("chain c = %q, want its own embedding", c.Canary)
 	}
 	if got := a.Hops[0].KeyHeader; got != (chain.Header{Name: "x-api-key"}) {
 		t.Errorf("anthropic default header = %+v", got)

@@ -435,6 +435,11 @@ func inferProvider(model string) string {
 	return ""
 }
 
+// Kind says what kind of model dep serves — "chat", "embedding", "image",
+// "audio" or "other" — and how that was found ("" for a chat model only
+// presumed so: no model_info.mode, nothing in the name).
+func Kind(dep Deployment) (kind, from string) { return modelKind(dep) }
+
 // modelKind says what kind of model a deployment serves: model_info.mode
 // when set (LiteLLM's values, and the plural "embeddings" people write),
 // else only what the model's name makes obvious.
@@ -467,14 +472,19 @@ func modelKind(dep Deployment) (kind, from string) {
 }
 
 // canaryFor chooses the canary of a route's chain: a chat completion for
-// chat models; for the others the auth-only canary, since a chat
-// completion is refused by an embedding, image or audio model.
+// chat models, an embeddings call through the chain for embedding models;
+// for the others (image, audio) the auth-only canary, since they refuse
+// both and a generation would be billed dearly.
 func (d *Deriver) canaryFor(res *Result, c *chain.Chain, rt route) {
-	if rt.kind == "chat" {
+	switch rt.kind {
+	case "chat":
 		return
+	case "embedding":
+		c.Canary = chain.CanaryEmbedding
+	default:
+		c.Canary, c.CanaryFixed = chain.CanaryAuthOnly, true
 	}
-	c.Canary = chain.CanaryAuthOnly
-	res.source(Source{Chain: c.Name, What: "canary", Value: chain.CanaryAuthOnly, Origin: fmt.Sprintf("%s model (%s)", rt.kind, rt.kindFrom)})
+	res.source(Source{Chain: c.Name, What: "canary", Value: c.Canary, Origin: fmt.Sprintf("%s model (%s)", rt.kind, rt.kindFrom)})
 	judgeKind(res, c, rt)
 }
 

@@ -392,13 +392,27 @@ func TestModelKinds(t *testing.T) {
     model_info: {mode: chat}
 `
 	_, r := derive(t, src, nil)
-	for name, want := range map[string]string{"emb": chain.CanaryAuthOnly, "emb-plural": chain.CanaryAuthOnly, "img": chain.CanaryAuthOnly, "speech": chain.CanaryAuthOnly, "chat": chain.CanaryInference} {
-		if c := chainOf(t, r, name); c.Canary != want {
+	// Embedding models get an embeddings call through the chain; image and
+	// audio models the auth-only canary, which --canary inference must not
+	// turn into a chat completion (fixed).
+	for name, want := range map[string]string{"emb": chain.CanaryEmbedding, "emb-plural": chain.CanaryEmbedding, "img": chain.CanaryAuthOnly, "speech": chain.CanaryAuthOnly, "chat": chain.CanaryInference} {
+		c := chainOf(t, r, name)
+		if c.Canary != want {
 			t.Errorf("%s: canary %s, want %s", name, c.Canary, want)
 		}
+		if fixed := want == chain.CanaryAuthOnly; c.CanaryFixed != fixed {
+			t.Errorf("%s: canary fixed %v, want %v", name, c.CanaryFixed, fixed)
+		}
 	}
-	if fs := findings(r, "litellm.mode"); len(fs) != 4 || fs[1].Line != 6 {
-		t.Errorf("mode findings: %+v", fs)
+	fs := findings(r, "litellm.mode")
+	if len(fs) != 4 || fs[1].Line != 6 {
+		t.Fatalf("mode findings: %+v", fs)
+	}
+	// Only the image and audio models stay unverified.
+	for i, want := range []finding.Cause{finding.OK, finding.OK, finding.NotVerified, finding.NotVerified} {
+		if fs[i].Cause != want || (want == finding.OK) == strings.Contains(fs[i].Message, "unverified") {
+			t.Errorf("mode finding %d: %s %q, want %s", i, fs[i].Cause, fs[i].Message, want)
+		}
 	}
 }
 

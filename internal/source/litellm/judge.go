@@ -482,7 +482,13 @@ func judgeKind(res *Result, c *chain.Chain, rt route) {
 	if at.IsZero() {
 		at = rt.dep.Model.Pos
 	}
-	what := map[string]string{"embedding": "an embedding model", "image": "an image model", "audio": "an audio model", "other": "not a chat model"}[rt.kind]
+	if rt.kind == "embedding" {
+		res.finding((&finding.Finding{Check: "litellm.mode", Chain: c.Name, Hop: "litellm", Cause: finding.OK, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("model_name %q is an embedding model (%s), which refuses a chat completion; hopcheck checks the chain with one embeddings call through the proxy instead.", rt.dep.ModelName.Value, rt.kindFrom),
+			Fix:     "Nothing to fix; if the model is a chat model, set model_info.mode: chat."}).At(at))
+		return
+	}
+	what := map[string]string{"image": "an image model", "audio": "an audio model", "other": "not a chat model"}[rt.kind]
 	res.finding((&finding.Finding{Check: "litellm.mode", Chain: c.Name, Hop: "litellm", Cause: finding.NotVerified, Severity: finding.SevNotice,
 		Message: fmt.Sprintf("model_name %q is %s (%s), which refuses a chat completion; hopcheck checks the chain with the auth-only canary (keys and the proxy's model list), so the model itself stays unverified.", rt.dep.ModelName.Value, what, rt.kindFrom),
 		Fix:     "Nothing to fix in the config; a chat model of the same proxy verifies the keys end to end."}).At(at))
