@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"sort"
+	"sync"
 )
 
 // Marker replaces the secret part of a redacted credential. A credential
@@ -39,7 +40,15 @@ type shape struct {
 	// word: the match must not follow a letter or digit (short prefixes
 	// that could end an ordinary word: task-…, desk-…). Checked in code,
 	// not in the pattern, so the pattern keeps its literal prefix.
-	word   bool
+	word bool
+	// re is the compiled pattern, made at the shape's first use: most
+	// texts hold no keyword of most shapes, and compiling all of them when
+	// the package loads cost every hopcheck process milliseconds.
+	re func() compiled
+}
+
+// compiled is a shape's pattern with the indexes of its groups.
+type compiled struct {
 	re     *regexp.Regexp
 	keep   int // submatch index of "keep", -1 when absent
 	secret int // submatch index of "secret"
@@ -124,15 +133,20 @@ var shapes = compileShapes([]shape{
 	{id: "private-key", pattern: `(?P<keep>-----BEGIN[A-Z ]{0,24} PRIVATE KEY-----)(?P<secret>[A-Za-z0-9+/=\s]{16,}-----END[A-Z ]{0,24} PRIVATE KEY-----)`, keywords: []string{"-----BEGIN"}, span: 1 << 14},
 })
 
+// compileShapes sets every shape's lazy compiler. A pattern that does not
+// compile or lacks its secret group panics at first use; the tests use
+// every shape.
 func compileShapes(ss []shape) []shape {
 	for i := range ss {
-		s := &ss[i]
-		s.re = regexp.MustCompile(s.pattern)
-		s.keep = s.re.SubexpIndex("keep")
-		s.secret = s.re.SubexpIndex("secret")
-		if s.secret < 0 {
-			panic("secret: shape " + s.id + " has no secret group")
-		}
+		id, pattern := ss[i].id, ss[i].pattern
+		ss[i].re = sync.OnceValue(func() compiled {
+			re := regexp.MustCompile(pattern)
+			c := compiled{re: re, keep: re.SubexpIndex("keep"), secret: re.SubexpIndex("secret")}
+			if c.secret < 0 {
+				panic("secret: shape " + id + " has no secret group")
+			}
+			return c
+		})
 	}
 	return ss
 }
@@ -334,15 +348,16 @@ func keywordWindows(b []byte) [][][2]int {
 
 // find appends the matches of sh in the window b[wa:wb] to hits.
 func (sh *shape) find(b []byte, wa, wb int, hits []hit) []hit {
+	c := sh.re()
 	for pos := wa; pos < wb; {
-		m := sh.re.FindSubmatchIndex(b[pos:wb])
+		m := c.re.FindSubmatchIndex(b[pos:wb])
 		if m == nil {
 			break
 		}
-		sa, sb := m[2*sh.secret]+pos, m[2*sh.secret+1]+pos
+		sa, sb := m[2*c.secret]+pos, m[2*c.secret+1]+pos
 		start, repl := sa, Marker
-		if sh.keep >= 0 && m[2*sh.keep] >= 0 {
-			start = m[2*sh.keep] + pos
+		if c.keep >= 0 && m[2*c.keep] >= 0 {
+			start = m[2*c.keep] + pos
 			repl = string(b[start:sa]) + Marker
 		}
 		if at := m[0] + pos; sh.word && at > 0 && isAlnum(b[at-1]) {
@@ -356,7 +371,7 @@ func (sh *shape) find(b []byte, wa, wb int, hits []hit) []hit {
 			}
 		}
 		hits = append(hits, hit{start, sb, repl})
-		pos = m[2*sh.secret+1] + pos // the right boundary may be the next match's left one
+		pos = m[2*c.secret+1] + pos // the right boundary may be the next match's left one
 	}
 	return hits
 }
