@@ -5,15 +5,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
-	// CA roots for the FROM scratch image, which has no system store.
-	_ "golang.org/x/crypto/x509roots/fallback"
-
 	"github.com/hopcheck/hopcheck/internal/cli"
+	"github.com/hopcheck/hopcheck/internal/probe"
 )
 
 // grace is how long a run may take to end after SIGINT or SIGTERM. Every
@@ -22,6 +21,11 @@ import (
 const grace = 3 * time.Second
 
 func main() {
+	// CA roots for the FROM scratch image, which has no system store: the
+	// probes' transport installs the embedded ones before its first TLS
+	// connection (probe.WithFallbackRoots); so does every other client that
+	// uses the default transport (the GitHub API's).
+	http.DefaultTransport = probe.WithFallbackRoots(http.DefaultTransport, http.ProxyFromEnvironment)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
