@@ -1,6 +1,10 @@
 package secret
 
-import "testing"
+import (
+	"regexp/syntax"
+	"strings"
+	"testing"
+)
 
 // Every shape compiles and has its secret group: shapes are compiled at
 // first use, so a broken one would otherwise surface only when a text
@@ -19,5 +23,37 @@ func TestShapesCompile(t *testing.T) {
 				t.Errorf("shape %s: compiled %+v", sh.id, c)
 			}
 		}()
+	}
+}
+
+// A shape's must byte is a literal every match of its pattern contains (a
+// direct part of the top-level sequence, not inside an alternative or a
+// repetition), so skipping the windows without it changes nothing.
+func TestMustByteIsRequired(t *testing.T) {
+	n := 0
+	for _, sh := range shapes {
+		if sh.must == 0 {
+			continue
+		}
+		n++
+		re, err := syntax.Parse(sh.pattern, syntax.Perl)
+		if err != nil {
+			t.Fatalf("shape %s: %v", sh.id, err)
+		}
+		re = re.Simplify()
+		required := false
+		if re.Op == syntax.OpConcat {
+			for _, sub := range re.Sub {
+				if sub.Op == syntax.OpLiteral && sub.Flags&syntax.FoldCase == 0 && strings.ContainsRune(string(sub.Rune), rune(sh.must)) {
+					required = true
+				}
+			}
+		}
+		if !required {
+			t.Errorf("shape %s: %q is not a literal every match of %s contains", sh.id, sh.must, sh.pattern)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no shape has a must byte")
 	}
 }

@@ -41,6 +41,10 @@ type shape struct {
 	// that could end an ordinary word: task-…, desk-…). Checked in code,
 	// not in the pattern, so the pattern keeps its literal prefix.
 	word bool
+	// must is a byte every match contains (0: none). A window without it
+	// cannot match and is skipped without running the pattern, which for
+	// a pattern without a literal prefix tries every position.
+	must byte
 	// re is the compiled pattern, made at the shape's first use: most
 	// texts hold no keyword of most shapes, and compiling all of them when
 	// the package loads cost every hopcheck process milliseconds.
@@ -127,7 +131,7 @@ var shapes = compileShapes([]shape{
 	{id: "authorization", pattern: `(?P<keep>(?:Bearer|bearer|BEARER|Basic|basic|BASIC)[ \t]{1,4})(?P<secret>[A-Za-z0-9._~+/-]{15,}[A-Za-z0-9_~+/-]=*)`, keywords: []string{"Bearer", "bearer", "BEARER", "Basic", "basic", "BASIC"}},
 	// The password in a URL's user information (scheme://user:password@host).
 	// https://datatracker.ietf.org/doc/html/rfc3986#section-3.2.1
-	{id: "url-password", pattern: `[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s/:@]{0,64}:(?P<secret>[^\s/@\[\]]{6,128})@`, keywords: []string{"://"}},
+	{id: "url-password", pattern: `[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s/:@]{0,64}:(?P<secret>[^\s/@\[\]]{6,128})@`, keywords: []string{"://"}, must: '@'},
 	// PEM private keys (RFC 7468): the base64 body up to the END line.
 	// https://datatracker.ietf.org/doc/html/rfc7468#section-10
 	{id: "private-key", pattern: `(?P<keep>-----BEGIN[A-Z ]{0,24} PRIVATE KEY-----)(?P<secret>[A-Za-z0-9+/=\s]{16,}-----END[A-Z ]{0,24} PRIVATE KEY-----)`, keywords: []string{"-----BEGIN"}, span: 1 << 14},
@@ -348,6 +352,9 @@ func keywordWindows(b []byte) [][][2]int {
 
 // find appends the matches of sh in the window b[wa:wb] to hits.
 func (sh *shape) find(b []byte, wa, wb int, hits []hit) []hit {
+	if sh.must != 0 && bytes.IndexByte(b[wa:wb], sh.must) < 0 {
+		return hits
+	}
 	c := sh.re()
 	for pos := wa; pos < wb; {
 		m := c.re.FindSubmatchIndex(b[pos:wb])
