@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -139,6 +140,11 @@ type run struct {
 	// sequences between its characters, so each verdict is scrubbed again
 	// where it is made (r.classify).
 	scrub *secret.Scrubber
+	// pending counts the live results still to come (set by Run); the
+	// goroutine that delivers the last one evaluates the chain into result
+	// (see delivered).
+	pending atomic.Int32
+	result  atomic.Pointer[finding.ChainResult]
 }
 
 type job struct {
@@ -184,6 +190,9 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 		}
 	}
 	if len(jobs) > 0 {
+		for _, j := range jobs {
+			j.r.pending.Add(1)
+		}
 		execute(ctx, jobs, o)
 	}
 	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File, Scrubber: o.Scrubber}
@@ -191,7 +200,12 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 		rep.Findings = append(rep.Findings, forkNotice(len(runs)))
 	}
 	for _, r := range runs {
-		cr := r.evaluate()
+		var cr finding.ChainResult
+		if p := r.result.Load(); p != nil {
+			cr = *p
+		} else {
+			cr = r.evaluate()
+		}
 		place(&cr, o.Findings)
 		r.unverified(&cr, o.StaticOnly)
 		rep.Chains = append(rep.Chains, cr)
@@ -851,7 +865,7 @@ func (r *run) dropEchoes() {
 func execute(ctx context.Context, jobs []job, o Options) {
 	type group struct {
 		req    probe.Request
-		intos  []**probe.Result
+		jobs   []job  // whose results this request is
 		cost   int    // expected relative duration: the hops the request crosses
 		origin string // where the per-origin bound applies
 	}
@@ -863,11 +877,11 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		cost := j.r.hopsCrossed(j.into)
 		k := requestKey(req)
 		if g, ok := byKey[k]; ok {
-			g.intos = append(g.intos, j.into)
+			g.jobs = append(g.jobs, j)
 			g.cost = max(g.cost, cost)
 			continue
 		}
-		g := &group{req: req, intos: []**probe.Result{j.into}, cost: cost, origin: origin(req.URL)}
+		g := &group{req: req, jobs: []job{j}, cost: cost, origin: origin(req.URL)}
 		byKey[k] = g
 		groups = append(groups, g)
 	}
@@ -895,15 +909,15 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		return probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued", Message: msg}}
 	}
 	deliver := func(g *group, res probe.Result) {
-		for _, into := range g.intos {
+		for _, j := range g.jobs {
 			r := res
-			*into = &r
+			*j.into = &r
+			j.r.delivered()
 		}
 	}
-	send := func(g *group) {
+	send := func(g *group) probe.Result {
 		if ctx.Err() != nil {
-			deliver(g, notSent())
-			return
+			return notSent()
 		}
 		// The request's own budget starts now, not when it was queued.
 		rctx, cancel := context.WithTimeout(ctx, g.req.Timeout+time.Second)
@@ -914,7 +928,7 @@ func execute(ctx context.Context, jobs []job, o Options) {
 			cp.Message = fmt.Sprintf("%s; the overall deadline of %s ended the live checks (raise %s)", e.Message, o.Deadline, name)
 			res.Err = &cp
 		}
-		deliver(g, res)
+		return res
 	}
 
 	// One dispatcher owns both counts and starts, in the order above, every
@@ -943,8 +957,10 @@ func execute(ctx context.Context, jobs []job, o Options) {
 			inFlight++
 			atOrigin[g.origin]++
 			wg.Go(func() {
-				send(g)
+				res := send(g)
+				// Free the slot first: delivering may evaluate chains.
 				finished <- g.origin
+				deliver(g, res)
 			})
 		}
 		pending = waiting
@@ -962,6 +978,18 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		deliver(g, notSent())
 	}
 	wg.Wait()
+}
+
+// delivered records that one live result of r has arrived. The last one
+// evaluates r at once, in the goroutine that delivered it: a chain whose
+// requests are done is judged while the slower ones are still in flight,
+// and the chains that finish together are judged in parallel, instead of
+// all of them one after another after the last answer.
+func (r *run) delivered() {
+	if r.pending.Add(-1) == 0 {
+		cr := r.evaluate()
+		r.result.Store(&cr)
+	}
 }
 
 // origin is the scheme, host and port a request URL names (the default
