@@ -227,7 +227,7 @@ func Redact(s string) string {
 const maxRedactRounds = 8
 
 func redactOnce(s string) string {
-	if len(s) < minShape {
+	if len(s) < minShape || !mayHoldShape(s) {
 		return s
 	}
 	v := newView(s)
@@ -268,6 +268,40 @@ func redactOnce(s string) string {
 	}
 	k := 0
 	return v.mask(s, runs, func(int, int) string { k++; return hits[k-1].repl })
+}
+
+// mayHoldShape reports whether redactOnce could find anything in s: an
+// escape introducer (the view then differs from s), a byte that is not
+// printable ASCII, tab, LF or CR (foldedView then has something to fold),
+// the first two bytes of a keyword (findShapes), or a run of the base64
+// alphabet of at least minEncoded bytes (encodedShapes). Most text a
+// report is made of (names, URLs, messages) has none, and is then returned
+// after this one scan, without the view's copy.
+func mayHoldShape(s string) bool {
+	run := 0
+	for k := 0; k < len(s); k++ {
+		c := s[k]
+		switch {
+		case c == '\\' || c == '%' || c == '&':
+			return true
+		case c >= 0x7f || c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			return true
+		}
+		if k+1 < len(s) {
+			pair := uint16(c)<<8 | uint16(s[k+1])
+			if keywordPairs[pair/8]&(1<<(pair%8)) != 0 {
+				return true
+			}
+		}
+		if isB64(c) {
+			if run++; run >= minEncoded {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // Search window around each keyword occurrence: lead bytes before it (a
