@@ -57,3 +57,24 @@ func TestMustByteIsRequired(t *testing.T) {
 		t.Fatal("no shape has a must byte")
 	}
 }
+
+// Text mayHoldShape passes over is text the full search leaves unchanged.
+func FuzzMayHoldShape(f *testing.F) {
+	for _, s := range append(reportFields(1), "sk-or-v1-"+strings.Repeat("0f", 32), "x ghp_"+strings.Repeat("a", 36),
+		`\u0073k-proj-`+strings.Repeat("a", 40), "dXNlcjpzay1vci12MS0wZjBmMGYwZjBmMGYwZjBmMGYw", "https://u:p4ssw0rd@example.com",
+		"plain words, nothing to see here at all", "AKIAABCDEFGHIJKLMNOP", "a&#115;k-proj-x", "%73k-ant-api03-aaaaaaaaaaaaaaaaaaaaaaaa",
+		// Split by zero-width spaces or colour codes (no run of the base64
+		// alphabet long enough to decode either), or in fullwidth letters:
+		// only the folded view has their shape.
+		"s\u200bk-or-v1-"+strings.Repeat("0f0f0f0f0f\u200b", 7), "s\x1b[0mk-or-v1-"+strings.Repeat("0f0f0f0f0f\x1b[0m", 7),
+		"\uff53\uff4b-or-v1-"+strings.Repeat("\uff10f", 32)) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !mayHoldShape(s) {
+			if out := redactView(s); out != s {
+				t.Fatalf("mayHoldShape(%q) = false, but the search redacts it to %q", s, out)
+			}
+		}
+	})
+}

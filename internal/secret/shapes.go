@@ -230,6 +230,11 @@ func redactOnce(s string) string {
 	if len(s) < minShape || !mayHoldShape(s) {
 		return s
 	}
+	return redactView(s)
+}
+
+// redactView is redactOnce without the quick checks.
+func redactView(s string) string {
 	v := newView(s)
 	hits := findShapes(v.b)
 	hits = append(hits, encodedShapes(v.b, hits)...)
