@@ -3,7 +3,6 @@ package checks
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -145,6 +144,9 @@ type run struct {
 	// (see delivered).
 	pending atomic.Int32
 	result  atomic.Pointer[finding.ChainResult]
+	// seen is what the chains of one Run read from the live results they
+	// share (nil: each chain reads its own).
+	seen *readings
 }
 
 type job struct {
@@ -173,6 +175,7 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 	}
 	runs := make([]*run, 0, len(cfg.Chains))
 	var jobs []job
+	seen := &readings{}
 	for _, orig := range cfg.Chains {
 		// The overrides apply to a copy: the caller's config is not changed.
 		c := *orig
@@ -184,6 +187,7 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 			c.Timeout = o.Timeout
 		}
 		r := newRun(&c, o)
+		r.seen = seen
 		runs = append(runs, r)
 		if !o.StaticOnly && !r.neutral {
 			jobs = append(jobs, r.plan()...)
@@ -616,13 +620,13 @@ func (r *run) evaluate() finding.ChainResult {
 	for i, h := range c.Hops {
 		if res := r.direct[i]; res != nil {
 			req := keyCheck(h.URL, spec(h), h, cred{})
-			o := r.assess(spec(h), &req, res)
+			o := r.seen.assess(r, spec(h), &req, res)
 			entered[i], reach[i] = &o, &o
 			hv[i].tm = timings(res)
 			r.judgeDirect(i, o, res, &hv[i])
 		} else if res := r.public[i]; res != nil {
 			req := publicCheck(h.URL, spec(h), h)
-			o := r.assess(spec(h), &req, res)
+			o := r.seen.assess(r, spec(h), &req, res)
 			reach[i] = &o
 			hv[i].tm = timings(res)
 			// Reachable is not verified: the credential path to the hop is
@@ -635,7 +639,7 @@ func (r *run) evaluate() finding.ChainResult {
 		} else if res := r.via[i]; res != nil {
 			t := target(c, i)
 			req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t], cred{})
-			o := r.assess(spec(c.Hops[t]), &req, res)
+			o := r.seen.assess(r, spec(c.Hops[t]), &req, res)
 			entered[i] = &o
 			hv[i].tm = timings(res)
 			if o.ok() {
@@ -718,7 +722,7 @@ func (r *run) judgeDirect(i int, o outcome, res *probe.Result, v *hopVerdict) {
 	v.status = finding.Pass
 	sp := spec(h)
 	if sp.ReadKey != nil {
-		r.judgeKeyFacts(i, sp.ReadKey(res.Body), res, v)
+		r.judgeKeyFacts(i, r.seen.keyFacts(sp, res), res, v)
 	}
 	if sp.ListsModels {
 		r.judgeModelList(i, res, v)
@@ -771,16 +775,9 @@ func (r *run) judgeModelList(i int, res *probe.Result, v *hopVerdict) {
 	if target(c, 0) != i || c.Model == "" {
 		return
 	}
-	var ml modelList
-	if json.Unmarshal(res.Body, &ml) != nil || len(ml.Data) == 0 {
+	names := r.seen.models(res)
+	if len(names) == 0 || slices.Contains(names, c.Model) {
 		return
-	}
-	names := make([]string, 0, len(ml.Data))
-	for _, m := range ml.Data {
-		if m.ID == c.Model {
-			return
-		}
-		names = append(names, m.ID)
 	}
 	v.status, v.cause = finding.Fail, finding.ModelUnavailable
 	lk := c.LinkInto(i)
@@ -909,9 +906,11 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		return probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued", Message: msg}}
 	}
 	deliver := func(g *group, res probe.Result) {
+		// One result for every chain that planned the request, so what
+		// they read from it is read once (readings).
+		shared := &res
 		for _, j := range g.jobs {
-			r := res
-			*j.into = &r
+			*j.into = shared
 			j.r.delivered()
 		}
 	}
