@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -20,7 +21,18 @@ import (
 // the process leaves anyway rather than hold a CI job until its time limit.
 const grace = 3 * time.Second
 
+// gcPercent is the garbage collector's target unless GOGC says otherwise.
+// A run lives for well under a second and allocates a few MiB in all, so
+// at Go's default of 100 it collects three or four times while the
+// answers come in, for nothing it needs the memory back for: at 400 it
+// collects about once, for some 30% less CPU time and ~2 MiB more peak
+// memory (63 chains: 19 MiB).
+const gcPercent = 400
+
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	// CA roots for the FROM scratch image, which has no system store: the
 	// probes' transport installs the embedded ones before its first TLS
 	// connection (probe.WithFallbackRoots); so does every other client that
