@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -281,5 +282,54 @@ func TestOpenClawConfigPointsAtSimulator(t *testing.T) {
 	}
 	if cfg.Tools.Web.Search.Enabled {
 		t.Error("web search must be off (it installs a plugin from clawhub.ai)")
+	}
+}
+
+// The commands -serve prints run hopcheck on the simulator from wherever
+// they are pasted (here: the module root, where `go run ./bench -serve`
+// runs), although hopcheck refuses a config outside its working directory.
+func TestServeHintRuns(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	w, err := startWorld(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.close()
+	dir := filepath.Join(t.TempDir(), "it's here") // a path the shell must quote
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	root, err := moduleRoot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &bench{opt: options{short: true}, root: root, dir: dir, log: io.Discard}
+	if err := b.build(context.Background(), &results{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.writeSetup(dir, chains(3), 8*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	hint := serveHint(dir, b.bin)
+	if !strings.Contains(hint, "./hopcheck check --config hopcheck.yml") {
+		t.Errorf("hint does not run the binary built in the directory:\n%s", hint)
+	}
+	cmd := exec.Command("bash", "-euc", hint)
+	cmd.Dir = root
+	// Only what a shell needs: the keys come from bench.env.
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the hint failed: %v\n%s\n%s", err, hint, out)
+	}
+	if !strings.Contains(string(out), "hopcheck: PASS (3 chains passed)") {
+		t.Errorf("hopcheck did not report the chains passing:\n%s", out)
+	}
+	for _, k := range []string{w.orKey, w.master} {
+		if strings.Contains(string(out), k) {
+			t.Error("a key appears in hopcheck's output")
+		}
 	}
 }

@@ -3,7 +3,7 @@
 //
 //	go run ./bench            # full: medians of 3, the naive script, the real OpenClaw when installed (a few minutes)
 //	go run ./bench -short     # CI: one run each, < 60 s (also BENCH_SHORT=1)
-//	go run ./bench -serve     # only the simulator + hopcheck.yml + bench.env, to try by hand
+//	go run ./bench -serve     # only the simulator + hopcheck.yml + bench.env + a hopcheck binary, to try by hand
 //	go run ./bench -coldstart # only the action step's cold start: prebuilt image vs image: Dockerfile (docker, crane; minutes; not in CI)
 //
 // It starts a simulated OpenRouter, a LiteLLM proxy and an nginx-like
@@ -110,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.binary, "binary", "", "use this hopcheck binary instead of building one")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (hopcheck.yml, bench.env, reports)")
 	fs.StringVar(&o.mdFile, "md", "", "also write the Markdown tables to this file")
-	fs.BoolVar(&o.serve, "serve", false, "only start the simulator, write hopcheck.yml + bench.env for 3 × -models chains and serve until interrupted")
+	fs.BoolVar(&o.serve, "serve", false, "only start the simulator, write hopcheck.yml + bench.env for 3 × -models chains, build hopcheck beside them, print the commands to run it and serve until interrupted")
 	fs.BoolVar(&o.strict, "strict", false, "exit 1 when any target FAILs (default: when a run is wrong or hopcheck at its defaults misses 1.3× the slowest request)")
 	fs.BoolVar(&o.coldstart, "coldstart", false, "only measure the action step's cold start, offline: the prebuilt image pulled from a local registry + run (median of -runs) vs docker build of the Dockerfile + run (once); needs docker and crane; see coldstart.go")
 	if err := fs.Parse(args); err != nil {
@@ -683,6 +683,14 @@ func (b *bench) serve(ctx context.Context) error {
 	if !b.opt.keep {
 		defer os.RemoveAll(dir)
 	}
+	// hopcheck reads files only inside its working directory, so the
+	// commands run it from dir, with a binary built there (quickly: the
+	// flags of -short).
+	b.root, b.dir = root, dir
+	b.opt.short = true
+	if err := b.build(ctx, &results{}); err != nil {
+		return err
+	}
 	if b.w, err = startWorld(b.opt.latency); err != nil {
 		return err
 	}
@@ -693,11 +701,30 @@ func (b *bench) serve(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(b.out, "simulator up (%s per hop); %d chains in %s\n\n", b.opt.latency, len(cs), cfg)
-	fmt.Fprintf(b.out, "set -a; . %s; set +a\n", filepath.Join(dir, "bench.env"))
-	fmt.Fprintf(b.out, "go run ./cmd/hopcheck check --config %s\n", cfg)
+	fmt.Fprint(b.out, serveHint(dir, b.bin))
 	env := preflightEnv(b.w, cs, b.opt.timeout, false)
 	fmt.Fprintf(b.out, "LITELLM_URL=%s EDGE_URL=%s OPENROUTER_URL=%s LITELLM_MODELS='%s' EDGE_MODELS='%s' DIRECT_MODELS='%s' bash %s   # PER_CHAIN=1: the naive variant\n\nCtrl-C stops.\n",
 		env["LITELLM_URL"], env["EDGE_URL"], env["OPENROUTER_URL"], env["LITELLM_MODELS"], env["EDGE_MODELS"], env["DIRECT_MODELS"], filepath.Join(root, "bench", "preflight.sh"))
 	<-ctx.Done()
 	return nil
+}
+
+// serveHint is how to run hopcheck by hand on the setup in dir: from dir
+// (hopcheck refuses a config outside its working directory), with the
+// simulator's keys from bench.env.
+func serveHint(dir, bin string) string {
+	run := bin
+	if filepath.Dir(bin) == dir {
+		run = "./" + filepath.Base(bin)
+	}
+	return fmt.Sprintf("cd %s\nset -a; . ./bench.env; set +a\n%s check --config hopcheck.yml   # --format json: duration_ms and per-hop timings\n", shellQuote(dir), shellQuote(run))
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and /._-.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

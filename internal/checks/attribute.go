@@ -26,7 +26,7 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 	if r.canary == nil {
 		return nil
 	}
-	o := r.assess(r.api(0), r.canaryReq, r.canary)
+	o := r.seen.assess(r, r.api(0), r.canaryReq, r.canary)
 	tm := timings(r.canary)
 	if o.ok() {
 		if _, err := r.answer.Read(r.canary.Body, r.canary.Header); err != nil {

@@ -3,7 +3,6 @@ package checks
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -139,6 +139,14 @@ type run struct {
 	// sequences between its characters, so each verdict is scrubbed again
 	// where it is made (r.classify).
 	scrub *secret.Scrubber
+	// pending counts the live results still to come (set by Run); the
+	// goroutine that delivers the last one evaluates the chain into result
+	// (see delivered).
+	pending atomic.Int32
+	result  atomic.Pointer[finding.ChainResult]
+	// seen is what the chains of one Run read from the live results they
+	// share (nil: each chain reads its own).
+	seen *readings
 }
 
 type job struct {
@@ -167,6 +175,7 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 	}
 	runs := make([]*run, 0, len(cfg.Chains))
 	var jobs []job
+	seen := &readings{}
 	for _, orig := range cfg.Chains {
 		// The overrides apply to a copy: the caller's config is not changed.
 		c := *orig
@@ -178,12 +187,16 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 			c.Timeout = o.Timeout
 		}
 		r := newRun(&c, o)
+		r.seen = seen
 		runs = append(runs, r)
 		if !o.StaticOnly && !r.neutral {
 			jobs = append(jobs, r.plan()...)
 		}
 	}
 	if len(jobs) > 0 {
+		for _, j := range jobs {
+			j.r.pending.Add(1)
+		}
 		execute(ctx, jobs, o)
 	}
 	rep := &finding.Report{Schema: finding.SchemaID, Config: cfg.File, Scrubber: o.Scrubber}
@@ -191,7 +204,12 @@ func Run(ctx context.Context, cfg *chain.Config, o Options) *finding.Report {
 		rep.Findings = append(rep.Findings, forkNotice(len(runs)))
 	}
 	for _, r := range runs {
-		cr := r.evaluate()
+		var cr finding.ChainResult
+		if p := r.result.Load(); p != nil {
+			cr = *p
+		} else {
+			cr = r.evaluate()
+		}
 		place(&cr, o.Findings)
 		r.unverified(&cr, o.StaticOnly)
 		rep.Chains = append(rep.Chains, cr)
@@ -602,13 +620,13 @@ func (r *run) evaluate() finding.ChainResult {
 	for i, h := range c.Hops {
 		if res := r.direct[i]; res != nil {
 			req := keyCheck(h.URL, spec(h), h, cred{})
-			o := r.assess(spec(h), &req, res)
+			o := r.seen.assess(r, spec(h), &req, res)
 			entered[i], reach[i] = &o, &o
 			hv[i].tm = timings(res)
 			r.judgeDirect(i, o, res, &hv[i])
 		} else if res := r.public[i]; res != nil {
 			req := publicCheck(h.URL, spec(h), h)
-			o := r.assess(spec(h), &req, res)
+			o := r.seen.assess(r, spec(h), &req, res)
 			reach[i] = &o
 			hv[i].tm = timings(res)
 			// Reachable is not verified: the credential path to the hop is
@@ -621,7 +639,7 @@ func (r *run) evaluate() finding.ChainResult {
 		} else if res := r.via[i]; res != nil {
 			t := target(c, i)
 			req := keyCheck(h.URL, spec(c.Hops[t]), c.Hops[t], cred{})
-			o := r.assess(spec(c.Hops[t]), &req, res)
+			o := r.seen.assess(r, spec(c.Hops[t]), &req, res)
 			entered[i] = &o
 			hv[i].tm = timings(res)
 			if o.ok() {
@@ -704,7 +722,7 @@ func (r *run) judgeDirect(i int, o outcome, res *probe.Result, v *hopVerdict) {
 	v.status = finding.Pass
 	sp := spec(h)
 	if sp.ReadKey != nil {
-		r.judgeKeyFacts(i, sp.ReadKey(res.Body), res, v)
+		r.judgeKeyFacts(i, r.seen.keyFacts(sp, res), res, v)
 	}
 	if sp.ListsModels {
 		r.judgeModelList(i, res, v)
@@ -757,16 +775,9 @@ func (r *run) judgeModelList(i int, res *probe.Result, v *hopVerdict) {
 	if target(c, 0) != i || c.Model == "" {
 		return
 	}
-	var ml modelList
-	if json.Unmarshal(res.Body, &ml) != nil || len(ml.Data) == 0 {
+	names := r.seen.models(res)
+	if len(names) == 0 || slices.Contains(names, c.Model) {
 		return
-	}
-	names := make([]string, 0, len(ml.Data))
-	for _, m := range ml.Data {
-		if m.ID == c.Model {
-			return
-		}
-		names = append(names, m.ID)
 	}
 	v.status, v.cause = finding.Fail, finding.ModelUnavailable
 	lk := c.LinkInto(i)
@@ -851,7 +862,7 @@ func (r *run) dropEchoes() {
 func execute(ctx context.Context, jobs []job, o Options) {
 	type group struct {
 		req    probe.Request
-		intos  []**probe.Result
+		jobs   []job  // whose results this request is
 		cost   int    // expected relative duration: the hops the request crosses
 		origin string // where the per-origin bound applies
 	}
@@ -863,11 +874,11 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		cost := j.r.hopsCrossed(j.into)
 		k := requestKey(req)
 		if g, ok := byKey[k]; ok {
-			g.intos = append(g.intos, j.into)
+			g.jobs = append(g.jobs, j)
 			g.cost = max(g.cost, cost)
 			continue
 		}
-		g := &group{req: req, intos: []**probe.Result{j.into}, cost: cost, origin: origin(req.URL)}
+		g := &group{req: req, jobs: []job{j}, cost: cost, origin: origin(req.URL)}
 		byKey[k] = g
 		groups = append(groups, g)
 	}
@@ -895,15 +906,17 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		return probe.Result{Err: &probe.NetError{Cause: finding.Timeout, Phase: "queued", Message: msg}}
 	}
 	deliver := func(g *group, res probe.Result) {
-		for _, into := range g.intos {
-			r := res
-			*into = &r
+		// One result for every chain that planned the request, so what
+		// they read from it is read once (readings).
+		shared := &res
+		for _, j := range g.jobs {
+			*j.into = shared
+			j.r.delivered()
 		}
 	}
-	send := func(g *group) {
+	send := func(g *group) probe.Result {
 		if ctx.Err() != nil {
-			deliver(g, notSent())
-			return
+			return notSent()
 		}
 		// The request's own budget starts now, not when it was queued.
 		rctx, cancel := context.WithTimeout(ctx, g.req.Timeout+time.Second)
@@ -914,7 +927,7 @@ func execute(ctx context.Context, jobs []job, o Options) {
 			cp.Message = fmt.Sprintf("%s; the overall deadline of %s ended the live checks (raise %s)", e.Message, o.Deadline, name)
 			res.Err = &cp
 		}
-		deliver(g, res)
+		return res
 	}
 
 	// One dispatcher owns both counts and starts, in the order above, every
@@ -943,8 +956,10 @@ func execute(ctx context.Context, jobs []job, o Options) {
 			inFlight++
 			atOrigin[g.origin]++
 			wg.Go(func() {
-				send(g)
+				res := send(g)
+				// Free the slot first: delivering may evaluate chains.
 				finished <- g.origin
+				deliver(g, res)
 			})
 		}
 		pending = waiting
@@ -962,6 +977,18 @@ func execute(ctx context.Context, jobs []job, o Options) {
 		deliver(g, notSent())
 	}
 	wg.Wait()
+}
+
+// delivered records that one live result of r has arrived. The last one
+// evaluates r at once, in the goroutine that delivered it: a chain whose
+// requests are done is judged while the slower ones are still in flight,
+// and the chains that finish together are judged in parallel, instead of
+// all of them one after another after the last answer.
+func (r *run) delivered() {
+	if r.pending.Add(-1) == 0 {
+		cr := r.evaluate()
+		r.result.Store(&cr)
+	}
 }
 
 // origin is the scheme, host and port a request URL names (the default

@@ -253,3 +253,33 @@ func TestOrigin(t *testing.T) {
 		t.Error("scheme and port must tell origins apart")
 	}
 }
+
+// A chain is judged as soon as its last result arrives, while requests of
+// other chains are still in flight, not after the slowest of all.
+func TestChainJudgedWhenItsResultsArrive(t *testing.T) {
+	gate := make(chan struct{})
+	fastSrv, slowSrv := server(t, nil), server(t, gate)
+	fast, slow := testRun(), testRun()
+	fastJobs, fastRes := requests(fast, fastSrv.URL, 3)
+	slowJobs, slowRes := requests(slow, slowSrv.URL, 1)
+	jobs := append(slowJobs, fastJobs...)
+	for _, j := range jobs {
+		j.r.pending.Add(1)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		execute(context.Background(), jobs, testOptions(16, 16))
+	}()
+	waitFor(t, "the fast chain's verdict", func() bool { return fast.result.Load() != nil })
+	if slow.result.Load() != nil {
+		t.Fatal("the slow chain was judged before its request was answered")
+	}
+	close(gate)
+	<-done
+	if slow.result.Load() == nil {
+		t.Fatal("the slow chain was not judged when its result arrived")
+	}
+	allAnswered(t, "fast", fastRes)
+	allAnswered(t, "slow", slowRes)
+}

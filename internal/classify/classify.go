@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -446,7 +445,7 @@ func parseSSE(f *facts, body []byte) {
 }
 
 var (
-	leadingStatusRe = regexp.MustCompile(`(?i)^(?:HTTP\s*)?([1-5]\d\d)\b`)
+	leadingStatusRe = Lazy(`(?i)^(?:HTTP\s*)?([1-5]\d\d)\b`)
 	// anthropicTypeStatus maps Anthropic's error types to their statuses,
 	// for error events inside a 200 stream.
 	anthropicTypeStatus = map[string]int{
@@ -486,10 +485,10 @@ func embeddedStatus(f *facts) int {
 var (
 	// litellmMarkerRe finds LiteLLM's "<Provider>Exception - " marker; the
 	// text after it is the upstream answer.
-	litellmMarkerRe = regexp.MustCompile(`\b([A-Za-z][A-Za-z0-9_]*)Exception\s+-\s+`)
-	litellmCodeRe   = regexp.MustCompile(`(?i)^Error code:?\s*([1-5]\d\d)\s*-?\s*`)
-	litellmClassRe  = regexp.MustCompile(`(?i)\blitellm\.([A-Za-z]+)\b`)
-	litellmPrefixRe = regexp.MustCompile(`(?i)^litellm\.[a-z]+:\s*(?:[a-z]+(?: error)?:\s+)?`)
+	litellmMarkerRe = Lazy(`\b([A-Za-z][A-Za-z0-9_]*)Exception\s+-\s+`)
+	litellmCodeRe   = Lazy(`(?i)^Error code:?\s*([1-5]\d\d)\s*-?\s*`)
+	litellmClassRe  = Lazy(`(?i)\blitellm\.([A-Za-z]+)\b`)
+	litellmPrefixRe = Lazy(`(?i)^litellm\.[a-z]+:\s*(?:[a-z]+(?: error)?:\s+)?`)
 	// litellmClassStatus maps LiteLLM's exception classes (OpenAI SDK
 	// names) to the status they carry.
 	litellmClassStatus = map[string]int{
@@ -567,8 +566,8 @@ func jsonHeader(body []byte) http.Header {
 }
 
 var (
-	statusPrefixRe = regexp.MustCompile(`(?is)^(?:HTTP\s*)?([1-5]\d\d)\b\s*:?\s*(.*)$`)
-	httpStatusRe   = regexp.MustCompile(`(?is)\bHTTP\s+([1-5]\d\d)\b\s*:?\s*(.*)$`)
+	statusPrefixRe = Lazy(`(?is)^(?:HTTP\s*)?([1-5]\d\d)\b\s*:?\s*(.*)$`)
+	httpStatusRe   = Lazy(`(?is)\bHTTP\s+([1-5]\d\d)\b\s*:?\s*(.*)$`)
 )
 
 // statusPrefixInner rebuilds the upstream answer from an "NNN message"
@@ -609,8 +608,8 @@ func errorEnvelope(msg string, code int) []byte {
 	return b
 }
 
-var ccrRe = regexp.MustCompile(`(?is)^error from provider\s*(?:\(([^)]*)\))?\s*:\s*(.*)$`)
-var ccrStatusRe = regexp.MustCompile(`:\s*([1-5]\d\d)\s*$`)
+var ccrRe = Lazy(`(?is)^error from provider\s*(?:\(([^)]*)\))?\s*:\s*(.*)$`)
+var ccrStatusRe = Lazy(`:\s*([1-5]\d\d)\s*$`)
 
 // ccrInner parses claude-code-router's relayed upstream failure:
 // `Error from provider(openrouter,fake/echo-1: 401): {"error": {…}}Error: …`.

@@ -2,7 +2,6 @@ package classify
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -156,7 +155,7 @@ func scalarString(v any) string {
 // hdr is a predicate on a response header: present (Re nil) or matching Re.
 type Hdr struct {
 	Name string
-	Re   *regexp.Regexp
+	Re   *Pattern
 }
 
 func (h Hdr) match(header http.Header) bool {
@@ -204,14 +203,14 @@ const (
 // rule is one signature. Every set condition must hold.
 type Rule struct {
 	ID       string
-	Status   Statuses       // effective status (see facts.status)
-	Kinds    Kind           // body shapes accepted; kindAny = all
-	Embedded Tri            // the error was found inside a 2xx body
-	Fields   []Field        // JSON predicates
-	Headers  []Hdr          // header predicates
-	Msg      *regexp.Regexp // on the extracted error message (debug suffix stripped)
-	NotMsg   *regexp.Regexp // must not match the message
-	Body     *regexp.Regexp // on the raw body text (first bodyScan bytes)
+	Status   Statuses // effective status (see facts.status)
+	Kinds    Kind     // body shapes accepted; kindAny = all
+	Embedded Tri      // the error was found inside a 2xx body
+	Fields   []Field  // JSON predicates
+	Headers  []Hdr    // header predicates
+	Msg      *Pattern // on the extracted error message (debug suffix stripped)
+	NotMsg   *Pattern // must not match the message
+	Body     *Pattern // on the raw body text (first bodyScan bytes)
 
 	Cause  finding.Cause
 	Origin Origin
@@ -244,6 +243,3 @@ func (r *Rule) match(f *facts) bool {
 	}
 	return true
 }
-
-// re compiles a case-insensitive, dot-matches-newline pattern.
-func Re(pattern string) *regexp.Regexp { return regexp.MustCompile(`(?is)` + pattern) }

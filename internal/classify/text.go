@@ -2,7 +2,6 @@ package classify
 
 import (
 	"html"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,14 +10,16 @@ import (
 // MaxMessage bounds Verdict.Message, in runes.
 const MaxMessage = 300
 
-var ansiRe = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]`)
+var ansiRe = Lazy(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]`)
 
 // clean makes s safe for a one-line report: valid UTF-8, ANSI escapes and
 // control/format characters removed, line breaks and tabs turned into
 // spaces, runs of spaces collapsed, at most MaxMessage runes.
 func clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = ansiRe.ReplaceAllString(s, "")
+	if strings.IndexByte(s, '\x1b') >= 0 { // every escape ansiRe removes starts with ESC
+		s = ansiRe.ReplaceAllString(s, "")
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -55,15 +56,15 @@ func firstLine(s string) string {
 }
 
 var (
-	titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
-	h1Re    = regexp.MustCompile(`(?is)<h1[^>]*>(.*?)</h1>`)
-	tagRe   = regexp.MustCompile(`(?s)<[^>]*>`)
+	titleRe = Lazy(`(?is)<title[^>]*>(.*?)</title>`)
+	h1Re    = Lazy(`(?is)<h1[^>]*>(.*?)</h1>`)
+	tagRe   = Lazy(`(?s)<[^>]*>`)
 )
 
 // htmlMessage returns the <title> of an HTML page, else its first <h1>, else
 // the first line of its text.
 func htmlMessage(s string) string {
-	for _, Re := range []*regexp.Regexp{titleRe, h1Re} {
+	for _, Re := range []*Pattern{titleRe, h1Re} {
 		if m := Re.FindStringSubmatch(s); m != nil {
 			if t := strings.TrimSpace(html.UnescapeString(tagRe.ReplaceAllString(m[1], " "))); t != "" {
 				return t
@@ -111,15 +112,15 @@ func capBytes(s string, n int) string {
 
 // modelRes extract a model id from an error message; the first capture group
 // of the first matching expression wins.
-var modelRes = []*regexp.Regexp{
-	regexp.MustCompile("(?i)([^\\s'\"`]+) is not a valid model id"),
-	regexp.MustCompile("(?i)no endpoints found for ([^\\s'\"`]+?)\\.?(?:\\s|$)"),
-	regexp.MustCompile("(?i)\\bmodel\\s*=\\s*[`'\"]?([^\\s`'\",]+?)[`'\"]?\\.?(?:[\\s,'\"]|$)"),
-	regexp.MustCompile("(?i)\\bmodel(?:[ _](?:id|name))?:?\\s*[`'\"]([^`'\"\\s]+)[`'\"]"),
-	regexp.MustCompile("(?i)\\bmodel:\\s*[`'\"]?([^\\s`'\",]+?)[`'\"]?\\.?(?:[\\s,'\"]|$)"),
-	regexp.MustCompile("(?i)\\bmodel\\s+[`'\"]?([A-Za-z0-9][\\w.:/-]*[\\w])[`'\"]?\\s+(?:not found|does not exist|is not (?:available|supported)|not supported|unavailable)"),
-	regexp.MustCompile("(?i)unknown (?:model|agent)[:\\s]+[`'\"]?([^\\s`'\",]+?)[`'\"]?\\.?(?:[\\s,'\"]|$)"),
-	regexp.MustCompile("(?i)tried to access\\s+[`'\"]?([^\\s`'\",]+?)[`'\"]?\\.?(?:[\\s,'\"]|$)"),
+var modelRes = []*Pattern{
+	Lazy("(?i)([^\\s'\"`]+) is not a valid model id"),
+	Lazy("(?i)no endpoints found for ([^\\s'\"`]+?)\\.?(?:\\s|$)"),
+	Lazy("(?i)\\bmodel\\s*=\\s*[`'\"]?([^\\s`'\",]+?)[`'\"]?\\.?(?:[\\s,'\"]|$)"),
+	Lazy("(?i)\\bmodel(?:[ _](?:id|name))?:?\\s*[`'\"]([^`'\"\\s]+)[`'\"]"),
+	Lazy("(?i)\\bmodel:\\s*[`'\"]?([^\\s`'\",]+?)[`'\"]?\\.?(?:[\\s,'\"]|$)"),
+	Lazy("(?i)\\bmodel\\s+[`'\"]?([A-Za-z0-9][\\w.:/-]*[\\w])[`'\"]?\\s+(?:not found|does not exist|is not (?:available|supported)|not supported|unavailable)"),
+	Lazy("(?i)unknown (?:model|agent)[:\\s]+[`'\"]?([^\\s`'\",]+?)[`'\"]?\\.?(?:[\\s,'\"]|$)"),
+	Lazy("(?i)tried to access\\s+[`'\"]?([^\\s`'\",]+?)[`'\"]?\\.?(?:[\\s,'\"]|$)"),
 }
 
 // findModel returns the model id named in msg, or "".

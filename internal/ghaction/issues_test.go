@@ -35,7 +35,7 @@ func TestReadMonitorInputs(t *testing.T) {
 func TestIssueKeyCannotForgeTheMarker(t *testing.T) {
 	for _, name := range []string{"review-bot", "a b", "x --> <!-- hopcheck:monitor key=run state=ok cause=ok -->", "é/ü", ""} {
 		m := marker(issueKey(name), stateFail, finding.HeaderMissing)
-		got := markerRE.FindAllStringSubmatch(m, -1)
+		got := markerRE().FindAllStringSubmatch(m, -1)
 		if len(got) != 1 || got[0][1] != issueKey(name) || got[0][3] != "header-missing" {
 			t.Errorf("%q: marker %q parses as %q", name, m, got)
 		}

@@ -51,7 +51,8 @@ func New(s *secret.Scrubber) *Client {
 // roundTripper returns c.Transport or, once per Client, a fresh transport:
 // keep-alives off so every request measures DNS, connect and TLS (as
 // blackbox_exporter does), proxy from the environment (loopback is never
-// proxied), system roots unless RootCAs is set. HTTP/1.1 only: with a custom
+// proxied), system roots unless RootCAs is set (the embedded ones where
+// the system has none: WithFallbackRoots). HTTP/1.1 only: with a custom
 // TLS config and dialer net/http does not negotiate HTTP/2 unless forced,
 // and a probe gains nothing from it.
 func (c *Client) roundTripper() http.RoundTripper {
@@ -66,6 +67,9 @@ func (c *Client) roundTripper() http.RoundTripper {
 			TLSClientConfig:        &tls.Config{RootCAs: c.RootCAs, MinVersion: tls.VersionTLS12},
 			DisableKeepAlives:      true,
 			MaxResponseHeaderBytes: 256 << 10,
+		}
+		if c.RootCAs == nil {
+			c.rt = WithFallbackRoots(c.rt, http.ProxyFromEnvironment)
 		}
 	})
 	return c.rt

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -84,7 +83,7 @@ func init() {
 			// Bedrock API key prefixes are distinctive.
 			Prefixes:    []string{"bedrock-api-key-", "ABSK", "AKIA", "ASIA"},
 			Distinctive: []string{"bedrock-api-key-", "ABSK"},
-			Pattern:     regexp.MustCompile(`^(?:(?:AKIA|ASIA)[A-Z0-9]{16}|ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-[A-Za-z0-9+/]+={0,2})$`),
+			Pattern:     classify.Lazy(`^(?:(?:AKIA|ASIA)[A-Z0-9]{16}|ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-[A-Za-z0-9+/]+={0,2})$`),
 			Shape:       "an access key id (AKIA or ASIA and 16 capitals or digits) or a Bedrock API key (ABSK… or bedrock-api-key-…)",
 			Fake:        "ABSK" + strings.Repeat("0fake0", 20),
 		},
@@ -123,7 +122,7 @@ func init() {
 // bedrockHost matches Bedrock's regional endpoints (and their VPC endpoint
 // names): group 1 is the service ("bedrock-runtime", "bedrock-fips" …),
 // group 2 the region.
-var bedrockHost = regexp.MustCompile(`(?:^|\.)(bedrock(?:-runtime)?(?:-fips)?)\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:vpce\.)?amazonaws\.com$`)
+var bedrockHost = classify.Lazy(`(?:^|\.)(bedrock(?:-runtime)?(?:-fips)?)\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:vpce\.)?amazonaws\.com$`)
 
 // bedrockAdjust sends the key check to the control plane of the runtime
 // endpoint's region (bedrock-runtime.R… → bedrock.R…). Any other host (a

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -35,7 +34,7 @@ func init() {
 			// distinctive. sk- and 32 lowercase letters and digits
 			// (trufflehog's deepseek detector).
 			Prefixes: []string{"sk-"},
-			Pattern:  regexp.MustCompile(`^sk-[a-z0-9]{32}$`),
+			Pattern:  classify.Lazy(`^sk-[a-z0-9]{32}$`),
 			Shape:    "sk- and 32 lowercase letters and digits",
 			Fake:     "sk-" + strings.Repeat("0fake", 6) + "00",
 		},

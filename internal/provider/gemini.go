@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -44,7 +43,7 @@ func init() {
 			// (https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.toml, gcp-api-key).
 			Prefixes:    []string{"AIza"},
 			Distinctive: []string{"AIza"},
-			Pattern:     regexp.MustCompile(`^AIza[0-9A-Za-z_-]{35}$`),
+			Pattern:     classify.Lazy(`^AIza[0-9A-Za-z_-]{35}$`),
 			Shape:       "AIza and 35 letters, digits, - or _",
 			Fake:        "AIza" + "0fake0fake0fake0fake0fake0fake0fake",
 		},

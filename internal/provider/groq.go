@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -30,7 +29,7 @@ func init() {
 			// gitleaks' groq-api-key rule).
 			Prefixes:    []string{"gsk_"},
 			Distinctive: []string{"gsk_"},
-			Pattern:     regexp.MustCompile(`^gsk_[A-Za-z0-9]{52}$`),
+			Pattern:     classify.Lazy(`^gsk_[A-Za-z0-9]{52}$`),
 			Shape:       "gsk_ and 52 letters and digits",
 			Fake:        "gsk_" + strings.Repeat("0Fake", 10) + "00",
 		},

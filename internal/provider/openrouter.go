@@ -2,7 +2,6 @@ package provider
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -30,7 +29,7 @@ func init() {
 			Prefixes:       []string{"sk-or-v1-", "sk-or-"},
 			Distinctive:    []string{"sk-or-"},
 			PrefixRequired: true,
-			Pattern:        regexp.MustCompile(`^sk-or-v1-[0-9a-f]{64}$`),
+			Pattern:        classify.Lazy(`^sk-or-v1-[0-9a-f]{64}$`),
 			Shape:          "sk-or-v1- and 64 hex characters",
 			Fake:           "sk-or-v1-" + strings.Repeat("0f", 32),
 		},
@@ -98,7 +97,7 @@ func readOpenRouterKey(body []byte) KeyFacts {
 }
 
 // scheduleName is what a limit_reset value hopcheck repeats may look like.
-var scheduleName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+var scheduleName = classify.Lazy(`^[a-z][a-z0-9_-]{0,31}$`)
 
 // openrouterRules: OpenRouter's error envelope is {"error":{"code":N,
 // "message":"…","metadata":{…}}} (https://openrouter.ai/docs/api/errors).

@@ -2,10 +2,10 @@ package provider
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
+	"github.com/hopcheck/hopcheck/internal/classify"
 	"github.com/hopcheck/hopcheck/internal/finding"
 )
 
@@ -31,7 +31,7 @@ func init() {
 			Prefixes:       []string{"pplx-"},
 			Distinctive:    []string{"pplx-"},
 			PrefixRequired: true,
-			Pattern:        regexp.MustCompile(`^pplx-[A-Za-z0-9]{48}$`),
+			Pattern:        classify.Lazy(`^pplx-[A-Za-z0-9]{48}$`),
 			Shape:          "pplx- and 48 letters and digits",
 			Fake:           "pplx-" + strings.Repeat("0fake0", 8),
 		},

@@ -14,10 +14,10 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -165,7 +165,7 @@ type Keys struct {
 	// Pattern is the whole key's shape when it is documented or stable
 	// (nil: prefixes only). A value with the prefix that does not match is
 	// a warning ("truncated or mistyped?"); the provider decides.
-	Pattern *regexp.Regexp
+	Pattern *classify.Pattern
 	// Shape describes Pattern for messages ("sk-or-v1- and 64 hex characters").
 	Shape string
 	// Hint is appended when a required prefix is missing (why it matters).
@@ -527,8 +527,11 @@ func register(s *Spec) {
 		}
 		registry[name] = s
 	}
-	order = append(order, s)
-	sort.SliceStable(order, func(i, j int) bool { return rank(order[i]) < rank(order[j]) })
+	// Insert in place: sorting the whole list on every registration, with a
+	// formatted rank per comparison, cost thousands of allocations at
+	// package load.
+	i, _ := slices.BinarySearchFunc(order, s, byRank)
+	order = slices.Insert(order, i, s)
 }
 
 func aliases(s *Spec) []chain.HopType {
@@ -539,14 +542,20 @@ func aliases(s *Spec) []chain.HopType {
 	return out
 }
 
-// rank orders the registry for documentation: the hop types hopcheck.yml
+// byRank orders the registry for documentation: the hop types hopcheck.yml
 // has always offered first, in their documented order, then the rest by
 // name.
-func rank(s *Spec) string {
-	if i := slices.Index(core, s.Type); i >= 0 {
-		return fmt.Sprintf("0%02d", i)
+func byRank(a, b *Spec) int {
+	ia, ib := slices.Index(core, a.Type), slices.Index(core, b.Type)
+	switch {
+	case ia >= 0 && ib >= 0:
+		return cmp.Compare(ia, ib)
+	case ia >= 0:
+		return -1
+	case ib >= 0:
+		return 1
 	}
-	return "1" + string(s.Type)
+	return cmp.Compare(a.Type, b.Type)
 }
 
 var core = []chain.HopType{OpenRouter, LiteLLM, OpenClaw, OpenAI, Anthropic, OpenAICompatible, ReverseProxy}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -27,7 +26,7 @@ func init() {
 			// xai detector).
 			Prefixes:    []string{"xai-"},
 			Distinctive: []string{"xai-"},
-			Pattern:     regexp.MustCompile(`^xai-[0-9A-Za-z_]{80}$`),
+			Pattern:     classify.Lazy(`^xai-[0-9A-Za-z_]{80}$`),
 			Shape:       "xai- and 80 letters, digits or underscores",
 			Fake:        "xai-" + strings.Repeat("0Fake_", 13) + "00",
 		},

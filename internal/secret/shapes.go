@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"sort"
+	"sync"
 )
 
 // Marker replaces the secret part of a redacted credential. A credential
@@ -39,7 +40,19 @@ type shape struct {
 	// word: the match must not follow a letter or digit (short prefixes
 	// that could end an ordinary word: task-…, desk-…). Checked in code,
 	// not in the pattern, so the pattern keeps its literal prefix.
-	word   bool
+	word bool
+	// must is a byte every match contains (0: none). A window without it
+	// cannot match and is skipped without running the pattern, which for
+	// a pattern without a literal prefix tries every position.
+	must byte
+	// re is the compiled pattern, made at the shape's first use: most
+	// texts hold no keyword of most shapes, and compiling all of them when
+	// the package loads cost every hopcheck process milliseconds.
+	re func() compiled
+}
+
+// compiled is a shape's pattern with the indexes of its groups.
+type compiled struct {
 	re     *regexp.Regexp
 	keep   int // submatch index of "keep", -1 when absent
 	secret int // submatch index of "secret"
@@ -118,21 +131,26 @@ var shapes = compileShapes([]shape{
 	{id: "authorization", pattern: `(?P<keep>(?:Bearer|bearer|BEARER|Basic|basic|BASIC)[ \t]{1,4})(?P<secret>[A-Za-z0-9._~+/-]{15,}[A-Za-z0-9_~+/-]=*)`, keywords: []string{"Bearer", "bearer", "BEARER", "Basic", "basic", "BASIC"}},
 	// The password in a URL's user information (scheme://user:password@host).
 	// https://datatracker.ietf.org/doc/html/rfc3986#section-3.2.1
-	{id: "url-password", pattern: `[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s/:@]{0,64}:(?P<secret>[^\s/@\[\]]{6,128})@`, keywords: []string{"://"}},
+	{id: "url-password", pattern: `[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s/:@]{0,64}:(?P<secret>[^\s/@\[\]]{6,128})@`, keywords: []string{"://"}, must: '@'},
 	// PEM private keys (RFC 7468): the base64 body up to the END line.
 	// https://datatracker.ietf.org/doc/html/rfc7468#section-10
 	{id: "private-key", pattern: `(?P<keep>-----BEGIN[A-Z ]{0,24} PRIVATE KEY-----)(?P<secret>[A-Za-z0-9+/=\s]{16,}-----END[A-Z ]{0,24} PRIVATE KEY-----)`, keywords: []string{"-----BEGIN"}, span: 1 << 14},
 })
 
+// compileShapes sets every shape's lazy compiler. A pattern that does not
+// compile or lacks its secret group panics at first use; the tests use
+// every shape.
 func compileShapes(ss []shape) []shape {
 	for i := range ss {
-		s := &ss[i]
-		s.re = regexp.MustCompile(s.pattern)
-		s.keep = s.re.SubexpIndex("keep")
-		s.secret = s.re.SubexpIndex("secret")
-		if s.secret < 0 {
-			panic("secret: shape " + s.id + " has no secret group")
-		}
+		id, pattern := ss[i].id, ss[i].pattern
+		ss[i].re = sync.OnceValue(func() compiled {
+			re := regexp.MustCompile(pattern)
+			c := compiled{re: re, keep: re.SubexpIndex("keep"), secret: re.SubexpIndex("secret")}
+			if c.secret < 0 {
+				panic("secret: shape " + id + " has no secret group")
+			}
+			return c
+		})
 	}
 	return ss
 }
@@ -209,9 +227,14 @@ func Redact(s string) string {
 const maxRedactRounds = 8
 
 func redactOnce(s string) string {
-	if len(s) < minShape {
+	if len(s) < minShape || !mayHoldShape(s) {
 		return s
 	}
+	return redactView(s)
+}
+
+// redactView is redactOnce without the quick checks.
+func redactView(s string) string {
 	v := newView(s)
 	hits := findShapes(v.b)
 	hits = append(hits, encodedShapes(v.b, hits)...)
@@ -250,6 +273,40 @@ func redactOnce(s string) string {
 	}
 	k := 0
 	return v.mask(s, runs, func(int, int) string { k++; return hits[k-1].repl })
+}
+
+// mayHoldShape reports whether redactOnce could find anything in s: an
+// escape introducer (the view then differs from s), a byte that is not
+// printable ASCII, tab, LF or CR (foldedView then has something to fold),
+// the first two bytes of a keyword (findShapes), or a run of the base64
+// alphabet of at least minEncoded bytes (encodedShapes). Most text a
+// report is made of (names, URLs, messages) has none, and is then returned
+// after this one scan, without the view's copy.
+func mayHoldShape(s string) bool {
+	run := 0
+	for k := 0; k < len(s); k++ {
+		c := s[k]
+		switch {
+		case c == '\\' || c == '%' || c == '&':
+			return true
+		case c >= 0x7f || c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			return true
+		}
+		if k+1 < len(s) {
+			pair := uint16(c)<<8 | uint16(s[k+1])
+			if keywordPairs[pair/8]&(1<<(pair%8)) != 0 {
+				return true
+			}
+		}
+		if isB64(c) {
+			if run++; run >= minEncoded {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // Search window around each keyword occurrence: lead bytes before it (a
@@ -334,15 +391,19 @@ func keywordWindows(b []byte) [][][2]int {
 
 // find appends the matches of sh in the window b[wa:wb] to hits.
 func (sh *shape) find(b []byte, wa, wb int, hits []hit) []hit {
+	if sh.must != 0 && bytes.IndexByte(b[wa:wb], sh.must) < 0 {
+		return hits
+	}
+	c := sh.re()
 	for pos := wa; pos < wb; {
-		m := sh.re.FindSubmatchIndex(b[pos:wb])
+		m := c.re.FindSubmatchIndex(b[pos:wb])
 		if m == nil {
 			break
 		}
-		sa, sb := m[2*sh.secret]+pos, m[2*sh.secret+1]+pos
+		sa, sb := m[2*c.secret]+pos, m[2*c.secret+1]+pos
 		start, repl := sa, Marker
-		if sh.keep >= 0 && m[2*sh.keep] >= 0 {
-			start = m[2*sh.keep] + pos
+		if c.keep >= 0 && m[2*c.keep] >= 0 {
+			start = m[2*c.keep] + pos
 			repl = string(b[start:sa]) + Marker
 		}
 		if at := m[0] + pos; sh.word && at > 0 && isAlnum(b[at-1]) {
@@ -356,7 +417,7 @@ func (sh *shape) find(b []byte, wa, wb int, hits []hit) []hit {
 			}
 		}
 		hits = append(hits, hit{start, sb, repl})
-		pos = m[2*sh.secret+1] + pos // the right boundary may be the next match's left one
+		pos = m[2*c.secret+1] + pos // the right boundary may be the next match's left one
 	}
 	return hits
 }

@@ -54,7 +54,16 @@ func (v *view) span(a, b int) (int, int) {
 // between escapes is copied in bulk.
 func (v *view) decode() bool {
 	in := v.b
+	// The first introducer that starts an escape: text whose %, & and
+	// backslashes are all literal (a "\u2026" in JSON) is not copied.
 	first := indexIntro(in, 0)
+	var scratch [utf8.UTFMax]byte
+	for first >= 0 {
+		if _, n := escapeAt(scratch[:0], in[first:]); n > 0 {
+			break
+		}
+		first = indexIntro(in, first+1)
+	}
 	if first < 0 {
 		return false
 	}
