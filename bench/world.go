@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -218,7 +219,14 @@ func (w *world) signature(server string, r *http.Request) string {
 func (w *world) counted(server string, n *atomic.Int64, g *gauge, d time.Duration, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		g.enter()
-		defer g.leave()
+		left := false
+		leave := func() {
+			if !left {
+				left = true
+				g.leave()
+			}
+		}
+		defer leave()
 		n.Add(1)
 		sig := w.signature(server, r)
 		w.mu.Lock()
@@ -233,7 +241,21 @@ func (w *world) counted(server string, n *atomic.Int64, g *gauge, d time.Duratio
 				return
 			}
 		}
-		h.ServeHTTP(rw, r)
+		// The answer is buffered and the request leaves the gauge before
+		// any of it reaches the client: a handler that flushes its answer
+		// would otherwise let the client read it and send its next request
+		// while this one still counts as in flight, a peak hopcheck never
+		// had. Counted this way a request is in flight here only while it
+		// is in flight at the client too, so the peak never overstates.
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		res := rec.Result()
+		leave()
+		for k, v := range res.Header {
+			rw.Header()[k] = v
+		}
+		rw.WriteHeader(res.StatusCode)
+		_, _ = rw.Write(rec.Body.Bytes())
 	})
 }
 
