@@ -326,7 +326,7 @@ func (c *coldStart) pushPrebuilt(ctx context.Context, ref string) error {
 		return err
 	}
 	if _, err := c.sh(ctx, 10*time.Minute, c.root, []string{"CGO_ENABLED=0", "GOOS=linux"},
-		"go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(bctx, "dist", "hopcheck"), "./cmd/hopcheck"); err != nil {
+		"go", "build", "-trimpath", "-tags", "nethttpomithttp2", "-ldflags", "-s -w", "-o", filepath.Join(bctx, "dist", "hopcheck"), "./cmd/hopcheck"); err != nil {
 		return err
 	}
 	for _, f := range []string{"Dockerfile", ".dockerignore"} {

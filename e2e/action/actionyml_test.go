@@ -221,3 +221,26 @@ func TestDockerfileStages(t *testing.T) {
 		t.Errorf("a # syntax= directive makes BuildKit pull a frontend image; the tests build without a registry")
 	}
 }
+
+// TestBinaryBuiltAsDockerfile: the tests' image holds a binary built with
+// the Dockerfile's flags, so its size and behaviour are the release's.
+func TestBinaryBuiltAsDockerfile(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot(t), "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var build string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "go build") {
+			build = line
+		}
+	}
+	for _, flag := range []string{"CGO_ENABLED=0", "-trimpath", "-tags " + buildTags, `-ldflags "$ldflags"`} {
+		if !strings.Contains(build, flag) {
+			t.Errorf("the Dockerfile's build line %q lacks %s, which the tests' binary uses", strings.TrimSpace(build), flag)
+		}
+	}
+	if !strings.Contains(string(b), `ldflags="-s -w"`) {
+		t.Error(`the Dockerfile no longer strips the binary (ldflags="-s -w"), which the tests' binary does`)
+	}
+}

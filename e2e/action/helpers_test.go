@@ -117,6 +117,10 @@ func needDocker(t *testing.T) {
 	}
 }
 
+// buildTags are the Dockerfile's build tags (TestBinaryBuiltAsDockerfile):
+// the image-size budget is judged on a binary built like the release's.
+const buildTags = "nethttpomithttp2"
+
 // binary builds the static hopcheck binary once, the way the Dockerfile's
 // build stage does (CGO_ENABLED=0, -trimpath, stripped, version stamped).
 func binary(t *testing.T) string {
@@ -129,7 +133,7 @@ func binary(t *testing.T) string {
 		}
 		bin := filepath.Join(dir, "hopcheck")
 		env := append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
-		out, err := run(t, 5*time.Minute, repoRoot(t), env, "go", "build", "-trimpath",
+		out, err := run(t, 5*time.Minute, repoRoot(t), env, "go", "build", "-trimpath", "-tags", buildTags,
 			"-ldflags", "-s -w -X github.com/hopcheck/hopcheck/internal/version.Version="+stampedVersion, "-o", bin, "./cmd/hopcheck")
 		if err != nil {
 			shared.binErr = fmt.Errorf("go build: %v\n%s", err, out)
