@@ -37,6 +37,8 @@ type normView struct {
 	s   string  // src
 	pos bool    // record at
 	cut []cut   // foldedView only: see there
+	// foldedView only: glued (see there); sep builds the separated view.
+	glued, sep bool
 }
 
 // A cut is an escape sequence foldedView left out that took letters or
@@ -221,9 +223,20 @@ func compat(r rune) rune {
 // here. b[i] stands for the character that starts at s[at[i]]; cut lists
 // the offsets in b where a sequence that took a letter or digit with it
 // was left out (ESC SP s, CSI s, an OSC payload): there a credential may
-// have lost the prefix that gives it its shape. nil when s has nothing to
-// fold (pure printable ASCII), so the common case costs one scan.
-func foldedView(s string) *normView {
+// have lost the prefix that gives it its shape. glued is set when
+// something left out stood right after a letter or digit (0 ESC[0m gsk_…,
+// 0 ZWSP ｇｓｋ＿…): a credential's shape starts at a word boundary, and
+// leaving the sequence out glues the credential to the word before it, so
+// such a text is searched once more in its separatedView. nil when s has
+// nothing to fold (pure printable ASCII), so the common case costs one
+// scan.
+func foldedView(s string) *normView { return folded(s, false) }
+
+// separatedView is foldedView with a space, standing for the left-out
+// sequence, wherever foldedView set glued.
+func separatedView(s string) *normView { return folded(s, true) }
+
+func folded(s string, sep bool) *normView {
 	plain := true
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 0x7f || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
@@ -234,7 +247,7 @@ func foldedView(s string) *normView {
 	if plain {
 		return nil
 	}
-	n := &normView{s: s, pos: true}
+	n := &normView{s: s, pos: true, sep: sep}
 	esc := NewEscapes(s)
 	for i := 0; i < len(s); {
 		if k := esc.At(i); k > 0 {
@@ -246,6 +259,8 @@ func foldedView(s string) *normView {
 					return r
 				}, seq)
 				n.cut = append(n.cut, cut{len(n.b), text})
+			} else {
+				n.boundary(i)
 			}
 			i += k
 			continue
@@ -254,6 +269,7 @@ func foldedView(s string) *normView {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			n.boundary(i)
 			i += size
 			continue
 		}
@@ -267,4 +283,17 @@ func foldedView(s string) *normView {
 		i += size
 	}
 	return n
+}
+
+// boundary notes, in a folded view under construction, that the
+// sequence or character at s[i] is left out: after a letter or digit, the
+// view is glued there, and a separated view gets a space for it.
+func (n *normView) boundary(i int) {
+	if len(n.b) == 0 || !isAlnum(n.b[len(n.b)-1]) {
+		return
+	}
+	n.glued = true
+	if n.sep {
+		n.add(' ', i)
+	}
 }

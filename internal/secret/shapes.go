@@ -2,8 +2,6 @@ package secret
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/hex"
 	"regexp"
 	"sort"
 	"sync"
@@ -246,6 +244,13 @@ func redactView(s string) string {
 			a, b := f.span(h.a, h.b)
 			hits = append(hits, hit{a, b, h.repl})
 		}
+		if f.glued {
+			g := separatedView(string(v.b))
+			for _, h := range findShapes(g.b) {
+				a, b := g.span(h.a, h.b)
+				hits = append(hits, hit{a, b, h.repl})
+			}
+		}
 		// An escape sequence that swallowed letters (ESC SP s, CSI s, an
 		// OSC payload) may have taken a credential's prefix, and report.Inert
 		// drops it the same way. Shapes are searched again with that one
@@ -466,26 +471,16 @@ func overlaps(hs []hit, a, b int) bool {
 	return false
 }
 
+// encodedHasShape reports whether tok decodes (hex, base32 or base64, as
+// the job's own values are searched: decodings) to text holding a
+// credential shape.
 func encodedHasShape(tok []byte) bool {
-	if len(tok)%2 == 0 && isHex(tok) {
-		if d, err := hex.DecodeString(string(tok)); err == nil && len(findShapes(d)) > 0 {
+	for _, d := range decodings(tok) {
+		if len(findShapes(d)) > 0 {
 			return true
 		}
 	}
-	enc := base64.RawStdEncoding
-	if bytes.ContainsAny(tok, "-_") {
-		if bytes.ContainsAny(tok, "+/") {
-			return false
-		}
-		enc = base64.RawURLEncoding
-	}
-	n := len(tok)
-	if n%4 == 1 { // a lone last character carries no whole byte
-		n--
-	}
-	// The raw encodings are not strict: non-zero trailing bits decode.
-	d, err := enc.DecodeString(string(tok[:n]))
-	return err == nil && len(findShapes(d)) > 0
+	return false
 }
 
 func isHex(b []byte) bool {

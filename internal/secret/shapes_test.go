@@ -256,3 +256,47 @@ func BenchmarkRedactEscaped64KiB(b *testing.B) {
 		_ = Redact(body)
 	}
 }
+
+// BenchmarkRedactGlued64KiB: a body where an invisible character or a
+// colour code follows every word, each a place where the folded view is
+// glued (see separatedView); the search stays linear.
+func BenchmarkRedactGlued64KiB(b *testing.B) {
+	body := strings.Repeat("gsk_\u200bok\x1b[0m sk-", 64<<10/16)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = Redact(body)
+	}
+}
+
+// TestRedactAfterLeftOutSequence: a terminal escape sequence or an
+// invisible character between a word and a credential is left out of the
+// folded view (and out of the output by report.Inert), which glues the
+// credential to the word; the credential is still found there.
+func TestRedactAfterLeftOutSequence(t *testing.T) {
+	key := "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"
+	var wide strings.Builder
+	for _, r := range key {
+		if r == '_' {
+			wide.WriteRune('＿')
+		} else {
+			wide.WriteRune(r - 0x21 + 0xFF01)
+		}
+	}
+	for _, form := range []string{key, wide.String()} {
+		for _, sep := range []string{"\x1b ", "\x1b[0m", "\x1b[31m", "\u200b", "\u00ad", "\x07"} {
+			in := "token0" + sep + form + " end"
+			out := Redact(in)
+			if strings.Contains(out, form) || !strings.HasSuffix(out, " end") || !strings.HasPrefix(out, "token0") {
+				t.Errorf("Redact(%q) = %q", in, out)
+			}
+		}
+	}
+	// Nothing is masked after a left-out sequence that only glues ordinary
+	// words.
+	for _, in := range []string{"step0\x1b[0mcompleted without errors in the first attempt", "abc\u200bdefghijklmnopqrstuvwxyz0123456789"} {
+		if out := Redact(in); out != in {
+			t.Errorf("Redact(%q) = %q, want it unchanged", in, out)
+		}
+	}
+}
