@@ -47,6 +47,8 @@ type normView struct {
 type cut struct {
 	at   int
 	text string
+	// src, end: where the sequence is in the view's source.
+	src, end int
 }
 
 // normalise builds the normalised view of s, with the offsets of its
@@ -252,13 +254,16 @@ func folded(s string, sep bool) *normView {
 	for i := 0; i < len(s); {
 		if k := esc.At(i); k > 0 {
 			if seq := s[i : i+k]; !isSGR(seq) && strings.IndexFunc(seq, func(r rune) bool { return r < 0x80 && isAlnum(byte(r)) }) >= 0 {
+				// The sequence as such a terminal shows it, folded as the
+				// view is: no control or format characters, compatibility
+				// forms as the ASCII they stand for.
 				text := strings.Map(func(r rune) rune {
-					if r < 0x20 || r >= 0x7f && r < 0xa0 {
+					if r < 0x20 || r >= 0x7f && r < 0xa0 || unicode.Is(unicode.Cf, r) {
 						return -1
 					}
-					return r
+					return compat(r)
 				}, seq)
-				n.cut = append(n.cut, cut{len(n.b), text})
+				n.cut = append(n.cut, cut{len(n.b), text, i, i + k})
 			} else {
 				n.boundary(i)
 			}

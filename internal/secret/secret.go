@@ -393,7 +393,16 @@ func (s *Scrubber) viewRuns(b []byte, depth int) [][2]int {
 	s.hex.scan(b, func(i int) { mark(i, hexWindow, coverEnc) })
 	var lower []byte
 	if len(s.needles) > 0 {
-		lower = bytes.ToLower(b)
+		// ASCII only, so offsets stay those of b (bytes.ToLower replaces
+		// invalid UTF-8, which changes the length); the needles searched
+		// here are hex.
+		lower = make([]byte, len(b))
+		for i, c := range b {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower[i] = c
+		}
 	}
 	for _, n := range s.needles {
 		hay := b

@@ -167,29 +167,35 @@ const minEncoded = 24
 const minEaten = 16
 
 // eatenShapes finds the shapes around cut c of the folded view f with the
-// text of c's sequence put back, and returns them as hits of f's source;
-// a hit that starts inside the sequence's text starts at the cut.
+// text of c's sequence put back, and returns them as hits of f's source. A
+// hit that starts or ends inside the sequence's text covers the whole
+// sequence at that end: a terminal that shows the payload of a control
+// string it does not know (ESC X … BEL) would show the credential.
 func eatenShapes(f *normView, c cut) []hit {
 	from, to := max(0, c.at-lead), min(len(f.b), c.at+defaultSpan)
 	w := make([]byte, 0, to-from+len(c.text))
 	w = append(append(append(w, f.b[from:c.at]...), c.text...), f.b[c.at:to]...)
-	back := func(i int) int { // offset in w → offset in f.b
-		switch {
-		case i < c.at-from:
-			return from + i
-		case i < c.at-from+len(c.text):
-			return c.at
-		}
-		return i - len(c.text) + from
-	}
+	cutAt, textEnd := c.at-from, c.at-from+len(c.text)
+	back := func(i int) int { return i - len(c.text) + from } // offset in w after the text → offset in f.b
 	var out []hit
 	for _, h := range findShapes(w) {
-		if h.b <= c.at-from+len(c.text) {
-			continue // ends before the cut or inside the sequence: the other views have it
+		if h.b <= cutAt {
+			continue // ends before the cut: the other views have it
 		}
-		a, b := back(h.a), back(h.b-1)+1
-		a = max(a, c.at)
-		x, y := f.span(a, b)
+		var x, y int
+		switch {
+		case h.a < cutAt:
+			x, _ = f.span(from+h.a, from+h.a+1)
+		case h.a < textEnd:
+			x = c.src
+		default:
+			x, _ = f.span(back(h.a), back(h.a)+1)
+		}
+		if h.b <= textEnd {
+			y = c.end
+		} else {
+			_, y = f.span(back(h.b-1), back(h.b-1)+1)
+		}
 		out = append(out, hit{x, y, Marker})
 	}
 	return out
