@@ -628,7 +628,12 @@ func (d *Deriver) routeOf(rt route, url string) *chain.Route {
 	}
 	self := sameUpstream(dep)
 	for _, o := range d.cfg.Deployments(group) {
-		if o.Pos == dep.Pos || sameUpstream(o) == self {
+		if o.Pos == dep.Pos {
+			continue
+		}
+		// A copy of the deployment with a mock_response answers in its
+		// place, naming the same upstream.
+		if sameUpstream(o) == self && !Mocked(o) {
 			continue
 		}
 		r.Doubts = append(r.Doubts, d.rival(o, fmt.Sprintf("another deployment of model_name %s (%s), between which LiteLLM balances requests", group, o.Model.Value), o.Pos))
@@ -669,6 +674,10 @@ func sameUpstream(dep Deployment) [4]string {
 // route's place, and LiteLLM's answer names it by its base URL and id.
 // A mocked rival calls nothing, but LiteLLM still reports its api_base.
 func (d *Deriver) rival(o Deployment, what string, at chain.Pos) chain.Doubt {
+	if Mocked(o) {
+		return chain.Doubt{Mock: true, Pos: o.Mock.Pos,
+			What: what + ", with a mock_response that LiteLLM answers itself, calling no provider"}
+	}
 	return chain.Doubt{What: what, Pos: at, URL: d.baseOf(o), ID: o.ID.Value}
 }
 

@@ -52,8 +52,14 @@ func TestRouteDoubts(t *testing.T) {
     litellm_params: {model: ollama/llama3, api_base: http://127.0.0.1:11434}
   - model_name: other
     litellm_params: {model: openrouter/b}
+  - model_name: mocktwin
+    litellm_params: {model: openrouter/a, api_key: os.environ/OPENROUTER_API_KEY}
+  - model_name: mocktwin
+    litellm_params: {model: openrouter/a, api_key: os.environ/OPENROUTER_API_KEY, mock_response: "hi"}
+  - model_name: primary2
+    litellm_params: {model: openrouter/c}
 router_settings:
-  fallbacks: [{"primary": ["backup", "gpt-4o-mini"]}, {"other": ["plain"]}]
+  fallbacks: [{"primary": ["backup", "gpt-4o-mini"]}, {"other": ["plain"]}, {"primary2": ["mocked"]}]
 litellm_settings:
   context_window_fallbacks: [{"primary": ["backup"]}]
   default_fallbacks: ["other"]
@@ -77,6 +83,10 @@ litellm_settings:
 		"pair":              {doubts: 2, has: "another deployment of model_name pair"},
 		"twin":              {doubts: 1},
 		"primary":           {doubts: 3, has: "a fallback of model_name primary to backup"}, // backup, gpt-4o-mini, other (each once)
+		// A mocked copy of the same upstream answers in its place, and a
+		// mocked fallback answers when the upstream fails.
+		"mocktwin": {mock: true, doubts: 2, has: "mock_response"},
+		"primary2": {mock: true, doubts: 2, has: "to mocked, which answers when primary2 fails, with a mock_response"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := routeOfChain(t, res, name)
