@@ -132,6 +132,13 @@ type Hop struct {
 	// Ollama): sent as written, but not a secret, so it is not scrubbed
 	// (it often repeats the provider's id, which the reports must name).
 	KeyStandIn bool `json:"-"`
+	// KeyShadow, when set, says why the credential hopcheck checks for this
+	// hop is not the one the real client sends (an OpenClaw auth profile
+	// stored outside the config, which OpenClaw prefers to the variable):
+	// a pass of the hop's own key check, or of a canary sent to it with the
+	// job's key, then verifies nothing about the chain, and the hop is
+	// unverified with this reason.
+	KeyShadow string `json:"-"`
 
 	// Route is what the config of the gateway in front of this hop says
 	// about how the gateway reaches it, when hopcheck read that config

@@ -129,9 +129,13 @@ func (r *run) judgeBehind(k int, got reach, why string, hv []hopVerdict) bool {
 			hv[k].status = finding.Pass
 		}
 		return false
-	case hv[k].status == finding.Pass && got == unshown:
+	case hv[k].status == finding.Pass && got == unshown && r.c.Hops[k].KeyShadow == "":
 		return false // its own key check verified it
 	case hv[k].status == finding.Pass, hv[k].status == finding.Skipped:
+		// A key check of a key the gateway does not send verifies nothing.
+		if s := r.c.Hops[k].KeyShadow; s != "" && hv[k].status == finding.Pass && got == unshown {
+			why = s + "; and " + why
+		}
 		hv[k].status, hv[k].cause = finding.Skipped, finding.OK
 	default:
 		return false // failed on its own

@@ -504,3 +504,31 @@ func mustReq(t *testing.T, r *http.Request, body string) *http.Request {
 	n.Header = r.Header.Clone()
 	return n
 }
+
+// A hop whose credential the real client does not take from where
+// hopcheck reads it (an OpenClaw auth profile stored outside the config)
+// is unverified even when the job's key for it passes its check and the
+// canary sent to it directly: the pass says nothing about the chain.
+func TestShadowedKeyLeavesTheHopUnverified(t *testing.T) {
+	key := sim.FakeOpenRouterKey("shadowed")
+	or := sim.NewOpenRouter(key)
+	srvURL := listen(t, or)
+	yml := directYML(srvURL, "")
+	vars := map[string]string{"OPENROUTER_API_KEY": key}
+	if rep := runChains(t, yml, vars, func(*chain.Chain) {}); rep.Status != finding.Pass {
+		t.Fatalf("without a shadow: %s", rep.Status)
+	}
+	const why = "OpenClaw sends the key its auth profile p stores outside openclaw.json"
+	rep := runChains(t, yml, vars, func(c *chain.Chain) { c.Hops[0].KeyShadow = why })
+	c := rep.Chains[0]
+	if rep.Status != finding.Unverified || c.Status != finding.Unverified || c.Hops[0].Status != finding.Unverified || c.Links[0].Status != finding.Unverified {
+		t.Fatalf("run %s, chain %s, hop %s, link %s", rep.Status, c.Status, c.Hops[0].Status, c.Links[0].Status)
+	}
+	var said bool
+	for _, f := range c.Findings {
+		said = said || f.Check == "verify" && strings.Contains(f.Message, why)
+	}
+	if !said {
+		t.Errorf("no verify finding gives the reason: %+v", c.Findings)
+	}
+}

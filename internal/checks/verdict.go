@@ -94,6 +94,19 @@ func (r *run) unverified(cr *finding.ChainResult, static bool) {
 		return
 	}
 	c := r.c
+	// The first hop's pass rests on the job's key for it (its key check,
+	// the canary sent to it directly): when the real client sends another
+	// credential, that pass verifies nothing about the chain.
+	if len(cr.Hops) > 0 && c.Hops[0].KeyShadow != "" && cr.Hops[0].Status == finding.Pass {
+		cr.Hops[0].Status = finding.Skipped
+		if cr.Links[0].Status == finding.Pass {
+			cr.Links[0].Status = finding.Skipped
+		}
+		if r.why == nil {
+			r.why = map[int]string{}
+		}
+		r.why[0] = c.Hops[0].KeyShadow
+	}
 	var why []string
 	for i := range cr.Hops {
 		h := &cr.Hops[i]

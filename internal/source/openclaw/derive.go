@@ -629,7 +629,23 @@ func (d *deriver) upstream(ch Choice) (up Upstream, h chain.Hop, why string) {
 	// An unset key is reported where it would be written: the provider's
 	// entry, else the model ref that makes OpenClaw call the provider.
 	d.apply(&h, up.Cred, h.Pos)
+	if up.Cred.Kind != CredNone && up.Cred.Kind != CredDummy {
+		h.KeyShadow = d.shadow(up.ID)
+	}
 	return up, h, ""
+}
+
+// shadow says which stored auth profile OpenClaw sends for provider id in
+// preference to the key in its config or environment ("" when none): the
+// profile's key lives in OpenClaw's state, which hopcheck does not read.
+// OAuth profiles are judged elsewhere (see judge.profiles).
+func (d *deriver) shadow(id string) string {
+	for _, p := range d.cfg.AuthProfiles {
+		if strings.EqualFold(p.Provider.Value, id) && !(p.Mode.Set && p.Mode.Value == "oauth") {
+			return fmt.Sprintf("OpenClaw sends the key its auth profile %s stores outside openclaw.json (%s:%d), not the one hopcheck checked", p.ID, p.Pos.File, p.Pos.Line)
+		}
+	}
+	return ""
 }
 
 // baseRef matches a baseUrl that starts with a variable: "${VAR}" or

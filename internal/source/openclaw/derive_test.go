@@ -509,6 +509,11 @@ func TestChainsModelsAndProviders(t *testing.T) {
 			if d := Direct(cfg, nil); d == nil || d.Name != DirectChainName || len(d.Hops) != 1 || d.Hops[0].Name != tc.hop {
 				t.Errorf("Direct = %+v", d)
 			}
+			// A stored (non-OAuth) profile for the provider is the key
+			// OpenClaw sends: the hop's key check cannot verify the chain.
+			if shadowed := strings.Contains(tc.src, `mode: "api_key"`); (up.KeyShadow != "") != shadowed || shadowed && !strings.Contains(up.KeyShadow, "openrouter:default") {
+				t.Errorf("KeyShadow %q, want it set: %v", up.KeyShadow, shadowed)
+			}
 		})
 	}
 	cfg := parse(t, `{`+on+`, agents: {defaults: {model: "openrouter/auto"}}, models: {providers: {openrouter: {baseUrl: "https://openrouter.ai/api/"}}}}`)

@@ -354,7 +354,7 @@ func (j *judge) profiles(chainName, provID string, h chain.Hop, link chain.Link)
 			what = h.KeyEnv
 		}
 		j.add(finding.Finding{Check: "openclaw.profile", Chain: chainName, Hop: h.Name, Link: &link, Cause: finding.OK, Severity: finding.SevNotice,
-			Message: fmt.Sprintf("Auth profile %s stores a key for %s in OpenClaw's state (outside openclaw.json); OpenClaw sends it in preference to %s, with no fallback after a 401, so a check of %s can pass while the gateway fails.", p.ID, provID, what, what),
+			Message: fmt.Sprintf("Auth profile %s stores a key for %s in OpenClaw's state (outside openclaw.json); OpenClaw sends it in preference to %s, with no fallback after a 401, so a check of %s says nothing about the key the gateway sends: hopcheck leaves the hop unverified unless a canary through the gateway reaches it.", p.ID, provID, what, what),
 			Fix:     fmt.Sprintf("In CI keep one source of the key: either the profile (`openclaw models auth paste-api-key --provider %s`) or the environment variable, not both.", provID)}, p.Pos)
 	}
 }
