@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -311,7 +312,7 @@ func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
 		return fmt.Sprintf("Use a model id that %s serves; %q is not one.", h.Name, c.Model)
 	case finding.RedirectDroppedAuth:
 		if o.ev != nil && o.ev.Redirect != "" {
-			return fmt.Sprintf("Set url of hop %q to the redirect's target (%s) so no redirect is needed.", h.Name, o.ev.Redirect)
+			return fmt.Sprintf("Set url of hop %q to the redirect's target (%s) so no redirect is needed.", h.Name, redirectBase(o.ev.Redirect, o.ev.URL, h.URL))
 		}
 	case finding.Unreachable:
 		return fmt.Sprintf("Start %s before hopcheck runs and check its url (%s).", h.Name, redactURL(h.URL))
@@ -414,4 +415,27 @@ func (r *run) softenProxyKeys(hv []hopVerdict) {
 			hv[i].status, hv[i].cause = finding.Skipped, finding.OK
 		}
 	}
+}
+
+// redirectBase is the base URL a hop's url should be for the request to
+// reqURL (the hop's url plus an endpoint path such as /chat/completions)
+// not to be redirected to target: target without that endpoint path. A
+// target that does not end with it is returned as it is.
+func redirectBase(target, reqURL, hopURL string) string {
+	t, err1 := url.Parse(target)
+	q, err2 := url.Parse(reqURL)
+	b, err3 := url.Parse(hopURL)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return target
+	}
+	endpoint, ok := strings.CutPrefix(q.Path, strings.TrimRight(b.Path, "/"))
+	if !ok || endpoint == "" || endpoint == "/" {
+		return target
+	}
+	base, ok := strings.CutSuffix(t.Path, endpoint)
+	if !ok {
+		return target
+	}
+	t.Path, t.RawPath, t.RawQuery = base, "", ""
+	return t.String()
 }

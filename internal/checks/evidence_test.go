@@ -532,3 +532,20 @@ func TestShadowedKeyLeavesTheHopUnverified(t *testing.T) {
 		t.Errorf("no verify finding gives the reason: %+v", c.Findings)
 	}
 }
+
+// The fix for a refused redirect names the base URL to configure, not the
+// endpoint the request was redirected at (a url ending in
+// /chat/completions is itself refused).
+func TestRedirectBase(t *testing.T) {
+	for _, tc := range []struct{ target, req, hop, want string }{
+		{"http://b:2/api/v1/chat/completions", "http://a:1/api/v1/chat/completions", "http://a:1/api/v1", "http://b:2/api/v1"},
+		{"https://b/api/v1/key", "http://a/api/v1/key", "http://a/api/v1/", "https://b/api/v1"},
+		{"https://b/v2/chat/completions?x=1", "http://a/chat/completions", "http://a", "https://b/v2"},
+		{"https://b/elsewhere", "http://a/api/v1/chat/completions", "http://a/api/v1", "https://b/elsewhere"},
+		{"https://b/api/v1/models", "http://a/api/v1/models", "http://a/other", "https://b/api/v1/models"},
+	} {
+		if got := redirectBase(tc.target, tc.req, tc.hop); got != tc.want {
+			t.Errorf("redirectBase(%q, %q, %q) = %q, want %q", tc.target, tc.req, tc.hop, got, tc.want)
+		}
+	}
+}
