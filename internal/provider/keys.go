@@ -10,7 +10,7 @@ import (
 // a key, compared with the whole trimmed value, case-insensitively: one
 // rule for every source (an environment variable, a literal in a LiteLLM
 // or OpenClaw config, a .env file).
-var placeholder = classify.Lazy(`(?i)^(?:changeme|change[-_]?me|replace[-_]?me|replace[-_]?with[-_ ].*|todo|tbd|x{3,}|dummy|fake|fake[-_]?key|placeholder|test|none|null|nil|undefined|empty|not[-_]?needed|not[-_]?set|anything|secret|your[-_ ]?(?:[a-z]+[-_ ])?(?:api[-_ ]?)?(?:key|token|secret)(?:[-_ ]?here)?|(?:insert|enter|put|add)[-_ ].*(?:key|token).*|<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\.{3}|…|\*+|sk-\d{1,8}|sk-1234\w*|sk-(?:or-v1-)?x{3,}|[a-z0-9_-]{1,16}(?:\.{3}|…)|your[-_][a-z0-9_-]+|[a-z0-9_-]*(?:[-_]here|replace[-_]?me|change[-_]?me))$`)
+var placeholder = classify.Lazy(`(?i)^(?:changeme|change[-_]?me|replace[-_]?me|replace[-_]?with[-_ ].*|todo|tbd|x{3,}|dummy|fake|fake[-_]?key|placeholder|test|none|null|nil|undefined|empty|not[-_]?needed|not[-_]?set|anything|secret|your[-_ ]?(?:[a-z]+[-_ ])?(?:api[-_ ]?)?(?:key|token|secret)(?:[-_ ]?here)?|(?:insert|enter|put|add)[-_ ].*(?:key|token).*|<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\.{3}|…|\*+|sk-\d{1,8}|sk-1234\w*|sk-(?:or-v1-)?x{3,}|[a-z0-9_-]{1,16}(?:\.{3}|…)|your[-_][a-z0-9_-]+|[a-z0-9_-]*(?:[-_]here|replace[-_]?me|change[-_]?me|[-_]placeholder)|placeholder[-_][a-z0-9_-]+)$`)
 
 // IsPlaceholder reports whether v is a placeholder rather than a key.
 func IsPlaceholder(v string) bool {

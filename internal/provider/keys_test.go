@@ -7,7 +7,7 @@ func TestPlaceholdersAndSecretLikeness(t *testing.T) {
 	for v, want := range map[string]bool{
 		"changeme": true, "<my-openai-key>": true, "${OPENAI_API_KEY}": true, "sk-...": true, "sk-or-...": true,
 		"gsk-...": true, "sk-ant-…": true, "YOUR_TELEGRAM_BOT_TOKEN": true, "your-azure-api-key": true, "xoxb-REPLACE_ME": true,
-		"GEMINI_KEY_HERE": true, "sk-CHANGE-ME-master-key": false, "sk-1234": true, "xxxxxx": true, "sk-xxxx": true,
+		"GEMINI_KEY_HERE": true, "ZHIPU_API_KEY_PLACEHOLDER": true, "placeholder-openai-key": true, "<SET_GATEWAY_TOKEN>": true, "sk-CHANGE-ME-master-key": false, "sk-1234": true, "xxxxxx": true, "sk-xxxx": true,
 		"sk-or-v1-" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef": false, "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q": false,
 	} {
 		if got := IsPlaceholder(v); got != want {

@@ -731,10 +731,10 @@ func (d *deriver) providerCred(up Upstream, base string) Cred {
 			c.Kind = CredDummy
 		case provider.VarLike(v) && len(provider.ByKeyVar(v)) > 0:
 			c.Kind, c.Env, c.Value = CredMarker, v, ""
+		case provider.IsPlaceholder(v): // before VarLike: ZHIPU_API_KEY_PLACEHOLDER
+			c.Kind = CredPlaceholder
 		case provider.VarLike(v):
 			c.Kind = CredWord
-		case provider.IsPlaceholder(v):
-			c.Kind = CredPlaceholder
 		default:
 			c.Kind = CredLiteral
 			c.StandIn = s.Verify == provider.NoKey && local && !provider.SecretLike(v)

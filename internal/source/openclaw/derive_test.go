@@ -389,6 +389,8 @@ func TestCredentialWords(t *testing.T) {
 		{key: "LITELLM_KEY", kind: CredWord, cause: finding.CredentialMalformed, value: true},
 		{key: "sk-...", kind: CredPlaceholder, cause: finding.CredentialMalformed},
 		{key: "<your-api-key>", kind: CredPlaceholder, cause: finding.CredentialMalformed},
+		// Written like a variable's name, but a placeholder all the same.
+		{key: "ZHIPU_API_KEY_PLACEHOLDER", kind: CredPlaceholder, cause: finding.CredentialMalformed},
 		{key: "sk-proxy-0123456789abcdef0123", kind: CredLiteral, cause: finding.SecretInConfig, value: true},
 		// Upper case with underscores, but digits all over: a token, not a name.
 		{key: "PROD_9F8A7B6C5D4E3F2A1B0C9D8E7F6A", kind: CredLiteral, cause: finding.SecretInConfig, value: true},

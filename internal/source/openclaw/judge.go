@@ -426,6 +426,15 @@ func (j *judge) cred(c Cred, chainName, hop string, link *chain.Link, gateway bo
 			sev = finding.SevWarning
 			msg = fmt.Sprintf("%s is written into %s as a literal value (%s) instead of a \"${VAR}\" reference; OpenClaw sends it as the key.", what, c.Written.Pos.File, secret.Fingerprint(c.Value))
 		}
+		if gateway && provider.IsPlaceholder(c.Value) {
+			// A template never filled in (or a word like "secret"): the
+			// gateway accepts exactly that text. Nothing to revoke, but it
+			// is no secret either.
+			j.add(with(finding.SecretInConfig, finding.SevWarning,
+				fmt.Sprintf("%s is the placeholder %s written into %s: as written the gateway accepts exactly that text, so anyone who reads the repository can authenticate with it, and a client with the real token is refused.", what, secret.Fingerprint(c.Value), c.Written.Pos.File),
+				fmt.Sprintf("Write %s as \"${%s}\" and set %s from a CI secret where the gateway runs and in this job.", what, GatewayTokenEnv, GatewayTokenEnv)), c.Written.Pos)
+			return
+		}
 		fallback := "SOME_VAR"
 		if gateway {
 			fallback = GatewayTokenEnv

@@ -262,3 +262,13 @@ func TestBaseURLVariable(t *testing.T) {
 		})
 	}
 }
+
+// A gateway token left as a template is reported as what it is: the text
+// the gateway accepts, with nothing to revoke.
+func TestGatewayPlaceholderToken(t *testing.T) {
+	cfg := parse(t, `{gateway: {auth: {token: "<SET_GATEWAY_TOKEN>"}, http: {endpoints: {chatCompletions: {enabled: true}}}}, agents: {defaults: {model: "openrouter/auto"}}}`)
+	fs := byCheck(Judge(cfg, Derive(cfg, Options{})), "openclaw.secret")
+	if len(fs) != 1 || fs[0].Severity != finding.SevWarning || !strings.Contains(fs[0].Message, "placeholder") || strings.Contains(fs[0].Fix, "Revoke") {
+		t.Errorf("findings %+v", fs)
+	}
+}
