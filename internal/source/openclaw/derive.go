@@ -267,6 +267,15 @@ type Derivation struct {
 	// variable is unset in the job and in the env block.
 	UnsetRefs []Ref
 	Sources   []Source
+	// OtherAgents are the primary models of the agents other than the one
+	// the chains come from, where no chain checks that model.
+	OtherAgents []AgentModel
+}
+
+// AgentModel is an agent's primary model that no derived chain checks.
+type AgentModel struct {
+	Agent  *Agent
+	Choice Choice
 }
 
 // Derive derives the chains of cfg: one for the primary model of the
@@ -333,7 +342,28 @@ func Derive(cfg *Config, o Options) *Derivation {
 		d.sources(p)
 	}
 	d.unsetRefs()
+	d.otherAgents(seen)
 	return d.out
+}
+
+// otherAgents records the primary models of the agents besides the one
+// the chains come from that no chain checks (checked: provider/model of
+// the chains' choices). OpenClaw runs each agent with its own model, so a
+// repository whose other agents use other providers has chains hopcheck
+// does not derive; saying so keeps the run from looking complete.
+func (d *deriver) otherAgents(checked map[string]bool) {
+	for i := range d.cfg.Agents {
+		a := &d.cfg.Agents[i]
+		if a == d.out.Agent || !a.Model.Primary.Set {
+			continue
+		}
+		ch := d.resolve(Choice{Ref: a.Model.Primary.Value, Pos: a.Model.Primary.Pos, Setting: a.Model.PrimarySetting})
+		if ch.Invalid != "" || checked[ch.Provider+"/"+ch.Model] {
+			continue
+		}
+		checked[ch.Provider+"/"+ch.Model] = true
+		d.out.OtherAgents = append(d.out.OtherAgents, AgentModel{Agent: a, Choice: ch})
+	}
 }
 
 // routeOf says how the gateway reaches the provider of choice ch (see

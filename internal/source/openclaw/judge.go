@@ -35,7 +35,22 @@ func Judge(cfg *Config, d *Derivation) []finding.Finding {
 	}
 	j.committed()
 	j.refs()
+	j.otherAgents()
 	return j.out
+}
+
+// otherAgents says which agents' models no chain checks (see
+// Derivation.OtherAgents): hopcheck derives the chains of one agent.
+func (j *judge) otherAgents() {
+	for _, o := range j.d.OtherAgents {
+		id := o.Agent.ID
+		if id == "" {
+			id = o.Agent.Setting
+		}
+		j.add(finding.Finding{Check: "openclaw.agents", Cause: finding.NotVerified, Severity: finding.SevNotice,
+			Message: fmt.Sprintf("Agent %s runs model %s/%s (%s), which no chain here checks: hopcheck derives the chains of the default agent only.", id, o.Choice.Provider, o.Choice.Model, o.Choice.Setting),
+			Fix:     fmt.Sprintf("If CI uses agent %s, add a chain for %s/%s to .github/hopcheck.yml.", id, o.Choice.Provider, o.Choice.Model)}, o.Choice.Pos)
+	}
 }
 
 // refs notes the ${VAR} references the job cannot fill that no chain

@@ -272,3 +272,27 @@ func TestGatewayPlaceholderToken(t *testing.T) {
 		t.Errorf("findings %+v", fs)
 	}
 }
+
+// Agents besides the default one run their own models: one notice per
+// model no chain checks, none for a model a chain checks.
+func TestOtherAgentsModels(t *testing.T) {
+	cfg := parse(t, `{agents: {defaults: {model: "openrouter/auto"}, list: [
+  {id: "main", default: true},
+  {id: "coder", model: {primary: "anthropic/claude-x"}},
+  {id: "writer", model: "anthropic/claude-x"},
+  {id: "same", model: "openrouter/auto"},
+  {id: "local", model: {primary: "ollama/llama3"}},
+]}}`)
+	d := Derive(cfg, Options{})
+	var got []string
+	for _, o := range d.OtherAgents {
+		got = append(got, o.Agent.ID+"="+o.Choice.Provider+"/"+o.Choice.Model)
+	}
+	if strings.Join(got, " ") != "coder=anthropic/claude-x local=ollama/llama3" {
+		t.Errorf("other agents: %q", got)
+	}
+	fs := byCheck(Judge(cfg, d), "openclaw.agents")
+	if len(fs) != 2 || fs[0].Severity != finding.SevNotice || fs[0].Line == 0 || !strings.Contains(fs[0].Message, "coder") {
+		t.Errorf("findings %+v", fs)
+	}
+}
