@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -308,8 +309,10 @@ func TestDiscoverDotenvShadowing(t *testing.T) {
 			t.Errorf("shadow finding: %+v", f)
 		}
 	}
-	if !strings.Contains(shadows[0].Message, secret.Fingerprint(orKey)) {
-		t.Errorf("message should name the job value by fingerprint: %s", shadows[0].Message)
+	// The job's value is not shown, not even by its fingerprint: the file
+	// chooses what is compared with it.
+	if strings.Contains(shadows[0].Message, secret.Fingerprint(orKey)) {
+		t.Errorf("message shows the job value's fingerprint: %s", shadows[0].Message)
 	}
 	// No master_key, but LITELLM_MASTER_KEY is set where the proxy runs:
 	// LiteLLM falls back to it, so the proxy is not open.
@@ -720,5 +723,38 @@ func TestDiscoverOnlyConfigInvalid(t *testing.T) {
 				t.Error("a config was found")
 			}
 		})
+	}
+}
+
+// A .env file cannot use the shadowing check to read runner variables or
+// to test many guesses of a job value: runner variables and variables that
+// are no credential are not compared, and a name assigned several times is
+// compared once, at the assignment a loader keeps.
+func TestDotenvShadowingIsNoOracle(t *testing.T) {
+	dir := t.TempDir()
+	var env strings.Builder
+	env.WriteString("GITHUB_TOKEN=x\nACTIONS_RUNTIME_TOKEN=y\nAPP_PIN=1\n")
+	for i := 1000; i < 1010; i++ {
+		fmt.Fprintf(&env, "DEPLOY_TOKEN=%d\n", i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(env.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("model_list:\n  - model_name: m\n    litellm_params: {model: openrouter/a, api_key: os.environ/OPENROUTER_API_KEY}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Discover(dir, envOf(map[string]string{"GITHUB_TOKEN": "ghs_" + strings.Repeat("a", 36), "ACTIONS_RUNTIME_TOKEN": "eyJ" + strings.Repeat("b", 40), "APP_PIN": "7", "DEPLOY_TOKEN": "1004"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	for _, f := range r.Findings {
+		if f.Check == "dotenv.shadow" {
+			lines = append(lines, f.Line)
+		}
+	}
+	// Only DEPLOY_TOKEN's last assignment (line 13) differs and is compared.
+	if len(lines) != 1 || lines[0] != 13 {
+		t.Errorf("shadow findings at lines %v, want [13]", lines)
 	}
 }

@@ -134,18 +134,35 @@ func (b *builder) readDotenv(rel string) {
 // value of the same variable: a tool that loads the file with override
 // (docker compose env_file for a service, python-dotenv override=True,
 // `set -a; . ./.env`) replaces the CI secret with the file's value. Only
-// fingerprints are shown.
+// credentials are compared (a variable named like one, or one a chain
+// reads its key from), never a runner variable (which is no credential
+// and not the file's to name), and only the assignment a loader keeps (the
+// last one of the name): the file cannot test many guesses of a job value
+// against it. The job's value is not shown, not even as a fingerprint.
 func (b *builder) dotenvShadowing() {
+	keys := map[string]bool{}
+	for _, c := range b.cfg.Chains {
+		for _, h := range c.Hops {
+			keys[h.KeyEnv] = true
+		}
+	}
 	for _, df := range b.dotenv {
-		for _, e := range df.entries {
+		last := map[string]int{}
+		for k, e := range df.entries {
+			last[e.Name] = k
+		}
+		for k, e := range df.entries {
+			if last[e.Name] != k || trust.RunnerVar(e.Name) || !(keys[e.Name] || provider.NamesCredential(e.Name)) {
+				continue
+			}
 			job, ok := b.jobVar(e.Name)
 			if !ok || job == e.Value {
 				continue
 			}
 			b.addSecret(e.Value)
 			b.finding(*(&finding.Finding{Check: "dotenv.shadow", Cause: finding.ConfigInvalid, Severity: finding.SevWarning,
-				Message: fmt.Sprintf("%s sets %s (%s), but this job's %s is different (%s); a tool that loads %s with override (docker compose env_file, python-dotenv override=True, `set -a; . %s`) uses the file's value instead of the CI secret.",
-					df.rel, e.Name, secret.Fingerprint(e.Value), e.Name, secret.Fingerprint(job), df.rel, df.rel),
+				Message: fmt.Sprintf("%s sets %s (%s), but this job's %s is different; a tool that loads %s with override (docker compose env_file, python-dotenv override=True, `set -a; . %s`) uses the file's value instead of the CI secret.",
+					df.rel, e.Name, secret.Fingerprint(e.Value), e.Name, df.rel, df.rel),
 				Fix: fmt.Sprintf("Remove %s from %s (keep it in .env.example without a value) so the CI secret is the only source.", e.Name, df.rel)}).At(e.Pos))
 		}
 	}
