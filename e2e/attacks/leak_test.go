@@ -272,6 +272,13 @@ func leakNormFind(text, secret string) string {
 			}
 		}
 	}
+	for i := 0; i+12 <= len(secret); i++ {
+		for _, sep := range []string{",", ", ", " ", ";"} {
+			if d := leakDecimal(secret[i:i+12], sep); strings.Contains(text, d) {
+				return "decimal codes " + d
+			}
+		}
+	}
 	for _, f := range []string{strings.ToLower(base32.StdEncoding.EncodeToString([]byte(secret))),
 		leakNormalised(base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString([]byte(secret)))))} {
 		for i := 0; i+24 <= len(f); i++ {
@@ -345,6 +352,12 @@ func TestOwnKeyEchoedNormalised(t *testing.T) {
 			return `{"error":"bad ` + b.String() + `"}`
 		}},
 		{"base32", func(k string) string { return `{"error":"bad ` + base32.StdEncoding.EncodeToString([]byte(k)) + `"}` }},
+		// A Node.js Buffer serialised as JSON, and a byte dump.
+		{"decimal-buffer", func(k string) string {
+			b, _ := json.Marshal(map[string]any{"error": map[string]any{"message": "bad", "key": map[string]any{"type": "Buffer", "data": []byte(k)}}})
+			return string(b)
+		}},
+		{"decimal-list", func(k string) string { return `{"error":"bad ` + leakDecimal(k, ", ") + `"}` }},
 		{"base64-of-hex", func(k string) string {
 			return `{"error":"bad ` + base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString([]byte(k)))) + `"}`
 		}},
@@ -404,4 +417,13 @@ func TestOwnKeyEchoedNormalised(t *testing.T) {
 			}
 		}
 	}
+}
+
+// leakDecimal writes s as decimal character codes joined by sep.
+func leakDecimal(s, sep string) string {
+	parts := make([]string, len(s))
+	for i := 0; i < len(s); i++ {
+		parts[i] = strconv.Itoa(int(s[i]))
+	}
+	return strings.Join(parts, sep)
 }

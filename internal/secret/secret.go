@@ -480,6 +480,14 @@ func (s *Scrubber) markDecoded(b []byte, depth int, cover []byte, mark func(a, n
 		}
 		i = j
 	}
+	for _, r := range decimalRuns(b) {
+		if cover != nil && bytes.IndexFunc(cover[r.a:r.b], func(r rune) bool { return r != 0 }) >= 0 {
+			continue
+		}
+		if len(s.find(string(r.d), depth+1)) > 0 {
+			mark(r.a, r.b-r.a, coverEnc)
+		}
+	}
 }
 
 // decodings returns what tok (a run of the base64 alphabet) decodes to as

@@ -242,6 +242,11 @@ func redactView(s string) string {
 	v := newView(s)
 	hits := findShapes(v.b)
 	hits = append(hits, encodedShapes(v.b, hits)...)
+	for _, r := range decimalRuns(v.b) {
+		if len(findShapes(r.d)) > 0 {
+			hits = append(hits, hit{r.a, r.b, Marker})
+		}
+	}
 	// A zero-width space, a soft hyphen or a colour code between its
 	// characters, or fullwidth letters, hide a shape from the decoded view
 	// but not from the folded one.
@@ -294,9 +299,19 @@ func redactView(s string) string {
 // report is made of (names, URLs, messages) has none, and is then returned
 // after this one scan, without the view's copy.
 func mayHoldShape(s string) bool {
-	run := 0
+	run, nums := 0, 0 // nums: numbers in a run of digits and decimal separators (decimalRuns)
 	for k := 0; k < len(s); k++ {
 		c := s[k]
+		switch {
+		case isDigit(c):
+			if k == 0 || !isDigit(s[k-1]) {
+				if nums++; nums >= minDecimal {
+					return true
+				}
+			}
+		case !isDecSep(c):
+			nums = 0
+		}
 		switch {
 		case c == '\\' || c == '%' || c == '&':
 			return true
