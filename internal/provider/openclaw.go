@@ -77,10 +77,12 @@ var openclawRules = []classify.Rule{
 	{ID: "openclaw.missing-provider-auth", Fields: []classify.Field{classify.In("error.code", "missing-provider-auth")}, Origin: classify.Relayed, Cause: finding.CredentialMissing},
 	{ID: "openclaw.no-provider-key", Msg: classify.Re(`no api[ _-]?key found for provider|no (?:api[ _-]?key|credentials?) (?:configured|available) for provider` +
 		`|auth readiness could not be confirmed`), Origin: classify.Relayed, Cause: finding.CredentialMissing},
+	// "401 User not found." = OpenRouter's message with its status; before
+	// the gateway's own model error, so an upstream's relayed "400 …
+	// Invalid model name …" (LiteLLM's) is the upstream's.
+	{ID: "openclaw.relayed-status", Msg: classify.Re(`^(?:http\s*)?[1-5]\d\d\b|\bhttp\s+[1-5]\d\d\b`), Origin: classify.Relayed, Act: classify.ActInnerStatusPrefix},
 	// The client's model must be an agent target (openclaw, openclaw/<agentId>).
 	{ID: "openclaw.invalid-model", Msg: classify.Re("invalid `?model`?|unknown agent"), Cause: finding.ModelUnavailable, Model: true},
-	// "401 User not found." = OpenRouter's message with its status.
-	{ID: "openclaw.relayed-status", Msg: classify.Re(`^(?:http\s*)?[1-5]\d\d\b|\bhttp\s+[1-5]\d\d\b`), Origin: classify.Relayed, Act: classify.ActInnerStatusPrefix},
 	{ID: "openclaw.upstream-timeout", Msg: classify.Re(`timed? ?out|timeout`), Origin: classify.Relayed, Cause: finding.Timeout},
 	// /v1/chat/completions answers 404 unless
 	// gateway.http.endpoints.chatCompletions.enabled is set.
