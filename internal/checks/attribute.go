@@ -127,7 +127,14 @@ func (r *run) attribute(hv []hopVerdict, entered, reach []*outcome) *failure {
 			l := chain.Link{From: c.Hops[i].Name, To: "upstream"}
 			oo := outcome{cause: v.Cause, verdict: v, msg: "the provider behind " + c.Hops[i].Name + " answered: " + v.Message, ev: o.ev}
 			f := r.root(l, i, v.Cause, oo, tm, "behind")
-			r.findings[len(r.findings)-1].Fix = fmt.Sprintf("Fix the provider configured inside %s (for OpenRouter: the BYOK key under Settings → Integrations), or route to another provider.", c.Hops[i].Name)
+			fix := fmt.Sprintf("Fix the provider configured inside %s (for OpenRouter: the BYOK key under Settings → Integrations), or route to another provider.", c.Hops[i].Name)
+			switch v.Cause {
+			case finding.RateLimited:
+				fix = fmt.Sprintf("The provider behind %s is rate-limited for this model, usually for a short time: retry later (do not tight-retry in CI), or let %s route the model to another provider.", c.Hops[i].Name, c.Hops[i].Name)
+			case finding.UpstreamError, finding.Timeout:
+				fix = fmt.Sprintf("The provider behind %s failed or did not answer in time, usually for a short time: retry later, or let %s route the model to another provider.", c.Hops[i].Name, c.Hops[i].Name)
+			}
+			r.findings[len(r.findings)-1].Fix = fix
 			return f
 		default: // Self: hop i wrote it.
 			return r.blame(i, v.Cause, outcome{cause: v.Cause, verdict: v, msg: v.Message, ev: o.ev}, entered, reach, tm)

@@ -161,10 +161,29 @@ func TestOtherWordingsAndOrders(t *testing.T) {
 			return cfg(hop("llm", "openai-compatible", u+"/v1", "OPENAI_API_KEY"))
 		}, finding.Unknown, chain.Link{From: "ci", To: "llm"}},
 	}
+	// A provider behind OpenRouter rate-limited for a while: the fix says
+	// to retry, not to reconfigure anything.
+	behind429 := func(t *testing.T) string {
+		u := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if r.URL.Path == "/api/v1/key" {
+				fmt.Fprint(w, `{"data":{"label":"sk-or-v1-0e6...c96","limit":null}}`)
+				return
+			}
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(429)
+			fmt.Fprint(w, `{"error":{"message":"Provider returned error","code":429,"metadata":{"raw":"anthropic/claude-sonnet-4.5 is temporarily rate-limited upstream. Please retry shortly.","provider_name":"Anthropic"}}}`)
+		}))
+		return cfg(hop("openrouter", "openrouter", u+"/api/v1", "OPENROUTER_API_KEY"))
+	}
+	cases = append(cases, tc{"provider behind openrouter rate-limited", behind429, finding.RateLimited, chain.Link{From: "openrouter", To: "upstream"}})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rep := runConfig(t, c.yml(t), vars, nil)
 			ch := rep.Chains[0]
+			if c.cause == finding.RateLimited && len(ch.Findings) > 0 && !strings.Contains(ch.Findings[0].Fix, "retry later") {
+				t.Errorf("a rate limit's fix does not say to retry: %q", ch.Findings[0].Fix)
+			}
 			if ch.Cause != c.cause || ch.FailingLink == nil || *ch.FailingLink != c.link {
 				t.Fatalf("got %s on %v, want %s on %v\n%+v", ch.Cause, ch.FailingLink, c.cause, c.link, ch.Findings)
 			}
