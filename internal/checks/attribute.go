@@ -306,6 +306,12 @@ func fixFor(c *chain.Chain, cause finding.Cause, i int, o outcome) string {
 		}
 		return fmt.Sprintf("Configure the credential %s sends to %s.", from, h.Name)
 	case finding.CredentialRejected:
+		if spec(h).Role == provider.Relay && h.KeyEnv == "" {
+			// The reverse proxy refused the request itself: it checks a
+			// credential of its own (nginx auth_basic, an auth proxy), not
+			// the LLM key behind it.
+			return fmt.Sprintf("%s asks for a credential of its own (HTTP auth in front of the API, e.g. nginx auth_basic or an auth proxy): give hop %q that credential with key_env and key_header, or let the CI runner's requests through without it.", h.Name, h.Name)
+		}
 		if fromHop != nil && spec(*fromHop).Role == provider.Gateway {
 			return fmt.Sprintf("Replace the upstream key %s uses for %s with a live one (create a new key; update %s where the proxy runs).", from, h.Name, envOr(h.KeyEnv, "its api_key"))
 		}

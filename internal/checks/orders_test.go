@@ -193,3 +193,26 @@ func TestOtherWordingsAndOrders(t *testing.T) {
 		})
 	}
 }
+
+// A reverse proxy that answers 401 itself (nginx auth_basic) gets a fix
+// about its own credential, not about the LLM key behind it.
+func TestReverseProxyOwnAuth(t *testing.T) {
+	key := sim.FakeOpenRouterKey("own-auth")
+	or := listen(t, sim.NewOpenRouter(key))
+	edge := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="llm"`)
+		w.Header().Set("Server", "nginx/1.22.1")
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, "<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")
+	}))
+	yml := fmt.Sprintf("version: 1\nchains:\n  - name: c\n    model: anthropic/claude-3.5-haiku\n    hops:\n      - {name: nginx, type: reverse-proxy, url: %s/api/v1}\n      - {name: openrouter, type: openrouter, url: %s/api/v1, key_env: OPENROUTER_API_KEY}\n", edge, or)
+	rep := runConfig(t, yml, map[string]string{"OPENROUTER_API_KEY": key}, nil)
+	ch := rep.Chains[0]
+	if ch.Status != finding.Fail || ch.FailingLink == nil || ch.FailingLink.To != "nginx" {
+		t.Fatalf("status %s, link %v: %+v", ch.Status, ch.FailingLink, ch.Findings)
+	}
+	if fix := ch.Findings[0].Fix; !strings.Contains(fix, "credential of its own") {
+		t.Errorf("fix %q", fix)
+	}
+}
