@@ -270,7 +270,7 @@ func newRun(c *chain.Chain, o Options) *run {
 		}
 		v, _ := o.lookup(h.KeyEnv)
 		o.Scrubber.Add(v)
-		r.creds[i] = credState{env: h.KeyEnv, value: v, set: v != "", companions: companions(spec(h), o)}
+		r.creds[i] = credState{env: h.KeyEnv, value: v, set: v != "", companions: companions(spec(h), h, o)}
 	}
 	// A fork's files decide where requests go, so no request is sent at
 	// all (not even unauthenticated ones, which would let the fork probe
@@ -318,6 +318,7 @@ func newRun(c *chain.Chain, o Options) *run {
 				if cs.companions[name] != "" {
 					continue
 				}
+				name = companionVar(h, name)
 				l := credLink(c, i)
 				r.add(finding.Finding{Check: "static.credential", Hop: h.Name, Link: &l, Cause: finding.CredentialMissing, Severity: finding.SevError,
 					Message: fmt.Sprintf("%s holds a %s key that signs requests with %s, which is unset or empty in this job.", h.KeyEnv, spec(h).Name, name),
@@ -439,12 +440,18 @@ func (r *run) cred(i int) cred {
 
 // companions reads the companion variables of s (signing material that
 // goes with the key, scrubbed like the key) and its settings (the region,
-// not secret, never scrubbed) that are set.
-func companions(s *provider.Spec, o Options) map[string]string {
+// not secret, never scrubbed) that are set, by the spec's names. A
+// companion the hop's config renames is read from the variable it names
+// instead (never a runner variable: o.lookup refuses those).
+func companions(s *provider.Spec, h chain.Hop, o Options) map[string]string {
 	var out map[string]string
 	for _, names := range [][]string{s.Companions, s.Settings} {
 		for _, name := range names {
-			if v, ok := o.lookup(name); ok && v != "" {
+			from := name
+			if slices.Contains(s.Companions, name) {
+				from = companionVar(h, name)
+			}
+			if v, ok := o.lookup(from); ok && v != "" {
 				if out == nil {
 					out = map[string]string{}
 				}
@@ -456,6 +463,15 @@ func companions(s *provider.Spec, o Options) map[string]string {
 		}
 	}
 	return out
+}
+
+// companionVar is the variable hop h reads the companion name from: the
+// one its config names, else name itself.
+func companionVar(h chain.Hop, name string) string {
+	if v := h.Companions[name]; v != "" {
+		return v
+	}
+	return name
 }
 
 // allowed applies the key-pinning rule to sending hop k's credential to

@@ -758,3 +758,52 @@ func TestDotenvShadowingIsNoOracle(t *testing.T) {
 		t.Errorf("shadow findings at lines %v, want [13]", lines)
 	}
 }
+
+// A bedrock deployment that names its own access key id, secret and session
+// token variables (https://docs.litellm.ai/docs/providers/bedrock) is
+// checked with those: with the custom variables set and the default ones
+// unset, no credential is missing, and --print-chains shows where the
+// secret and token come from.
+func TestBedrockCredentialsNamedByTheConfig(t *testing.T) {
+	dir := write(t, map[string]string{"config.yaml": `model_list:
+  - model_name: claude
+    litellm_params:
+      model: bedrock/anthropic.claude-3-haiku-20240307-v1:0
+      aws_access_key_id: os.environ/CUSTOM_AWS_ACCESS_KEY_ID
+      aws_secret_access_key: os.environ/CUSTOM_AWS_SECRET_ACCESS_KEY
+      aws_session_token: os.environ/CUSTOM_AWS_SESSION_TOKEN
+      aws_region_name: us-west-2
+`})
+	vars := map[string]string{"LITELLM_MASTER_KEY": masterKey, "CUSTOM_AWS_ACCESS_KEY_ID": "AKIACUSTOMFAKE000001",
+		"CUSTOM_AWS_SECRET_ACCESS_KEY": "cUsToM/SeCrEt+fake0000000000000000000000", "CUSTOM_AWS_SESSION_TOKEN": "FwoGZXIvYXdzEfakefakefake"}
+	r, err := Discover(dir, envOf(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(vars), StaticOnly: true, Findings: r.Findings})
+	if len(rep.Chains) != 1 {
+		t.Fatalf("chains %+v", rep.Chains)
+	}
+	for _, f := range rep.Chains[0].Findings {
+		if f.Cause == finding.CredentialMissing {
+			t.Errorf("credential reported missing: %+v", f)
+		}
+	}
+	var b bytes.Buffer
+	if err := PrintChains(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	for _, want := range []string{"bedrock.key_env CUSTOM_AWS_ACCESS_KEY_ID config.yaml:5:26",
+		"bedrock.aws_secret_access_key CUSTOM_AWS_SECRET_ACCESS_KEY config.yaml:6:30",
+		"bedrock.aws_session_token CUSTOM_AWS_SESSION_TOKEN config.yaml:7:26"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--print-chains lacks %q:\n%s", want, b.String())
+		}
+	}
+	for _, v := range vars {
+		if strings.Contains(b.String(), v) {
+			t.Errorf("--print-chains shows a credential %s", secret.Fingerprint(v))
+		}
+	}
+}

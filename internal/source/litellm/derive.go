@@ -2,8 +2,10 @@ package litellm
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -34,7 +36,7 @@ var proxyKeyVars = []string{"LITELLM_MASTER_KEY", "LITELLM_API_KEY"}
 type Source struct {
 	Chain  string
 	Hop    string
-	What   string // "model", "canary", "type", "url", "key_env", "api_version"
+	What   string // "model", "canary", "type", "url", "key_env", "api_version", "aws_secret_access_key", "aws_session_token"
 	Value  string
 	Pos    chain.Pos
 	Origin string // where a value without a position came from ("default (…)", "env X")
@@ -593,6 +595,7 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 
 	// Key.
 	d.key(res, rt, c, &h, link, host, hostKnown)
+	d.companions(res, rt, c, &h)
 	if mismatch {
 		judgeWrongProvider(res, c, h, link, rt, host, keyOwner(h.KeyEnv))
 	}
@@ -903,6 +906,36 @@ func (d *Deriver) key(res *Result, rt route, c *chain.Chain, h *chain.Hop, link 
 		if h.KeyEnv != "" {
 			d.judgeKeyHost(res, rt, c, h, link, h.KeyEnv, true)
 		}
+	}
+}
+
+// companions reads the litellm_params that rename the provider's companion
+// variables (aws_secret_access_key: os.environ/CUSTOM_SECRET): the engine
+// then signs with the variable the deployment names, not the default one,
+// so a custom access key id is never signed with an unrelated secret. Each
+// is shown as a source named after its param. A param that is not a
+// reference to a variable (a literal, one set in environment_variables)
+// names no variable of the job, and the default stays.
+func (d *Deriver) companions(res *Result, rt route, c *chain.Chain, h *chain.Hop) {
+	params := rt.prov.LiteLLM.CompanionParams
+	if h.KeyEnv == "" || len(params) == 0 {
+		return
+	}
+	for _, comp := range slices.Sorted(maps.Keys(params)) {
+		name := params[comp]
+		p := rt.dep.Params[name]
+		if !p.Set || p.Ref() == "" {
+			continue
+		}
+		v, lit := d.follow(p.Ref())
+		if lit != nil || v == "" {
+			continue
+		}
+		if h.Companions == nil {
+			h.Companions = map[string]string{}
+		}
+		h.Companions[comp] = v
+		res.source(Source{Chain: c.Name, Hop: h.Name, What: name, Value: v, Pos: p.Pos})
 	}
 }
 
