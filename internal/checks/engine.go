@@ -278,7 +278,13 @@ func newRun(c *chain.Chain, o Options) *run {
 	r.neutral = o.ForkPR
 	for i, h := range c.Hops {
 		api := r.api(i)
-		if msg, fatal := endpointProblem(h, api); msg != "" {
+		if h.URL == "" && configSaid(o.Findings, c.Name, h.Name) {
+			// The configuration's own finding says why the hop has no
+			// URL (an api_base reading an unset variable, a provider
+			// without a default endpoint); no request goes to it, and no
+			// second finding repeats it.
+			r.staticFail[i] = true
+		} else if msg, fatal := endpointProblem(h, api); msg != "" {
 			r.add(finding.Finding{Check: "static.url", Hop: h.Name, Link: ptr(c.LinkInto(i)), Cause: finding.WrongEndpoint,
 				Severity: sev(fatal), Message: msg, Fix: api.Fix(finding.WrongEndpoint)}, h.URLPos)
 			if fatal {
@@ -328,6 +334,14 @@ func newRun(c *chain.Chain, o Options) *run {
 		}
 	}
 	return r
+}
+
+// configSaid reports whether the configuration's findings (discovery's)
+// hold an error that hop of chain has a wrong endpoint.
+func configSaid(fs []finding.Finding, chainName, hop string) bool {
+	return slices.ContainsFunc(fs, func(f finding.Finding) bool {
+		return f.Chain == chainName && f.Hop == hop && f.Cause == finding.WrongEndpoint && f.Severity == finding.SevError
+	})
 }
 
 func sev(fatal bool) finding.Severity {

@@ -807,3 +807,48 @@ func TestBedrockCredentialsNamedByTheConfig(t *testing.T) {
 		}
 	}
 }
+
+// A route whose api_base reads an unset variable, with no endpoint to fall
+// back to, is one error at the api_base line that names the variable and
+// says to set it where the proxy runs (as an unset api_key is an error),
+// not also a second finding about the hop's empty URL; the chain fails.
+// The same holds for a provider without a default endpoint and no api_base.
+func TestUnsetAPIBaseIsOneFinding(t *testing.T) {
+	for name, tc := range map[string]struct {
+		params string
+		line   int
+		want   string
+	}{
+		"unset reference": {"      api_base: os.environ/AZURE_API_BASE\n", 5, "AZURE_API_BASE"},
+		"no api_base":     {"", 4, "AZURE_API_BASE"},
+	} {
+		dir := write(t, map[string]string{"config.yaml": "model_list:\n  - model_name: gpt-4o\n    litellm_params:\n      model: azure/gpt-4o\n" + tc.params +
+			"      api_key: os.environ/AZURE_API_KEY\n"})
+		vars := map[string]string{"LITELLM_MASTER_KEY": masterKey, "AZURE_API_KEY": "abcdef0123456789abcdef0123456789"}
+		r, err := Discover(dir, envOf(vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(vars), StaticOnly: true, Findings: r.Findings})
+		if len(rep.Chains) != 1 {
+			t.Fatalf("%s: chains %+v", name, rep.Chains)
+		}
+		c := rep.Chains[0]
+		if c.Status != finding.Fail || c.Cause != finding.WrongEndpoint || c.FailingLink == nil || c.FailingLink.To != "azure" {
+			t.Errorf("%s: %s %s link %v", name, c.Status, c.Cause, c.FailingLink)
+		}
+		var at []finding.Finding
+		for _, f := range c.Findings {
+			if f.Line == tc.line {
+				at = append(at, f)
+			}
+		}
+		if len(at) != 1 || at[0].Severity != finding.SevError || !strings.Contains(at[0].Message, tc.want) ||
+			!strings.Contains(at[0].Fix, tc.want) || strings.Contains(at[0].Fix, "OpenRouter") {
+			t.Errorf("%s: findings at line %d: %+v", name, tc.line, at)
+		}
+		if name == "unset reference" && len(at) == 1 && !strings.Contains(at[0].Fix, "where the proxy runs") {
+			t.Errorf("%s: fix %q", name, at[0].Fix)
+		}
+	}
+}
