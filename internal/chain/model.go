@@ -123,6 +123,12 @@ type Hop struct {
 	// Params are settings the hop's API needs besides its URL and key
 	// (api_version for Azure, region for Bedrock), by name.
 	Params map[string]string `json:"params,omitempty"`
+	// Companions renames the provider's companion variables (signing
+	// material read with the key, e.g. AWS_SECRET_ACCESS_KEY) to the
+	// variables the hop's config names instead (a LiteLLM deployment's
+	// aws_secret_access_key: os.environ/CUSTOM_SECRET), by the provider's
+	// name. A companion not renamed is read from its own variable.
+	Companions map[string]string `json:"-"`
 	// KeyValue is a credential taken from a config file rather than the
 	// job's environment (a literal gateway token in openclaw.json); it is
 	// used only when KeyEnv is empty. Never serialized, never printed.

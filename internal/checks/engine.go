@@ -270,7 +270,7 @@ func newRun(c *chain.Chain, o Options) *run {
 		}
 		v, _ := o.lookup(h.KeyEnv)
 		o.Scrubber.Add(v)
-		r.creds[i] = credState{env: h.KeyEnv, value: v, set: v != "", companions: companions(spec(h), o)}
+		r.creds[i] = credState{env: h.KeyEnv, value: v, set: v != "", companions: companions(spec(h), h, o)}
 	}
 	// A fork's files decide where requests go, so no request is sent at
 	// all (not even unauthenticated ones, which would let the fork probe
@@ -278,7 +278,13 @@ func newRun(c *chain.Chain, o Options) *run {
 	r.neutral = o.ForkPR
 	for i, h := range c.Hops {
 		api := r.api(i)
-		if msg, fatal := endpointProblem(h, api); msg != "" {
+		if h.URL == "" && configSaid(o.Findings, c.Name, h.Name) {
+			// The configuration's own finding says why the hop has no
+			// URL (an api_base reading an unset variable, a provider
+			// without a default endpoint); no request goes to it, and no
+			// second finding repeats it.
+			r.staticFail[i] = true
+		} else if msg, fatal := endpointProblem(h, api); msg != "" {
 			r.add(finding.Finding{Check: "static.url", Hop: h.Name, Link: ptr(c.LinkInto(i)), Cause: finding.WrongEndpoint,
 				Severity: sev(fatal), Message: msg, Fix: api.Fix(finding.WrongEndpoint)}, h.URLPos)
 			if fatal {
@@ -318,6 +324,7 @@ func newRun(c *chain.Chain, o Options) *run {
 				if cs.companions[name] != "" {
 					continue
 				}
+				name = companionVar(h, name)
 				l := credLink(c, i)
 				r.add(finding.Finding{Check: "static.credential", Hop: h.Name, Link: &l, Cause: finding.CredentialMissing, Severity: finding.SevError,
 					Message: fmt.Sprintf("%s holds a %s key that signs requests with %s, which is unset or empty in this job.", h.KeyEnv, spec(h).Name, name),
@@ -327,6 +334,14 @@ func newRun(c *chain.Chain, o Options) *run {
 		}
 	}
 	return r
+}
+
+// configSaid reports whether the configuration's findings (discovery's)
+// hold an error that hop of chain has a wrong endpoint.
+func configSaid(fs []finding.Finding, chainName, hop string) bool {
+	return slices.ContainsFunc(fs, func(f finding.Finding) bool {
+		return f.Chain == chainName && f.Hop == hop && f.Cause == finding.WrongEndpoint && f.Severity == finding.SevError
+	})
 }
 
 func sev(fatal bool) finding.Severity {
@@ -439,12 +454,18 @@ func (r *run) cred(i int) cred {
 
 // companions reads the companion variables of s (signing material that
 // goes with the key, scrubbed like the key) and its settings (the region,
-// not secret, never scrubbed) that are set.
-func companions(s *provider.Spec, o Options) map[string]string {
+// not secret, never scrubbed) that are set, by the spec's names. A
+// companion the hop's config renames is read from the variable it names
+// instead (never a runner variable: o.lookup refuses those).
+func companions(s *provider.Spec, h chain.Hop, o Options) map[string]string {
 	var out map[string]string
 	for _, names := range [][]string{s.Companions, s.Settings} {
 		for _, name := range names {
-			if v, ok := o.lookup(name); ok && v != "" {
+			from := name
+			if slices.Contains(s.Companions, name) {
+				from = companionVar(h, name)
+			}
+			if v, ok := o.lookup(from); ok && v != "" {
 				if out == nil {
 					out = map[string]string{}
 				}
@@ -456,6 +477,15 @@ func companions(s *provider.Spec, o Options) map[string]string {
 		}
 	}
 	return out
+}
+
+// companionVar is the variable hop h reads the companion name from: the
+// one its config names, else name itself.
+func companionVar(h chain.Hop, name string) string {
+	if v := h.Companions[name]; v != "" {
+		return v
+	}
+	return name
 }
 
 // allowed applies the key-pinning rule to sending hop k's credential to

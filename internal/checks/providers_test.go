@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hopcheck/hopcheck/internal/chain"
 	"github.com/hopcheck/hopcheck/internal/finding"
 	"github.com/hopcheck/hopcheck/internal/provider"
 	"github.com/hopcheck/hopcheck/internal/sim"
@@ -155,5 +156,56 @@ chains:
 		if canary == "auth-only" && !strings.Contains(c.Findings[0].Message, "0.00 CNY") {
 			t.Errorf("the key check's finding does not state the balance: %+v", c.Findings)
 		}
+	}
+}
+
+// A hop whose config names the variables of its AWS secret and session
+// token (LiteLLM's aws_secret_access_key: os.environ/…) signs with those,
+// not with AWS_SECRET_ACCESS_KEY: the custom pair passes although the
+// default secret is unset, and an unrelated AWS_SECRET_ACCESS_KEY set next
+// to it is never used. A named secret that is unset is reported by its own
+// name, and a runner variable is never read as one.
+func TestSigningWithTheSecretTheConfigNames(t *testing.T) {
+	const id, sec = "AKIACUSTOMFAKE000001", "cUsToM/SeCrEt+fake0000000000000000000000"
+	p := sim.NewProvider(provider.Bedrock, id)
+	p.Secrets = map[string]string{id: sec}
+	srv := listen(t, p)
+	yml := `version: 1
+chains:
+  - name: b
+    model: anthropic.claude-3-haiku
+    hops:
+      - name: bedrock
+        type: bedrock
+        url: ` + srv + `
+        key_env: CUSTOM_AWS_ACCESS_KEY_ID
+`
+	named := func(secretVar string) func(*chain.Chain) {
+		return func(c *chain.Chain) {
+			c.Hops[0].Companions = map[string]string{"AWS_SECRET_ACCESS_KEY": secretVar, "AWS_SESSION_TOKEN": "CUSTOM_AWS_SESSION_TOKEN"}
+		}
+	}
+	for name, vars := range map[string]map[string]string{
+		"custom only":        {"CUSTOM_AWS_ACCESS_KEY_ID": id, "CUSTOM_AWS_SECRET_ACCESS_KEY": sec},
+		"default secret too": {"CUSTOM_AWS_ACCESS_KEY_ID": id, "CUSTOM_AWS_SECRET_ACCESS_KEY": sec, "AWS_SECRET_ACCESS_KEY": strings.Replace(sec, "c", "C", 1)},
+	} {
+		c := runChains(t, yml, vars, named("CUSTOM_AWS_SECRET_ACCESS_KEY")).Chains[0]
+		if c.Status != finding.Pass || c.Cause != finding.OK {
+			t.Errorf("%s: %s %s; findings %+v", name, c.Status, c.Cause, c.Findings)
+		}
+	}
+	// The named secret unset: credential-missing naming it, nothing sent.
+	before := len(p.Requests())
+	c := runChains(t, yml, map[string]string{"CUSTOM_AWS_ACCESS_KEY_ID": id, "AWS_SECRET_ACCESS_KEY": sec}, named("CUSTOM_AWS_SECRET_ACCESS_KEY")).Chains[0]
+	if c.Cause != finding.CredentialMissing || len(p.Requests()) != before {
+		t.Fatalf("named secret unset: %s, %d requests; findings %+v", c.Cause, len(p.Requests())-before, c.Findings)
+	}
+	if !strings.Contains(c.Findings[0].Message, "CUSTOM_AWS_SECRET_ACCESS_KEY") || !strings.Contains(c.Findings[0].Fix, "CUSTOM_AWS_SECRET_ACCESS_KEY") {
+		t.Errorf("finding does not name the configured secret: %+v", c.Findings[0])
+	}
+	// A runner variable is no credential, even when a config names it.
+	c = runChains(t, yml, map[string]string{"CUSTOM_AWS_ACCESS_KEY_ID": id, "GITHUB_TOKEN": sec}, named("GITHUB_TOKEN")).Chains[0]
+	if c.Cause != finding.CredentialMissing || len(p.Requests()) != before {
+		t.Errorf("runner variable as the secret: %s, %d requests; findings %+v", c.Cause, len(p.Requests())-before, c.Findings)
 	}
 }

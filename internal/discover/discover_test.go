@@ -758,3 +758,97 @@ func TestDotenvShadowingIsNoOracle(t *testing.T) {
 		t.Errorf("shadow findings at lines %v, want [13]", lines)
 	}
 }
+
+// A bedrock deployment that names its own access key id, secret and session
+// token variables (https://docs.litellm.ai/docs/providers/bedrock) is
+// checked with those: with the custom variables set and the default ones
+// unset, no credential is missing, and --print-chains shows where the
+// secret and token come from.
+func TestBedrockCredentialsNamedByTheConfig(t *testing.T) {
+	dir := write(t, map[string]string{"config.yaml": `model_list:
+  - model_name: claude
+    litellm_params:
+      model: bedrock/anthropic.claude-3-haiku-20240307-v1:0
+      aws_access_key_id: os.environ/CUSTOM_AWS_ACCESS_KEY_ID
+      aws_secret_access_key: os.environ/CUSTOM_AWS_SECRET_ACCESS_KEY
+      aws_session_token: os.environ/CUSTOM_AWS_SESSION_TOKEN
+      aws_region_name: us-west-2
+`})
+	vars := map[string]string{"LITELLM_MASTER_KEY": masterKey, "CUSTOM_AWS_ACCESS_KEY_ID": "AKIACUSTOMFAKE000001",
+		"CUSTOM_AWS_SECRET_ACCESS_KEY": "cUsToM/SeCrEt+fake0000000000000000000000", "CUSTOM_AWS_SESSION_TOKEN": "FwoGZXIvYXdzEfakefakefake"}
+	r, err := Discover(dir, envOf(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(vars), StaticOnly: true, Findings: r.Findings})
+	if len(rep.Chains) != 1 {
+		t.Fatalf("chains %+v", rep.Chains)
+	}
+	for _, f := range rep.Chains[0].Findings {
+		if f.Cause == finding.CredentialMissing {
+			t.Errorf("credential reported missing: %+v", f)
+		}
+	}
+	var b bytes.Buffer
+	if err := PrintChains(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	for _, want := range []string{"bedrock.key_env CUSTOM_AWS_ACCESS_KEY_ID config.yaml:5:26",
+		"bedrock.aws_secret_access_key CUSTOM_AWS_SECRET_ACCESS_KEY config.yaml:6:30",
+		"bedrock.aws_session_token CUSTOM_AWS_SESSION_TOKEN config.yaml:7:26"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--print-chains lacks %q:\n%s", want, b.String())
+		}
+	}
+	for _, v := range vars {
+		if strings.Contains(b.String(), v) {
+			t.Errorf("--print-chains shows a credential %s", secret.Fingerprint(v))
+		}
+	}
+}
+
+// A route whose api_base reads an unset variable, with no endpoint to fall
+// back to, is one error at the api_base line that names the variable and
+// says to set it where the proxy runs (as an unset api_key is an error),
+// not also a second finding about the hop's empty URL; the chain fails.
+// The same holds for a provider without a default endpoint and no api_base.
+func TestUnsetAPIBaseIsOneFinding(t *testing.T) {
+	for name, tc := range map[string]struct {
+		params string
+		line   int
+		want   string
+	}{
+		"unset reference": {"      api_base: os.environ/AZURE_API_BASE\n", 5, "AZURE_API_BASE"},
+		"no api_base":     {"", 4, "AZURE_API_BASE"},
+	} {
+		dir := write(t, map[string]string{"config.yaml": "model_list:\n  - model_name: gpt-4o\n    litellm_params:\n      model: azure/gpt-4o\n" + tc.params +
+			"      api_key: os.environ/AZURE_API_KEY\n"})
+		vars := map[string]string{"LITELLM_MASTER_KEY": masterKey, "AZURE_API_KEY": "abcdef0123456789abcdef0123456789"}
+		r, err := Discover(dir, envOf(vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := checks.Run(context.Background(), r.Config, checks.Options{LookupEnv: envOf(vars), StaticOnly: true, Findings: r.Findings})
+		if len(rep.Chains) != 1 {
+			t.Fatalf("%s: chains %+v", name, rep.Chains)
+		}
+		c := rep.Chains[0]
+		if c.Status != finding.Fail || c.Cause != finding.WrongEndpoint || c.FailingLink == nil || c.FailingLink.To != "azure" {
+			t.Errorf("%s: %s %s link %v", name, c.Status, c.Cause, c.FailingLink)
+		}
+		var at []finding.Finding
+		for _, f := range c.Findings {
+			if f.Line == tc.line {
+				at = append(at, f)
+			}
+		}
+		if len(at) != 1 || at[0].Severity != finding.SevError || !strings.Contains(at[0].Message, tc.want) ||
+			!strings.Contains(at[0].Fix, tc.want) || strings.Contains(at[0].Fix, "OpenRouter") {
+			t.Errorf("%s: findings at line %d: %+v", name, tc.line, at)
+		}
+		if name == "unset reference" && len(at) == 1 && !strings.Contains(at[0].Fix, "where the proxy runs") {
+			t.Errorf("%s: fix %q", name, at[0].Fix)
+		}
+	}
+}

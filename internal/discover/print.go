@@ -61,7 +61,7 @@ func PrintChains(w io.Writer, r *Result) error {
 			row("canary", c.Canary, "")
 		}
 		for _, h := range c.Hops {
-			for _, what := range []string{"config", "type", "url", "key_env", "api_version"} {
+			for _, what := range []string{"config", "type", "url", "key_env", "api_version", "aws_secret_access_key", "aws_session_token"} {
 				if s, ok := r.lookup(c.Name, h.Name, what); ok {
 					row(h.Name+"."+what, s.Value, s.Where())
 					continue

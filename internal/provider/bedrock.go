@@ -52,7 +52,11 @@ func init() {
 		// AWS_BEARER_TOKEN_BEDROCK) as a bearer token and otherwise signs
 		// with the AWS credentials boto3 finds (AWS_ACCESS_KEY_ID …)
 		// (https://github.com/BerriAI/litellm/blob/main/litellm/llms/bedrock/base_aws_llm.py).
-		LiteLLM: LiteLLMRoute{Prefixes: []string{"bedrock"}, KeyVars: []string{"AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID"}},
+		// A deployment may name the variables of its access key id, secret
+		// and session token (aws_access_key_id: os.environ/…, …)
+		// (https://docs.litellm.ai/docs/providers/bedrock).
+		LiteLLM: LiteLLMRoute{Prefixes: []string{"bedrock"}, KeyVars: []string{"AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID"},
+			CompanionParams: map[string]string{awsSecretVar: "aws_secret_access_key", awsSessionVar: "aws_session_token"}},
 		// OpenClaw's amazon-bedrock: AWS_BEARER_TOKEN_BEDROCK, then
 		// AWS_ACCESS_KEY_ID with AWS_SECRET_ACCESS_KEY, then AWS_PROFILE
 		// (https://github.com/openclaw/openclaw/blob/main/docs/providers/bedrock.md).

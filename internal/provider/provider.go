@@ -253,6 +253,10 @@ type LiteLLMRoute struct {
 	// KeyVars are the variables LiteLLM falls back to, in its order, when a
 	// deployment's api_key is empty (nil: Spec.KeyVars).
 	KeyVars []string
+	// CompanionParams names, for each companion variable (Spec.Companions)
+	// a deployment may rename, the litellm_params field that does so
+	// (AWS_SECRET_ACCESS_KEY: aws_secret_access_key).
+	CompanionParams map[string]string
 }
 
 // OpenClawRoute is how OpenClaw names a provider.

@@ -2,8 +2,10 @@ package litellm
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/internal/chain"
@@ -34,7 +36,7 @@ var proxyKeyVars = []string{"LITELLM_MASTER_KEY", "LITELLM_API_KEY"}
 type Source struct {
 	Chain  string
 	Hop    string
-	What   string // "model", "canary", "type", "url", "key_env", "api_version"
+	What   string // "model", "canary", "type", "url", "key_env", "api_version", "aws_secret_access_key", "aws_session_token"
 	Value  string
 	Pos    chain.Pos
 	Origin string // where a value without a position came from ("default (…)", "env X")
@@ -235,8 +237,11 @@ func (d *Deriver) hasMasterKeyEntry() bool {
 // Chains derives one chain per model_list entry (entries that repeat
 // another's name and route are skipped): `ci → litellm → upstream`, or
 // `ci → litellm` when the upstream cannot be derived. Wildcard routes
-// (`openrouter/*`, `*`) get a chain with the auth-only canary, so their
-// provider's key is checked without picking a model.
+// (`openrouter/*`, `*`, whose litellm_params.model has a *) get a chain
+// with the auth-only canary, so their provider's key is checked without
+// picking a model. A wildcard model_name whose litellm_params.model is a
+// fixed model sends every name it matches to that one model, so its chain
+// asks for a name it matches (wildcardRequest) with the usual canary.
 func (d *Deriver) Chains(o Options) *Result {
 	res := &Result{}
 	add := o.Add
@@ -271,8 +276,10 @@ func (d *Deriver) Chains(o Options) *Result {
 		if rt.wildcard {
 			c.Model = ""
 			c.Canary = chain.CanaryAuthOnly
-			want = strings.ReplaceAll(want, "*", "any")
+		} else if strings.Contains(want, "*") {
+			c.Model = d.wildcardRequest(dep)
 		}
+		want = strings.ReplaceAll(want, "*", "any")
 		if !add(c, o.Prefix+want) {
 			break
 		}
@@ -282,6 +289,10 @@ func (d *Deriver) Chains(o Options) *Result {
 		case rt.wildcard:
 			res.source(Source{Chain: c.Name, What: "model", Value: "(none: wildcard route " + dep.ModelName.Value + ")", Pos: dep.ModelName.Pos})
 			res.source(Source{Chain: c.Name, What: "canary", Value: chain.CanaryAuthOnly, Origin: "wildcard route: the provider's key is checked, no model is picked"})
+		case c.Model != dep.ModelName.Value:
+			res.source(Source{Chain: c.Name, What: "model", Value: c.Model, Pos: dep.ModelName.Pos,
+				Origin: fmt.Sprintf("model_name %s sends any name it matches to the fixed model %s", dep.ModelName.Value, dep.Model.Value)})
+			d.canaryFor(res, c, rt)
 		default:
 			res.source(Source{Chain: c.Name, What: "model", Value: c.Model, Pos: c.ModelPos})
 			d.canaryFor(res, c, rt)
@@ -317,6 +328,44 @@ func (d *Deriver) KeyVar(dep Deployment) string {
 		return ""
 	}
 	return v
+}
+
+// wildcardRequest is the model name a canary asks for to reach dep, whose
+// model_name is a pattern (LiteLLM matches its * against any text) and
+// whose litellm_params.model is one fixed model: the upstream model id,
+// else the whole model string, else the pattern with its * replaced by the
+// upstream id, the first that the pattern matches and that no other
+// model_name names exactly (LiteLLM routes an exact name to its own group
+// before any pattern).
+func (d *Deriver) wildcardRequest(dep Deployment) string {
+	pattern := dep.ModelName.Value
+	up := dep.UpstreamModel()
+	fill := strings.ReplaceAll(pattern, "*", up)
+	taken := func(cand string) bool {
+		for _, o := range d.cfg.ModelList {
+			if o.ModelName.Value != pattern && o.ModelName.Set && (o.ModelName.Value == cand || globMatch(o.ModelName.Value, cand)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, cand := range []string{up, dep.Model.Value, fill} {
+		if cand != "" && globMatch(pattern, cand) && !taken(cand) {
+			return cand
+		}
+	}
+	return fill
+}
+
+// globMatch reports whether name matches the model_name pattern (each *
+// matches any text, LiteLLM's pattern routes); a pattern without * matches
+// nothing here.
+func globMatch(pattern, name string) bool {
+	if !strings.Contains(pattern, "*") {
+		return false
+	}
+	re, err := regexp.Compile("^" + strings.ReplaceAll(regexp.QuoteMeta(pattern), `\*`, ".*") + "$")
+	return err == nil && re.MatchString(name)
 }
 
 // proxyHop builds the litellm hop of a derived chain, positioned at the
@@ -400,7 +449,10 @@ func (d *Deriver) route(dep Deployment) route {
 			fill(&rt.version, "api_version")
 		}
 	}
-	rt.wildcard = strings.Contains(dep.ModelName.Value, "*")
+	// Only a litellm_params.model with a * is a provider wildcard (the
+	// requested name picks the upstream model); a wildcard model_name
+	// with a fixed model sends every name it matches to that one model.
+	rt.wildcard = strings.Contains(dep.ModelName.Value, "*") && (dep.Model.Value == "" || strings.Contains(dep.Model.Value, "*"))
 	rt.prefix = dep.Provider()
 	if rt.prefix == "" {
 		rt.prefix = inferProvider(dep.Model.Value)
@@ -593,6 +645,7 @@ func (d *Deriver) upstream(res *Result, rt route, c *chain.Chain, proxyName stri
 
 	// Key.
 	d.key(res, rt, c, &h, link, host, hostKnown)
+	d.companions(res, rt, c, &h)
 	if mismatch {
 		judgeWrongProvider(res, c, h, link, rt, host, keyOwner(h.KeyEnv))
 	}
@@ -903,6 +956,36 @@ func (d *Deriver) key(res *Result, rt route, c *chain.Chain, h *chain.Hop, link 
 		if h.KeyEnv != "" {
 			d.judgeKeyHost(res, rt, c, h, link, h.KeyEnv, true)
 		}
+	}
+}
+
+// companions reads the litellm_params that rename the provider's companion
+// variables (aws_secret_access_key: os.environ/CUSTOM_SECRET): the engine
+// then signs with the variable the deployment names, not the default one,
+// so a custom access key id is never signed with an unrelated secret. Each
+// is shown as a source named after its param. A param that is not a
+// reference to a variable (a literal, one set in environment_variables)
+// names no variable of the job, and the default stays.
+func (d *Deriver) companions(res *Result, rt route, c *chain.Chain, h *chain.Hop) {
+	params := rt.prov.LiteLLM.CompanionParams
+	if h.KeyEnv == "" || len(params) == 0 {
+		return
+	}
+	for _, comp := range slices.Sorted(maps.Keys(params)) {
+		name := params[comp]
+		p := rt.dep.Params[name]
+		if !p.Set || p.Ref() == "" {
+			continue
+		}
+		v, lit := d.follow(p.Ref())
+		if lit != nil || v == "" {
+			continue
+		}
+		if h.Companions == nil {
+			h.Companions = map[string]string{}
+		}
+		h.Companions[comp] = v
+		res.source(Source{Chain: c.Name, Hop: h.Name, What: name, Value: v, Pos: p.Pos})
 	}
 }
 

@@ -267,6 +267,38 @@ func TestWildcardRoutes(t *testing.T) {
 	}
 }
 
+// A wildcard model_name whose litellm_params.model is one fixed model is
+// no provider wildcard: every name it matches reaches that model, so its
+// chain asks for a name the pattern matches (the upstream model id, unless
+// another route would take that name) with an inference canary, and a
+// model the provider lacks is caught.
+func TestWildcardNameWithFixedModel(t *testing.T) {
+	src := `model_list:
+  - model_name: "*"
+    litellm_params: {model: openai/qwen3-coder-plus, api_base: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1", api_key: os.environ/DASHSCOPE_API_KEY}
+  - model_name: "team/*"
+    litellm_params: {model: openrouter/anthropic/claude-sonnet-4.5, api_key: os.environ/OPENROUTER_API_KEY}
+  - model_name: "gpt-*"
+    litellm_params: {model: openai/gpt-4o, api_key: os.environ/OPENAI_API_KEY}
+  - model_name: gpt-4o
+    litellm_params: {model: openai/gpt-4o-mini, api_key: os.environ/OPENAI_API_KEY}
+`
+	_, r := derive(t, src, nil)
+	for name, model := range map[string]string{
+		"any":      "qwen3-coder-plus",                 // the upstream id
+		"team/any": "team/anthropic/claude-sonnet-4.5", // * filled with it to match the pattern
+		"gpt-any":  "gpt-gpt-4o",                       // gpt-4o is another route's exact name
+	} {
+		c := chainOf(t, r, name)
+		if c.Model != model || c.Canary != chain.CanaryInference || len(c.Hops) != 2 {
+			t.Errorf("%s: model %q canary %s hops %d, want %q inference through 2 hops", name, c.Model, c.Canary, len(c.Hops), model)
+		}
+	}
+	if fs := findings(r, "litellm.provider"); len(fs) != 0 {
+		t.Errorf("a fixed model is no catch-all: %+v", fs)
+	}
+}
+
 func TestCredentialList(t *testing.T) {
 	src := `model_list:
   - model_name: gpt-4o

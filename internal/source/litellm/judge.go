@@ -289,13 +289,20 @@ func judgeKeyFallback(res *Result, c *chain.Chain, hop string, link chain.Link, 
 		Fix:     fmt.Sprintf("Set %s where the proxy runs, or reference %s directly.", v, fb)}).At(pos))
 }
 
+// apiBaseUnset reports an api_base reference to an unset variable. With a
+// fallback LiteLLM calls instead, it is a warning (the fallback is what
+// gets checked), as an unset api_key with a fallback variable is; without
+// one the route has no endpoint at all, an error as an unset api_key is,
+// and the only finding about it: the engine says nothing more of the hop's
+// empty URL (checks.Options.Findings).
 func apiBaseUnset(c *chain.Chain, ref, fallback string, pos chain.Pos) *finding.Finding {
-	then := fmt.Sprintf("LiteLLM then silently calls %s instead (BerriAI/litellm#6332)", fallback)
 	if fallback == "" {
-		then = "LiteLLM then has no endpoint for this route at all"
+		return (&finding.Finding{Check: "litellm.api_base", Chain: c.Name, Cause: finding.WrongEndpoint, Severity: finding.SevError,
+			Message: fmt.Sprintf("api_base reads %s, which is unset or empty in this job, so LiteLLM has no endpoint for this route at all.", ref),
+			Fix:     fmt.Sprintf("Set %s where the proxy runs (its config reads it) and in this job's env, or write the URL into api_base.", ref)}).At(pos)
 	}
 	return (&finding.Finding{Check: "litellm.api_base", Chain: c.Name, Cause: finding.WrongEndpoint, Severity: finding.SevWarning,
-		Message: fmt.Sprintf("api_base reads %s, which is unset or empty in this job; %s.", ref, then),
+		Message: fmt.Sprintf("api_base reads %s, which is unset or empty in this job; LiteLLM then silently calls %s instead (BerriAI/litellm#6332).", ref, fallback),
 		Fix:     fmt.Sprintf("Set %s where the proxy runs, or write the URL into api_base.", ref)}).At(pos)
 }
 
