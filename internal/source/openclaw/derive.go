@@ -741,12 +741,7 @@ func (d *deriver) providerCred(up Upstream, base string) Cred {
 	case w.Env != "":
 		c.Kind, c.Env = CredEnv, w.Env
 	case w.Template:
-		c.Kind = CredTemplate
-		for _, v := range w.Vars {
-			if _, ok := d.lookup(v); !ok {
-				c.Unset = append(c.Unset, v)
-			}
-		}
+		c.Kind, c.Unset = CredTemplate, d.unset(w.Vars)
 		return c
 	case w.Ref != "":
 		c.Kind = CredRef
@@ -924,6 +919,18 @@ func (d *deriver) gateway() GatewayPlan {
 	return gp
 }
 
+// unset returns the variables of vars that OpenClaw could not fill: set
+// neither in the job nor in the env block.
+func (d *deriver) unset(vars []string) []string {
+	var out []string
+	for _, v := range vars {
+		if _, ok := d.lookup(v); !ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // gatewayCred resolves the gateway's own credential: a literal is used as
 // written (it is the gateway's token, whatever it looks like).
 func (d *deriver) gatewayCred(s Secret, setting, fallback string) Cred {
@@ -932,12 +939,7 @@ func (d *deriver) gatewayCred(s Secret, setting, fallback string) Cred {
 	case s.Env != "":
 		c.Kind, c.Env = CredEnv, s.Env
 	case s.Template:
-		c.Kind = CredTemplate
-		for _, v := range s.Vars {
-			if _, ok := d.lookup(v); !ok {
-				c.Unset = append(c.Unset, v)
-			}
-		}
+		c.Kind, c.Unset = CredTemplate, d.unset(s.Vars)
 		return c
 	case s.Ref != "":
 		c.Kind = CredRef
