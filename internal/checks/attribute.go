@@ -449,6 +449,6 @@ func redirectBase(target, reqURL, hopURL string) string {
 	if !ok {
 		return target
 	}
-	t.Path, t.RawPath, t.RawQuery = base, "", ""
+	t.Path, t.RawPath, t.RawQuery, t.User = base, "", "", nil
 	return t.String()
 }

@@ -543,6 +543,8 @@ func TestRedirectBase(t *testing.T) {
 		{"https://b/v2/chat/completions?x=1", "http://a/chat/completions", "http://a", "https://b/v2"},
 		{"https://b/elsewhere", "http://a/api/v1/chat/completions", "http://a/api/v1", "https://b/elsewhere"},
 		{"https://b/api/v1/models", "http://a/api/v1/models", "http://a/other", "https://b/api/v1/models"},
+		// The base URL named in a fix carries no user info.
+		{"https://u:p@b/api/v1/chat/completions", "http://a/api/v1/chat/completions", "http://a/api/v1", "https://b/api/v1"},
 	} {
 		if got := redirectBase(tc.target, tc.req, tc.hop); got != tc.want {
 			t.Errorf("redirectBase(%q, %q, %q) = %q, want %q", tc.target, tc.req, tc.hop, got, tc.want)
